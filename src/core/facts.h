@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the loader needs to know about the running system, gathered once by the
+ * readers in src/sys (which take a root directory, so tests pass a fake tree)
+ * and then used by pure code. Nothing here touches the system.
+ */
+#ifndef KX_FACTS_H
+#define KX_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/memmap.h"
+
+/* Where purgatory may print: parsed from the running kernel's console= options. */
+struct kx_console {
+	bool serial;       /* a console=ttySn / uart8250,io,... was given */
+	uint16_t port;     /* I/O port, e.g. 0x3f8 for ttyS0 */
+	uint32_t baud;     /* 0 when the option named none */
+	bool vga;          /* console=tty0 / ttyN */
+};
+
+/* One entry of /sys/firmware/efi/runtime-map/N (UEFI spec, EFI_MEMORY_DESCRIPTOR). */
+struct kx_efi_map_entry {
+	uint32_t type;
+	uint64_t phys_addr;
+	uint64_t virt_addr;
+	uint64_t num_pages;
+	uint64_t attribute;
+};
+
+struct kx_efi_facts {
+	bool present;          /* /sys/firmware/efi exists */
+	uint64_t fw_vendor;    /* /sys/firmware/efi/fw_vendor */
+	uint64_t runtime;      /* /sys/firmware/efi/runtime */
+	uint64_t config_table; /* /sys/firmware/efi/config_table */
+	uint64_t smbios;       /* SMBIOS3= or SMBIOS= in /sys/firmware/efi/systab, 0 if none */
+	uint64_t acpi20;       /* ACPI20= (else ACPI=) in /sys/firmware/efi/systab, 0 if none */
+	struct kx_efi_map_entry *map; /* runtime map, in directory order */
+	size_t map_n;
+};
+
+struct kx_facts {
+	/* The firmware's map: /sys/firmware/memmap, else the top level of /proc/iomem.
+	 * This is what the next kernel is told (e820). */
+	struct kx_memmap firmware_map;
+	/* Where segments may be placed: "System RAM" of /proc/iomem (else the RAM of
+	 * firmware_map), without the crash kernel region. */
+	struct kx_memmap ram;
+	/* "Crash kernel" regions of /proc/iomem (type KX_MEM_CRASH). */
+	struct kx_memmap crash;
+	/* /sys/kernel/boot_params/data: the running kernel's boot_params (4096 bytes). */
+	uint8_t *boot_params;
+	size_t boot_params_len;
+	struct kx_efi_facts efi;
+	char *cmdline;          /* /proc/cmdline without the trailing newline */
+	struct kx_console console;
+	bool map_is_guess;      /* the real map was unreadable (not root): a generic PC map */
+};
+
+void kx_facts_free(struct kx_facts *f);
+
+#endif
