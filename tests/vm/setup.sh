@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Prepares what the QEMU scenarios need. Idempotent: does nothing when the kernel
+# is already in tests/vm/cache/.
+#   - installs the Debian packages (scripts/install-deps.sh) when root and some are missing
+#   - fetches the Debian cloud kernel as a file, without installing it:
+#     tests/vm/cache/vmlinuz and tests/vm/cache/kernel-version
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache="$here/cache"
+meta=linux-image-cloud-amd64
+
+need_pkgs=false
+for cmd in qemu-system-x86_64 cpio; do
+  command -v "$cmd" >/dev/null 2>&1 || need_pkgs=true
+done
+[ -x /bin/busybox ] || need_pkgs=true
+[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_pkgs=true
+if $need_pkgs; then
+  if [ "$(id -u)" = 0 ]; then
+    "$top/scripts/install-deps.sh"
+  else
+    echo "setup: packages are missing; run scripts/install-deps.sh as root" >&2
+    exit 1
+  fi
+fi
+
+if [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ]; then
+  exit 0
+fi
+
+mkdir -p "$cache"
+# Serialise parallel callers (meson runs several scenarios at once).
+exec 9>"$cache/.lock"
+flock 9
+if [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ]; then
+  exit 0
+fi
+
+resolve_pkg() {
+  apt-cache depends "$meta" 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
+}
+pkg=$(resolve_pkg || true)
+if [ -z "$pkg" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    pkg=$(resolve_pkg || true)
+  fi
+fi
+if [ -z "$pkg" ]; then
+  echo "setup: cannot resolve the package behind $meta (run apt-get update as root)" >&2
+  exit 1
+fi
+
+echo "setup: fetching $pkg into $cache"
+work=$(mktemp -d "$cache/fetch.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# apt-get download writes into the current directory; as root it drops privileges
+# to _apt, which needs write access there.
+chmod 777 "$work"
+(cd "$work" && apt-get download -q "$pkg")
+deb=$(ls "$work"/*.deb | head -n1)
+dpkg -x "$deb" "$work/root"
+img=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
+ver=${img##*/vmlinuz-}
+cp "$img" "$cache/vmlinuz.tmp"
+mv "$cache/vmlinuz.tmp" "$cache/vmlinuz"
+echo "$ver" > "$cache/kernel-version"
+echo "setup: kernel $ver in $cache/vmlinuz"
