@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""Runs one QEMU end-to-end scenario: tests/vm/scenarios/NAME.sh.
+
+Builds a fresh initramfs for the run (busybox, build/kexec, Debian's kexec-tools,
+the kernel itself and a second-stage initramfs carrying a per-run token), boots the
+Debian cloud kernel in QEMU (BIOS or OVMF), logs the serial console to
+build/vm-logs/NAME.log and checks the expectations in the scenario's header.
+See tests/vm/README.md for the scenario format.
+"""
+
+import argparse
+import gzip
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.path.join(HERE, "cache")
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+KEXEC_TOOLS_DIR = "/opt/kexec-tools"
+TAIL_LINES = 60
+EXIT_SKIP = 77
+
+# ---------------------------------------------------------------- scenario header
+
+HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
+               "qemu-append", "qemu-args", "timeout", "memory", "smp",
+               "cmdline-reuse", "description", "kexec"}
+
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[:-3]
+        self.expects = []          # list of (is_regex, text), matched in order
+        self.rejects = [(False, "KX-FAIL")]
+        self.firmware = "bios"
+        self.qemu_append = []
+        self.qemu_args = []
+        self.timeout = 240
+        self.memory = 2048
+        self.smp = 2
+        self.cmdline_reuse = False
+        self.description = ""
+        self.kexec = "kx"
+        self._parse()
+
+    def _parse(self):
+        with open(self.path) as f:
+            for lineno, line in enumerate(f, 1):
+                m = re.match(r"^#\s*([a-z-]+):\s?(.*?)\s*$", line)
+                if not m or m.group(1) not in HEADER_KEYS:
+                    continue
+                key, val = m.group(1), m.group(2)
+                if key == "expect":
+                    self.expects.append((False, val))
+                elif key == "expect-re":
+                    self.expects.append((True, val))
+                elif key == "reject":
+                    self.rejects.append((False, val))
+                elif key == "reject-re":
+                    self.rejects.append((True, val))
+                elif key == "firmware":
+                    if val not in ("bios", "uefi"):
+                        sys.exit(f"{self.path}:{lineno}: firmware must be bios or uefi")
+                    self.firmware = val
+                elif key == "qemu-append":
+                    self.qemu_append.append(val)
+                elif key == "qemu-args":
+                    self.qemu_args += val.split()
+                elif key == "timeout":
+                    self.timeout = int(val)
+                elif key == "memory":
+                    self.memory = int(val)
+                elif key == "smp":
+                    self.smp = int(val)
+                elif key == "cmdline-reuse":
+                    self.cmdline_reuse = val in ("yes", "true", "1")
+                elif key == "kexec":
+                    if val not in ("kx", "kexec-tools"):
+                        sys.exit(f"{self.path}:{lineno}: kexec must be kx or kexec-tools")
+                    self.kexec = val
+                elif key == "description":
+                    self.description = val
+
+
+# ---------------------------------------------------------------- cpio (newc)
+
+class Cpio:
+    """Minimal writer of the 'newc' format the kernel unpacks (Documentation/
+    driver-api/early-userspace/buffer-format.rst). Lets us make /dev/console
+    without root."""
+
+    def __init__(self):
+        self.entries = {}   # path -> (mode, data, rdev)
+
+    def _parents(self, path):
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d and d not in self.entries:
+                self.entries[d] = (0o040755, b"", (0, 0))
+
+    def dir(self, path, mode=0o755):
+        path = path.strip("/")
+        self._parents(path)
+        self.entries[path] = (0o040000 | mode, b"", (0, 0))
+
+    def file(self, path, data, mode=0o644):
+        path = path.strip("/")
+        if isinstance(data, str):
+            data = data.encode()
+        self._parents(path)
+        self.entries[path] = (0o100000 | mode, data, (0, 0))
+
+    def copy(self, path, src, mode=None):
+        with open(src, "rb") as f:
+            data = f.read()
+        if mode is None:
+            mode = os.stat(src).st_mode & 0o777
+        self.file(path, data, mode)
+
+    def symlink(self, path, target):
+        path = path.strip("/")
+        self._parents(path)
+        self.entries[path] = (0o120777, target.encode(), (0, 0))
+
+    def chardev(self, path, major, minor, mode=0o600):
+        path = path.strip("/")
+        self._parents(path)
+        self.entries[path] = (0o020000 | mode, b"", (major, minor))
+
+    def bytes(self):
+        out = bytearray()
+        ino = 1
+        # Directories sort before their contents.
+        for path in sorted(self.entries):
+            mode, data, (maj, mnr) = self.entries[path]
+            out += self._header(ino, mode, len(data), maj, mnr, path)
+            out += data
+            out += b"\0" * (-len(out) % 4)
+            ino += 1
+        out += self._header(0, 0, 0, 0, 0, "TRAILER!!!")
+        out += b"\0" * (-len(out) % 512)
+        return bytes(out)
+
+    @staticmethod
+    def _header(ino, mode, size, rmaj, rmin, name):
+        nameb = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, size, 0, 0, rmaj, rmin, len(nameb), 0]
+        h = b"070701" + b"".join(b"%08X" % v for v in fields) + nameb
+        return h + b"\0" * (-len(h) % 4)
+
+
+# ---------------------------------------------------------------- guest scripts
+
+# Facts both stages print, so a log shows what each kernel saw.
+FACTS_SH = r"""
+kx_facts() {
+    stage=$1
+    if [ -d /sys/firmware/efi ]; then efi=yes; else efi=no; fi
+    mkdir -p /sys/firmware/efi/efivars 2>/dev/null
+    mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+    nvars=$(ls /sys/firmware/efi/efivars 2>/dev/null | wc -l)
+    if [ "$nvars" -gt 0 ]; then rt=yes; else rt=no; fi
+    if [ -e /sys/firmware/acpi/tables/DSDT ] || [ -e /sys/firmware/acpi/tables/FACP ]; then
+        acpi=yes; else acpi=no; fi
+    echo "KX-$stage-EFI: $efi"
+    echo "KX-$stage-EFI-RUNTIME: $rt (efivars: $nvars)"
+    echo "KX-$stage-ACPI: $acpi"
+    echo "KX-$stage-MEMTOTAL: $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
+}
+"""
+
+STAGE2_INIT = r"""#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+""" + FACTS_SH + r"""
+echo "KX-STAGE2-UP"
+echo "KX-STAGE2-UNAME: $(uname -a)"
+echo "KX-STAGE2-CMDLINE: $(cat /proc/cmdline)"
+echo "KX-STAGE2-INITRD: $(cat /kx-stage2-token 2>/dev/null || echo missing)"
+kx_facts STAGE2
+echo "KX-STAGE2-DONE"
+poweroff -f
+"""
+
+STAGE1_INIT = r"""#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /tmp /run
+mount -t tmpfs tmpfs /tmp
+. /etc/kx-test.env
+if [ "$KX_USE_KEXEC_TOOLS" = 1 ]; then export PATH=$KX_KEXEC_TOOLS_DIR:$PATH; fi
+""" + FACTS_SH + r"""
+echo "KX-STAGE1-UP"
+echo "KX-STAGE1-CMDLINE: $(cat /proc/cmdline)"
+kx_facts STAGE1
+echo "KX-STAGE1-KEXEC: $(command -v kexec)"
+echo "KX-SCENARIO-START $KX_SCENARIO"
+sh /scenario.sh
+rc=$?
+echo "KX-SCENARIO-END rc=$rc"
+poweroff -f
+"""
+
+
+def busybox_applets(cpio):
+    cpio.copy("bin/busybox", "/bin/busybox", 0o755)
+    out = subprocess.run(["/bin/busybox", "--list-full"], check=True,
+                         capture_output=True, text=True).stdout
+    for p in out.split():
+        if p != "bin/busybox":
+            cpio.symlink(p, "/bin/busybox")
+
+
+def add_kexec_tools(cpio):
+    """Debian's kexec-tools (dynamically linked) under /opt/kexec-tools/kexec, with
+    the libraries ldd lists at their own paths."""
+    kt = shutil.which("kexec", path="/usr/sbin:/sbin:/usr/bin:/bin")
+    if not kt:
+        return False
+    cpio.copy(KEXEC_TOOLS_DIR + "/kexec", kt, 0o755)
+    out = subprocess.run(["ldd", kt], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        m = re.search(r"(?:=>\s*)?(/\S+)\s+\(0x", line)
+        if m:
+            lib = m.group(1)
+            cpio.copy(lib, os.path.realpath(lib), 0o755)
+    return True
+
+
+def build_stage2(token):
+    c = Cpio()
+    for d in ("proc", "sys", "dev", "tmp"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    busybox_applets(c)
+    c.file("init", STAGE2_INIT, 0o755)
+    c.file("kx-stage2-token", token + "\n")
+    return gzip.compress(c.bytes(), compresslevel=6)
+
+
+def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
+    c = Cpio()
+    for d in ("proc", "sys", "dev", "tmp", "run", "root"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    busybox_applets(c)
+    have_tools = add_kexec_tools(c)
+    if use_kexec_tools and not have_tools:
+        raise SystemExit("kexec-tools requested but not installed")
+    ours = os.path.join(build_dir, "kexec")
+    if os.path.exists(ours):
+        c.copy("sbin/kexec", ours, 0o755)
+    for tool in ("vmcore-dmesg",):
+        for cand in (os.path.join(build_dir, tool),
+                     os.path.join(build_dir, "tools", tool)):
+            if os.path.exists(cand):
+                c.copy("sbin/" + tool, cand, 0o755)
+                break
+    c.copy("boot/vmlinuz", kernel, 0o644)
+    c.file("boot/stage2.cpio.gz", build_stage2(env["KX_TOKEN"]))
+    c.file("init", STAGE1_INIT, 0o755)
+    c.copy("scenario.sh", scn.path, 0o755)
+    c.copy("etc/kx-lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
+    c.file("etc/kx-test.env",
+           "".join(f"export {k}='{v}'\n" for k, v in sorted(env.items())))
+    # Uncompressed: the kernel is most of the bytes and does not compress, and the
+    # guest unpacks a plain cpio faster under TCG.
+    return c.bytes()
+
+
+# ---------------------------------------------------------------- QEMU
+
+def qemu_command(scn, kernel, initrd, append, tmp):
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
+           "-m", str(scn.memory), "-smp", str(scn.smp),
+           "-nodefaults", "-display", "none", "-no-reboot",
+           "-monitor", "none", "-serial", "stdio",
+           "-kernel", kernel, "-initrd", initrd, "-append", append]
+    if scn.firmware == "uefi":
+        vars_copy = os.path.join(tmp, "OVMF_VARS.fd")
+        shutil.copyfile(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    return cmd + scn.qemu_args
+
+
+def run_qemu(cmd, log_path, timeout, verbose):
+    start = time.monotonic()
+    timed_out = False
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        os.set_blocking(proc.stdout.fileno(), False)
+        import selectors
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            events = sel.select(min(left, 1.0))
+            if not events:
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = proc.stdout.read()
+            if not chunk:
+                if proc.poll() is not None or chunk == b"":
+                    break
+                continue
+            # Serial output has CR LF; keep the log plain.
+            chunk = chunk.replace(b"\r", b"")
+            log.write(chunk)
+            log.flush()
+            if verbose:
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+        proc.wait()
+    return proc.returncode, timed_out, time.monotonic() - start
+
+
+# ---------------------------------------------------------------- checks
+
+def substitute(text, subst, is_re=False):
+    for k, v in subst.items():
+        text = text.replace(k, re.escape(v) if is_re else v)
+    return text
+
+
+def find(log, pos, is_re, pattern):
+    if is_re:
+        m = re.compile(pattern, re.M).search(log, pos)
+        return (m.start(), m.end()) if m else None
+    i = log.find(pattern, pos)
+    return (i, i + len(pattern)) if i >= 0 else None
+
+
+def line_value(log, prefix):
+    m = re.search("^" + re.escape(prefix) + r" ?(.*)$", log, re.M)
+    return m.group(1).strip() if m else None
+
+
+def check(scn, log, subst):
+    errors = []
+    pos = 0
+    for is_re, pat in scn.expects:
+        pat = substitute(pat, subst, is_re)
+        hit = find(log, pos, is_re, pat)
+        if hit is None:
+            where = "after the previous expectation" if pos else "in the log"
+            anywhere = find(log, 0, is_re, pat)
+            errors.append(f"expected {'/%s/' % pat if is_re else repr(pat)} {where}"
+                          + (" (it appears earlier, out of order)" if anywhere else ""))
+            break
+        pos = hit[1]
+    for is_re, pat in scn.rejects:
+        pat = substitute(pat, subst, is_re)
+        hit = find(log, 0, is_re, pat)
+        if hit is not None:
+            line = log[log.rfind("\n", 0, hit[0]) + 1:log.find("\n", hit[0])]
+            errors.append(f"rejected {pat!r} appears: {line.strip()}")
+    if scn.cmdline_reuse:
+        c1 = line_value(log, "KX-STAGE1-CMDLINE:")
+        c2 = line_value(log, "KX-STAGE2-CMDLINE:")
+        want = " ".join(w for w in (c1 or "").split() if not w.startswith("BOOT_IMAGE="))
+        got = " ".join((c2 or "").split())
+        if c1 is None or c2 is None or want != got:
+            errors.append(f"cmdline-reuse: stage 2 cmdline {got!r} != stage 1 {want!r}")
+    return errors
+
+
+# ---------------------------------------------------------------- main
+
+def find_scenario(name):
+    if os.path.exists(name):
+        return name
+    p = os.path.join(HERE, "scenarios", name + ".sh")
+    if os.path.exists(p):
+        return p
+    sys.exit(f"no such scenario: {name}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("scenario", help="name in tests/vm/scenarios/ or a path")
+    ap.add_argument("--build-dir", default=os.path.join(TOP, "build"))
+    ap.add_argument("--kernel", default=os.path.join(CACHE, "vmlinuz"))
+    ap.add_argument("--kexec-tools", action="store_true",
+                    help="put Debian's kexec-tools first on the guest's PATH "
+                         "(run the same scenario with the reference kexec)")
+    ap.add_argument("--firmware", choices=("bios", "uefi"),
+                    help="override the scenario's firmware")
+    ap.add_argument("--log", help="serial log path (default build/vm-logs/NAME.log)")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="copy the serial console to stdout live")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    args = ap.parse_args()
+
+    scn = Scenario(find_scenario(args.scenario))
+    use_tools = args.kexec_tools or scn.kexec == "kexec-tools"
+    if args.firmware:
+        scn.firmware = args.firmware
+    if not shutil.which("qemu-system-x86_64"):
+        print("SKIP: qemu-system-x86_64 not installed (scripts/install-deps.sh)")
+        return EXIT_SKIP
+    if scn.firmware == "uefi" and not os.path.exists(OVMF_CODE):
+        print("SKIP: OVMF not installed (scripts/install-deps.sh)")
+        return EXIT_SKIP
+    if not os.path.exists(args.kernel):
+        subprocess.run([os.path.join(HERE, "setup.sh")], check=True)
+
+    tag = scn.name + ("-kexec-tools" if args.kexec_tools else "")
+    if args.firmware:
+        tag += "-" + args.firmware
+    logdir = os.path.join(args.build_dir, "vm-logs")
+    os.makedirs(logdir, exist_ok=True)
+    log_path = args.log or os.path.join(logdir, tag + ".log")
+
+    token = "kx" + secrets.token_hex(8)
+    append_token = "kxa" + secrets.token_hex(6)
+    boot_token = "kxb" + secrets.token_hex(6)
+    # What stage 2 is asked to run with: the scenario passes $KX_APPEND verbatim.
+    stage2_append = f"console=ttyS0 panic=-1 kx.append={append_token}"
+    stage1_append = " ".join(["console=ttyS0 panic=-1 kx.boot=" + boot_token]
+                             + scn.qemu_append)
+    env = {
+        "KX_SCENARIO": scn.name,
+        "KX_TOKEN": token,
+        "KX_APPEND_TOKEN": append_token,
+        "KX_BOOT_TOKEN": boot_token,
+        "KX_APPEND": stage2_append,
+        "KX_KERNEL": "/boot/vmlinuz",
+        "KX_INITRD": "/boot/stage2.cpio.gz",
+        "KX_FIRMWARE": scn.firmware,
+        "KX_USE_KEXEC_TOOLS": "1" if use_tools else "0",
+        "KX_KEXEC_TOOLS_DIR": KEXEC_TOOLS_DIR,
+    }
+    subst = {"@TOKEN@": token, "@APPEND_TOKEN@": append_token,
+             "@BOOT_TOKEN@": boot_token, "@APPEND@": stage2_append}
+
+    tmp = tempfile.mkdtemp(prefix=f"kx-vm-{tag}-")
+    try:
+        t0 = time.monotonic()
+        initrd = os.path.join(tmp, "stage1.cpio")
+        with open(initrd, "wb") as f:
+            f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools))
+        t_build = time.monotonic() - t0
+        cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp)
+        print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
+        rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose)
+    finally:
+        if args.keep:
+            print(f"vm: temp dir kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    with open(log_path, "rb") as f:
+        log = f.read().decode("utf-8", "replace")
+    errors = check(scn, log, subst)
+    if timed_out:
+        errors.insert(0, f"timed out after {scn.timeout} s (QEMU killed)")
+    elif rc != 0:
+        errors.insert(0, f"qemu exited with status {rc}")
+    summary = f"initramfs {t_build:.1f} s, qemu {t_run:.1f} s"
+    if errors:
+        if not args.verbose:
+            print(f"--- last {TAIL_LINES} lines of {log_path} ---")
+            print("\n".join(log.splitlines()[-TAIL_LINES:]))
+            print("---")
+        for e in errors:
+            print(f"FAIL {tag}: {e}")
+        print(f"vm: {tag} FAILED ({summary})")
+        return 1
+    print(f"vm: {tag} passed ({summary})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
