@@ -1,1 +1,16 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+#include "core/facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kx_facts_free(struct kx_facts *f)
+{
+	kx_memmap_free(&f->firmware_map);
+	kx_memmap_free(&f->ram);
+	kx_memmap_free(&f->crash);
+	free(f->boot_params);
+	free(f->efi.map);
+	free(f->cmdline);
+	memset(f, 0, sizeof(*f));
+}
