@@ -167,14 +167,16 @@ FACTS_SH = r"""
 kx_facts() {
     stage=$1
     if [ -d /sys/firmware/efi ]; then efi=yes; else efi=no; fi
-    mkdir -p /sys/firmware/efi/efivars 2>/dev/null
+    # EFI variables are read through runtime services: seeing any proves they work.
+    [ -e /lib/modules/efivarfs.ko ] && insmod /lib/modules/efivarfs.ko 2>/dev/null
     mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
     nvars=$(ls /sys/firmware/efi/efivars 2>/dev/null | wc -l)
     if [ "$nvars" -gt 0 ]; then rt=yes; else rt=no; fi
+    if [ -d /sys/firmware/efi/runtime-map ]; then rtmap=yes; else rtmap=no; fi
     if [ -e /sys/firmware/acpi/tables/DSDT ] || [ -e /sys/firmware/acpi/tables/FACP ]; then
         acpi=yes; else acpi=no; fi
     echo "KX-$stage-EFI: $efi"
-    echo "KX-$stage-EFI-RUNTIME: $rt (efivars: $nvars)"
+    echo "KX-$stage-EFI-RUNTIME: $rt (efivars: $nvars, runtime-map: $rtmap)"
     echo "KX-$stage-ACPI: $acpi"
     echo "KX-$stage-MEMTOTAL: $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
 }
@@ -242,8 +244,15 @@ def add_kexec_tools(cpio):
     return True
 
 
-def build_stage2(token):
+def add_modules(cpio, kernel):
+    ko = os.path.join(os.path.dirname(kernel), "efivarfs.ko")
+    if os.path.exists(ko):
+        cpio.copy("lib/modules/efivarfs.ko", ko, 0o644)
+
+
+def build_stage2(token, kernel):
     c = Cpio()
+    add_modules(c, kernel)
     for d in ("proc", "sys", "dev", "tmp"):
         c.dir(d)
     c.chardev("dev/console", 5, 1)
@@ -259,6 +268,7 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
         c.dir(d)
     c.chardev("dev/console", 5, 1)
     busybox_applets(c)
+    add_modules(c, kernel)
     have_tools = add_kexec_tools(c)
     if use_kexec_tools and not have_tools:
         raise SystemExit("kexec-tools requested but not installed")
@@ -272,7 +282,7 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
                 c.copy("sbin/" + tool, cand, 0o755)
                 break
     c.copy("boot/vmlinuz", kernel, 0o644)
-    c.file("boot/stage2.cpio.gz", build_stage2(env["KX_TOKEN"]))
+    c.file("boot/stage2.cpio.gz", build_stage2(env["KX_TOKEN"], kernel))
     c.file("init", STAGE1_INIT, 0o755)
     c.copy("scenario.sh", scn.path, 0o755)
     c.copy("etc/kx-lib.sh", os.path.join(HERE, "lib.sh"), 0o644)

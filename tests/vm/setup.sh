@@ -3,7 +3,9 @@
 # is already in tests/vm/cache/.
 #   - installs the Debian packages (scripts/install-deps.sh) when root and some are missing
 #   - fetches the Debian cloud kernel as a file, without installing it:
-#     tests/vm/cache/vmlinuz and tests/vm/cache/kernel-version
+#     tests/vm/cache/vmlinuz, tests/vm/cache/kernel-version, tests/vm/cache/config
+#     and tests/vm/cache/efivarfs.ko (a module in Debian's build; the guest loads it
+#     to see EFI variables, the proof that EFI runtime services work)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +28,11 @@ if $need_pkgs; then
   fi
 fi
 
-if [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ]; then
+have_all() {
+  [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
+    [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]
+}
+if have_all; then
   exit 0
 fi
 
@@ -34,7 +40,11 @@ mkdir -p "$cache"
 # Serialise parallel callers (meson runs several scenarios at once).
 exec 9>"$cache/.lock"
 flock 9
-if [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ]; then
+have_all() {
+  [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
+    [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]
+}
+if have_all; then
   exit 0
 fi
 
@@ -65,6 +75,8 @@ deb=$(ls "$work"/*.deb | head -n1)
 dpkg -x "$deb" "$work/root"
 img=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
 ver=${img##*/vmlinuz-}
+cp "$work/root/boot/config-$ver" "$cache/config"
+find "$work/root/lib/modules" -name efivarfs.ko -exec cp {} "$cache/efivarfs.ko" \;
 cp "$img" "$cache/vmlinuz.tmp"
 mv "$cache/vmlinuz.tmp" "$cache/vmlinuz"
 echo "$ver" > "$cache/kernel-version"

@@ -1,0 +1,18 @@
+#!/bin/sh
+# description: reference: kexec-tools -c under UEFI (OVMF); stage 2 keeps EFI runtime services and ACPI
+# kexec: kexec-tools
+# firmware: uefi
+# expect: KX-STAGE1-UP
+# expect: KX-OK after load: kexec_loaded=1
+# expect: KX-STAGE2-UP
+# expect-re: ^KX-STAGE2-CMDLINE: @APPEND@$
+# expect: KX-STAGE2-INITRD: @TOKEN@
+# expect: KX-STAGE2-EFI-RUNTIME: yes
+# expect: KX-STAGE2-ACPI: yes
+# expect: KX-STAGE2-DONE
+# reject: KX-SCENARIO-END
+. /etc/kx-lib.sh
+kexec --version
+run kexec -c -l "$KX_KERNEL" --initrd="$KX_INITRD" --append="$KX_APPEND" || fail "kexec -l: status $?"
+expect_loaded "after load" 1
+exec_loaded
