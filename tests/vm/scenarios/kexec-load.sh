@@ -1,0 +1,14 @@
+#!/bin/sh
+# description: bzImage through kexec_load (-c): our segments and purgatory boot the next kernel
+# firmware: bios
+# expect: KX-STAGE1-UP
+# expect: KX-OK after load: kexec_loaded=1
+# expect: KX-STAGE2-UP
+# expect-re: ^KX-STAGE2-CMDLINE: @APPEND@$
+# expect: KX-STAGE2-INITRD: @TOKEN@
+# expect: KX-STAGE2-DONE
+# reject: KX-SCENARIO-END
+. /etc/kx-lib.sh
+run kexec -c -l "$KX_KERNEL" --initrd="$KX_INITRD" --append="$KX_APPEND" || fail "kexec -c -l: status $?"
+expect_loaded "after load" 1
+exec_loaded
