@@ -13,12 +13,14 @@ $(BUILD)/build.ninja:
 
 # Every test: unit tests and the QEMU scenarios (run in parallel by meson).
 check: all
+	tests/vm/setup.sh
 	meson test -C $(BUILD) --print-errorlogs $(TESTARGS)
 
 unit: all
 	meson test -C $(BUILD) --print-errorlogs --suite unit
 
 vm: all
+	tests/vm/setup.sh
 	meson test -C $(BUILD) --print-errorlogs --suite vm
 
 demo: all
