@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Purgatory entry and hand-off. The kernel's relocate_kernel jumps here in
+ * 64-bit mode on identity-mapped page tables with interrupts off; its stack,
+ * GDT and IDT live in memory the new image may already have overwritten, so
+ * nothing but RIP is used before our own stack and GDT are loaded. Every
+ * address is taken RIP-relative: the blob runs wherever the planner put it
+ * (below 4 GiB) without relocation processing.
+ */
+#include "handoff.h"
+
+/* Intel SDM vol. 3A, 2.5 "Control registers" and 2.2.1 (IA32_EFER). */
+#define CR0_MP         (1 << 1)
+#define CR0_EM         (1 << 2)
+#define CR0_TS         (1 << 3)
+#define CR0_PG         (1 << 31)
+#define CR4_OSFXSR     (1 << 9)
+#define CR4_OSXMMEXCPT (1 << 10)
+#define MSR_EFER       0xc0000080
+#define EFER_LME       (1 << 8)
+
+/* Flat 4 GiB descriptors (SDM vol. 3A, 3.4.5), accessed bit preset so the
+ * CPU never needs to write the GDT. */
+#define DESC_CODE32_LO 0x0000ffff
+#define DESC_CODE32_HI 0x00cf9b00
+#define DESC_CODE64    0x00af9b000000ffff
+#define DESC_CODE32    0x00cf9b000000ffff
+#define DESC_DATA      0x00cf93000000ffff
+
+	/* struct kx_purg_header (abi.h); offsets are link-time differences. */
+	.section .kx.header, "a"
+	.globl kx_purg_header
+	.hidden kx_purg_header
+kx_purg_header:
+	.long KX_HDR_MAGIC
+	.word KX_HDR_VERSION
+	.word KX_HDR_SIZE
+	.long kx_purg_entry - kx_purg_header
+	.long kx_purg_params - kx_purg_header
+	.long KX_PARAMS_SIZE
+	.long __kx_image_end - kx_purg_header
+	.long __kx_mem_end - kx_purg_header
+	.long 0
+	.if . - kx_purg_header - KX_HDR_SIZE
+	.error "struct kx_purg_header size mismatch"
+	.endif
+
+	.section .text.entry, "ax"
+	.code64
+	.globl kx_purg_entry
+	.hidden kx_purg_entry
+kx_purg_entry:
+	cli
+	cld
+	lea	__kx_stack_top(%rip), %rsp
+
+	/* lgdt takes an absolute base, known only now: build the pseudo
+	 * descriptor on the stack. */
+	lea	kx_purg_gdt(%rip), %rax
+	sub	$16, %rsp
+	movw	$(kx_purg_gdt_end - kx_purg_gdt - 1), 6(%rsp)
+	mov	%rax, 8(%rsp)
+	lgdt	6(%rsp)
+	add	$16, %rsp
+
+	lea	1f(%rip), %rax
+	pushq	$KX_SEL_CODE
+	pushq	%rax
+	lretq
+1:	mov	$KX_SEL_DATA, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	mov	%eax, %fs
+	mov	%eax, %gs
+
+	/* The kernel leaves SSE off (CR4 is little more than PAE); the
+	 * compiler and the SHA-NI code use it. Keep the entry values in
+	 * callee-saved registers so the hand-off can restore them. */
+	mov	%cr0, %rax
+	mov	%rax, %r12
+	and	$~(CR0_EM | CR0_TS), %rax
+	or	$CR0_MP, %rax
+	mov	%rax, %cr0
+	mov	%cr4, %rax
+	mov	%rax, %r13
+	or	$(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
+	mov	%rax, %cr4
+
+	/* struct kx_purg_handoff lives at the top of our stack; its address
+	 * doubles as the stack of an image that brings none. */
+	sub	$KX_HO_SIZE, %rsp
+	mov	%rsp, %rbx
+	mov	%rsp, %rdi
+	call	kx_purg_main
+
+	cmpq	$0, KX_HO_RSP(%rbx)
+	jne	1f
+	mov	%rbx, KX_HO_RSP(%rbx)
+1:	mov	KX_HO_MODE(%rbx), %rax
+	cmp	$KX_HO_LINUX64, %rax
+	je	enter_linux64
+	cmp	$KX_HO_PM32, %rax
+	je	enter_pm32
+	/* kx_purg_main resets on anything else; never run garbage. */
+	jmp	triple_fault
+
+enter_linux64:
+	mov	%cr4, %rax
+	and	$~(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
+	and	$(CR4_OSFXSR | CR4_OSXMMEXCPT), %r13
+	or	%r13, %rax
+	mov	%rax, %cr4
+	mov	%cr0, %rax
+	and	$~(CR0_EM | CR0_MP), %rax
+	and	$(CR0_EM | CR0_MP), %r12
+	or	%r12, %rax
+	mov	%rax, %cr0
+
+	mov	%rbx, %r15
+	mov	KX_HO_RAX(%r15), %rax
+	mov	KX_HO_RBX(%r15), %rbx
+	mov	KX_HO_RCX(%r15), %rcx
+	mov	KX_HO_RDX(%r15), %rdx
+	mov	KX_HO_RSI(%r15), %rsi
+	mov	KX_HO_RDI(%r15), %rdi
+	mov	KX_HO_RSP(%r15), %rsp
+	mov	KX_HO_RBP(%r15), %rbp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	jmp	*KX_HO_RIP(%r15)
+
+	/*
+	 * Leave long mode (SDM vol. 3A, 10.8.5.4): go to compatibility mode,
+	 * clear CR0.PG from identity-mapped code, then clear EFER.LME. Only
+	 * the low eight registers exist in compatibility mode, so everything
+	 * needed afterwards is put there now: ebx = handoff, esi = GDT,
+	 * edi = final 32-bit label, ebp = CR0 at entry.
+	 */
+enter_pm32:
+	lea	kx_purg_gdt(%rip), %rsi
+	lea	pm32_cs(%rip), %rdi
+	mov	%r12, %rbp
+	lea	compat(%rip), %rax
+	pushq	$KX_SEL_CODE32
+	pushq	%rax
+	lretq
+
+	.code32
+compat:
+	mov	%cr0, %eax
+	and	$~CR0_PG, %eax
+	mov	%eax, %cr0
+	jmp	1f
+1:	mov	$MSR_EFER, %ecx
+	rdmsr
+	and	$~EFER_LME, %eax
+	wrmsr
+
+	/* Nothing of long mode survives: CR4 as firmware leaves it (LA57 or
+	 * PAE left set would break a kernel that builds 4-level tables), and
+	 * the x87/SSE bits of CR0 as they were at entry. */
+	xor	%eax, %eax
+	mov	%eax, %cr4
+	mov	%cr0, %eax
+	and	$~(CR0_EM | CR0_MP), %eax
+	and	$(CR0_EM | CR0_MP), %ebp
+	or	%ebp, %eax
+	mov	%eax, %cr0
+
+	/* The 32-bit Linux boot protocol wants __BOOT_CS = 0x10 to be a flat
+	 * 32-bit code segment; it was the 64-bit one until now. */
+	movl	$DESC_CODE32_LO, KX_SEL_CODE(%esi)
+	movl	$DESC_CODE32_HI, (KX_SEL_CODE + 4)(%esi)
+	pushl	$KX_SEL_CODE
+	pushl	%edi
+	lret
+
+pm32_cs:
+	mov	$KX_SEL_DATA, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %ss
+	mov	%eax, %fs
+	mov	%eax, %gs
+	/* The target's EIP goes just below its stack, which it does not own
+	 * yet; the stack pointer ends up exactly as requested. */
+	mov	KX_HO_RSP(%ebx), %esp
+	pushl	KX_HO_RIP(%ebx)
+	mov	KX_HO_RAX(%ebx), %eax
+	mov	KX_HO_RCX(%ebx), %ecx
+	mov	KX_HO_RDX(%ebx), %edx
+	mov	KX_HO_RSI(%ebx), %esi
+	mov	KX_HO_RDI(%ebx), %edi
+	mov	KX_HO_RBP(%ebx), %ebp
+	mov	KX_HO_RBX(%ebx), %ebx
+	ret
+
+	.code64
+	/* A zero-limit IDT turns the breakpoint into a triple fault, which
+	 * resets the machine without relying on any device. */
+triple_fault:
+	sub	$16, %rsp
+	movq	$0, (%rsp)
+	movq	$0, 8(%rsp)
+	lidt	6(%rsp)
+	int3
+	ud2
+
+	.section .data.kx_gdt, "aw"
+	.balign 16
+kx_purg_gdt:
+	.quad 0
+	.quad DESC_CODE32	/* KX_SEL_CODE32 */
+	.quad DESC_CODE64	/* KX_SEL_CODE = __BOOT_CS */
+	.quad DESC_DATA		/* KX_SEL_DATA = __BOOT_DS */
+kx_purg_gdt_end:
+
+	.section .note.GNU-stack, "", @progbits

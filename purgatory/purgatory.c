@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Purgatory's C side: optional jobs, the digest check, and the choice between
+ * entering the next image and resetting. It never returns to the caller's
+ * image on a failure and never waits forever.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "purgatory/abi.h"
+#include "purgatory/console.h"
+#include "purgatory/handoff.h"
+#include "purgatory/io.h"
+#include "purgatory/verify.h"
+
+_Static_assert(KX_HDR_MAGIC == KX_PURG_MAGIC, "entry.S header magic");
+_Static_assert(KX_HDR_VERSION == KX_PURG_VERSION, "entry.S header version");
+_Static_assert(KX_HDR_SIZE == sizeof(struct kx_purg_header), "entry.S header size");
+_Static_assert(KX_PARAMS_SIZE == sizeof(struct kx_purg_params), "entry.S params size");
+_Static_assert(KX_HO_LINUX64 == KX_ENTRY_LINUX64, "handoff mode");
+_Static_assert(KX_HO_PM32 == KX_ENTRY_PM32, "handoff mode");
+
+/*
+ * The block the loader fills (header.params_offset points here). Initialised
+ * data, not bss, so it is part of the image the loader copies.
+ */
+__attribute__((section(".kx.params"), aligned(8), used))
+struct kx_purg_params kx_purg_params;
+
+/* 8259A PIC programming (Intel 8259A data sheet): ICW1-ICW4, then OCW1. */
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+#define PIC_ICW1_INIT_ICW4 0x11 /* edge triggered, cascade, ICW4 follows */
+#define PIC1_VECTOR_BASE 0x08   /* the vectors a PC BIOS programs: IRQ0-7 */
+#define PIC2_VECTOR_BASE 0x70   /* IRQ8-15 */
+#define PIC1_ICW3_SLAVE_ON_IRQ2 0x04
+#define PIC2_ICW3_CASCADE_ID 0x02
+#define PIC_ICW4_8086 0x01
+#define PIC_MASK_NONE 0x00
+
+/* Reset paths, tried in order (each one should not return). */
+#define KBC_CMD 0x64
+#define KBC_PULSE_RESET 0xfe     /* 8042: pulse the CPU reset line */
+#define RST_CNT 0xcf9            /* PCI reset control register (ICH/PCH, QEMU) */
+#define RST_CNT_SYS_RST 0x02
+#define RST_CNT_RST_CPU 0x04
+#define RESET_WAIT_IO_DELAYS 100000 /* ~0.1 s of port 0x80 writes */
+
+static void pic_reset(void)
+{
+	outb(PIC1_CMD, PIC_ICW1_INIT_ICW4);
+	io_delay();
+	outb(PIC2_CMD, PIC_ICW1_INIT_ICW4);
+	io_delay();
+	outb(PIC1_DATA, PIC1_VECTOR_BASE);
+	io_delay();
+	outb(PIC2_DATA, PIC2_VECTOR_BASE);
+	io_delay();
+	outb(PIC1_DATA, PIC1_ICW3_SLAVE_ON_IRQ2);
+	io_delay();
+	outb(PIC2_DATA, PIC2_ICW3_CASCADE_ID);
+	io_delay();
+	outb(PIC1_DATA, PIC_ICW4_8086);
+	io_delay();
+	outb(PIC2_DATA, PIC_ICW4_8086);
+	io_delay();
+	outb(PIC1_DATA, PIC_MASK_NONE);
+	outb(PIC2_DATA, PIC_MASK_NONE);
+}
+
+static __attribute__((noreturn)) void machine_reset(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} no_idt = { 0, 0 };
+
+	outb(KBC_CMD, KBC_PULSE_RESET);
+	io_delay_n(RESET_WAIT_IO_DELAYS);
+	outb(RST_CNT, RST_CNT_SYS_RST);
+	io_delay();
+	outb(RST_CNT, RST_CNT_SYS_RST | RST_CNT_RST_CPU);
+	io_delay_n(RESET_WAIT_IO_DELAYS);
+	/* No IDT: the breakpoint cannot be delivered, nor the double fault,
+	 * so the CPU shuts down, which the chipset turns into a reset. */
+	__asm__ volatile("lidt %0\n\tint3" : : "m"(no_idt));
+	for (;;)
+		__asm__ volatile("ud2");
+}
+
+static __attribute__((noreturn)) void fail(struct kx_purg_console *con, const char *why)
+{
+	con_puts(con, "kx purgatory: ");
+	con_puts(con, why);
+	con_puts(con, ", resetting\n");
+	machine_reset();
+}
+
+static const void *identity_map(void *ctx, uint64_t addr, uint64_t len)
+{
+	(void)ctx;
+	(void)len;
+	return (const void *)(uintptr_t)addr;
+}
+
+static void report_failure(struct kx_purg_console *con, const struct kx_purg_params *p,
+			   const struct kx_purg_verify_result *res)
+{
+	const struct kx_purg_region *r = &p->regions[res->region];
+
+	switch (res->status) {
+	case KX_PURG_TOO_MANY_REGIONS:
+		con_puts(con, "kx purgatory: bad parameters: ");
+		con_dec(con, p->nr_regions);
+		con_puts(con, " regions (at most 32)");
+		break;
+	case KX_PURG_BAD_ENTRY_MODE:
+		con_puts(con, "kx purgatory: bad parameters: unknown entry mode ");
+		con_dec(con, p->entry_mode);
+		break;
+	case KX_PURG_REGION_WRAPS:
+		con_puts(con, "kx purgatory: bad parameters: a region wraps around the address space");
+		break;
+	case KX_PURG_REGION_UNMAPPED:
+	case KX_PURG_MISMATCH:
+		con_puts(con, "kx purgatory: SHA-256 mismatch in region ");
+		con_dec(con, res->region);
+		con_puts(con, " (start ");
+		con_hex(con, r->start);
+		con_puts(con, ", len ");
+		con_hex(con, r->len);
+		con_puts(con, "): refusing to boot");
+		break;
+	case KX_PURG_OK:
+		break;
+	}
+	con_puts(con, ", resetting\n");
+}
+
+static uint64_t entry_address(const struct kx_purg_params *p)
+{
+	return p->entry_mode == KX_ENTRY_LINUX64 ? p->regs64.rip : p->regs32.eip;
+}
+
+static void fill_handoff(const struct kx_purg_params *p, struct kx_purg_handoff *out)
+{
+	out->mode = p->entry_mode;
+	if (p->entry_mode == KX_ENTRY_LINUX64) {
+		out->rax = p->regs64.rax;
+		out->rbx = p->regs64.rbx;
+		out->rcx = p->regs64.rcx;
+		out->rdx = p->regs64.rdx;
+		out->rsi = p->regs64.rsi;
+		out->rdi = p->regs64.rdi;
+		out->rsp = p->regs64.rsp;
+		out->rbp = p->regs64.rbp;
+		out->rip = p->regs64.rip;
+	} else {
+		out->rax = p->regs32.eax;
+		out->rbx = p->regs32.ebx;
+		out->rcx = p->regs32.ecx;
+		out->rdx = p->regs32.edx;
+		out->rsi = p->regs32.esi;
+		out->rdi = p->regs32.edi;
+		out->rsp = p->regs32.esp;
+		out->rbp = p->regs32.ebp;
+		out->rip = p->regs32.eip;
+	}
+}
+
+void kx_purg_main(struct kx_purg_handoff *out)
+{
+	struct kx_purg_params *p = &kx_purg_params;
+	struct kx_purg_console con;
+	struct kx_purg_verify_result res;
+
+	/* The compiler sees a zero-initialised object nobody writes; the loader
+	 * wrote it. Hide its origin so no field is folded to a constant. */
+	__asm__("" : "+r"(p));
+
+	if (p->flags & KX_PURG_F_RESET_VGA)
+		vga_reset_text_mode();
+	con_init(&con, p->flags, p->serial_port, p->serial_baud);
+
+	if (kx_purg_check_params(p) == KX_PURG_OK && p->backup_len)
+		__builtin_memmove((void *)(uintptr_t)p->backup_dst,
+				  (const void *)(uintptr_t)p->backup_src, (size_t)p->backup_len);
+
+	if (p->nr_regions <= KX_PURG_MAX_REGIONS) {
+		con_puts(&con, "kx purgatory: verifying ");
+		con_dec(&con, p->nr_regions);
+		con_puts(&con, " regions\n");
+	}
+	if (kx_purg_verify(p, identity_map, NULL, &res) != KX_PURG_OK) {
+		report_failure(&con, p, &res);
+		machine_reset();
+	}
+	if (p->entry_mode == KX_ENTRY_REAL16)
+		fail(&con, "real-mode entry not supported yet");
+
+	con_puts(&con, "kx purgatory: all regions verified (");
+	con_dec(&con, res.bytes >> 10);
+	con_puts(&con, res.shani ? " KiB, sha-ni), entering image at " :
+				   " KiB, scalar), entering image at ");
+	con_hex(&con, entry_address(p));
+	con_puts(&con, "\n");
+
+	if (p->flags & KX_PURG_F_RESET_PIC)
+		pic_reset();
+	fill_handoff(p, out);
+}
