@@ -1,1 +1,285 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: MIT */
+/*
+ * kexec: the command. A thin shell over the loader core: argv -> request,
+ * files + facts -> plan -> syscall. The only code that prints and exits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "cli/print.h"
+#include "core/cmdline.h"
+#include "core/err.h"
+#include "core/load.h"
+#include "sys/kexec_sys.h"
+#include "sys/sysfacts.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "0.1.0"
+#endif
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "kexec: %s\n", what);
+	return 1;
+}
+
+static int fail_err(void)
+{
+	const char *m = kx_errmsg();
+
+	/* Messages from the library start with their module; the cli's own start
+	 * with "kexec: " already. */
+	if (!strncmp(m, "kexec: ", 7))
+		fprintf(stderr, "%s\n", m);
+	else
+		fprintf(stderr, "kexec: %s\n", m);
+	return 1;
+}
+
+/* Advice for a failed kexec_load / kexec_file_load. */
+static int report_syscall_error(const struct kx_request *r, const char *name, int err)
+{
+	switch (err) {
+	case -EPERM:
+		fprintf(stderr, "kexec: %s: %s\n", name, kx_eperm_reason(r->sysroot));
+		break;
+	case -ENOSYS:
+		fprintf(stderr, "kexec: %s: this kernel was built without it (CONFIG_KEXEC%s)%s\n",
+			name, strcmp(name, "kexec_load") ? "_FILE" : "",
+			strcmp(name, "kexec_load") ? "; try -c" : "; try -s");
+		break;
+	case -EBUSY:
+		fprintf(stderr, "kexec: %s: the kernel is busy with another kexec operation; "
+			"try again\n", name);
+		break;
+	case -ENOEXEC:
+		fprintf(stderr, "kexec: %s: the kernel cannot load this image type%s\n", name,
+			strcmp(name, "kexec_load") ? "; try -c" : "");
+		break;
+	case -EKEYREJECTED:
+	case -EBADMSG:
+		fprintf(stderr, "kexec: %s: the kernel rejected the image's signature "
+			"(lockdown or KEXEC_SIG_FORCE needs a signed kernel)\n", name);
+		break;
+	default:
+		fprintf(stderr, "kexec: %s failed: %s%s\n", name, strerror(-err),
+			r->debug ? "" : " (run with -d to see the plan)");
+	}
+	return 1;
+}
+
+static bool fallback_ok(int err)
+{
+	/* The kernel refused the file or lacks the syscall: kexec_load may work. */
+	return err == -ENOSYS || err == -ENOEXEC || err == -EOPNOTSUPP || err == -EINVAL ||
+	       err == -EKEYREJECTED || err == -EBADMSG || err == -EPERM;
+}
+
+static int do_status(const struct kx_request *r)
+{
+	bool loaded;
+
+	if (kx_kexec_loaded(r->sysroot, r->panic, &loaded) < 0)
+		return fail_err() + 1;
+	return loaded ? 0 : 1;
+}
+
+static int do_unload(const struct kx_request *r)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		return fail("must be run as root to unload a kernel");
+	if (r->syscall == KX_SYSCALL_LOAD) {
+		ret = kx_sys_kexec_unload(r->panic, false);
+		return ret < 0 ? report_syscall_error(r, "kexec_load", ret) : 0;
+	}
+	ret = kx_sys_kexec_unload(r->panic, true);
+	if (ret < 0 && r->syscall == KX_SYSCALL_AUTO && fallback_ok(ret))
+		ret = kx_sys_kexec_unload(r->panic, false);
+	return ret < 0 ? report_syscall_error(r, "unload", ret) : 0;
+}
+
+static int do_exec(const struct kx_request *r)
+{
+	bool loaded;
+	int ret;
+
+	if (geteuid() != 0)
+		return fail("must be run as root to boot a loaded kernel");
+	if (kx_kexec_loaded(r->sysroot, false, &loaded) < 0)
+		return fail_err();
+	if (!loaded)
+		return fail("no kernel is loaded: load one first with kexec -l KERNEL");
+	if (!r->no_sync)
+		sync();
+	if (!r->no_ifdown)
+		kx_sys_ifdown();
+	ret = kx_sys_reboot_kexec();
+	fprintf(stderr, "kexec: reboot into the loaded kernel failed: %s\n", strerror(-ret));
+	return 1;
+}
+
+static int build_cmdline(const struct kx_request *r, const struct kx_facts *f, char **out)
+{
+	*out = NULL;
+	if (r->reuse_cmdline) {
+		*out = kx_cmdline_reuse(f->cmdline ? f->cmdline : "", r->panic);
+		if (!*out)
+			return kx_err(ENOMEM, "kexec", "out of memory");
+	}
+	if (r->append)
+		return kx_cmdline_append(out, r->append);
+	return 0;
+}
+
+static int do_load(const struct kx_request *r)
+{
+	struct kx_mapped kernel = { .fd = -1 }, initrd = { .fd = -1 };
+	struct kx_facts facts;
+	struct kx_plan plan;
+	struct kx_load_opts o;
+	struct kx_plan_meta meta = { .panic = r->panic };
+	enum kx_syscall_choice sc = r->syscall;
+	bool have_plan = false;
+	char *cmdline = NULL;
+	int rc = 1, ret;
+
+	memset(&facts, 0, sizeof(facts));
+	memset(&plan, 0, sizeof(plan));
+	if (!r->dry_run && geteuid() != 0)
+		return fail("must be run as root to load a kernel (or use --dry-run to see the plan)");
+	if (sc == KX_SYSCALL_FILE && (r->mem_min || r->mem_max))
+		return fail("kexec_file_load (-s) lets the kernel place the image: --mem-min and "
+			    "--mem-max need kexec_load (-c)");
+	/* kexec_file_load cannot honour placement limits: auto picks kexec_load then. */
+	if (sc == KX_SYSCALL_AUTO && (r->mem_min || r->mem_max))
+		sc = KX_SYSCALL_LOAD;
+
+	if (kx_map_file(r->kernel, "kernel", &kernel) < 0)
+		goto err;
+	if (r->initrd && kx_map_file(r->initrd, "initrd", &initrd) < 0)
+		goto err;
+	if (kx_facts_read(r->sysroot, &facts) < 0)
+		goto err;
+	if (build_cmdline(r, &facts, &cmdline) < 0)
+		goto err;
+
+	o = (struct kx_load_opts){
+		.cmdline = cmdline ? cmdline : "",
+		.initrd = r->initrd ? (initrd.data ? initrd.data : (const uint8_t *)"") : NULL,
+		.initrd_len = initrd.len,
+		.mem_min = r->mem_min,
+		.mem_max = r->mem_max,
+		.panic = r->panic,
+		.no_checks = r->no_checks,
+		.type = r->type,
+		.console_serial = r->console_serial || r->serial_port || r->serial_baud,
+		.serial_port = r->serial_port,
+		.serial_baud = r->serial_baud,
+		.console_vga = r->console_vga,
+		.reset_vga = r->reset_vga,
+	};
+	/* The plan is built for every load, also with -s: it validates the image,
+	 * the command line and the placement before anything is handed to the kernel,
+	 * so a bad request never disturbs the kernel that is loaded now. */
+	if (kx_build_plan(kernel.data, kernel.len, &o, &facts, &plan) < 0)
+		goto err;
+	have_plan = true;
+	meta.cmdline = o.cmdline;
+	meta.map_is_guess = facts.map_is_guess;
+	meta.syscall = sc == KX_SYSCALL_FILE ? "kexec_file_load" : "kexec_load";
+	if (sc == KX_SYSCALL_AUTO)
+		meta.syscall = "auto (kexec_file_load, else kexec_load)";
+
+	if (r->dry_run) {
+		if (r->json)
+			kx_print_plan_json(stdout, &plan, &meta);
+		else
+			kx_print_plan(stdout, &plan, &meta);
+		rc = 0;
+		goto out;
+	}
+	if (r->debug)
+		kx_print_plan(stderr, &plan, &meta);
+
+	ret = -ENOSYS;
+	if (sc != KX_SYSCALL_LOAD) {
+		ret = kx_sys_kexec_file_load(kernel.fd, r->initrd ? initrd.fd : -1, o.cmdline,
+					     r->panic);
+		if (ret == 0) {
+			if (r->debug)
+				fputs("kexec: loaded with kexec_file_load\n", stderr);
+		} else if (sc == KX_SYSCALL_FILE) {
+			rc = report_syscall_error(r, "kexec_file_load", ret);
+			goto out;
+		} else if (!fallback_ok(ret)) {
+			rc = report_syscall_error(r, "kexec_file_load", ret);
+			goto out;
+		} else if (r->debug) {
+			fprintf(stderr, "kexec: kexec_file_load failed (%s), falling back to kexec_load\n",
+				strerror(-ret));
+		}
+	}
+	if (ret != 0) {
+		ret = kx_sys_kexec_load(&plan, r->panic);
+		if (ret < 0) {
+			rc = report_syscall_error(r, "kexec_load", ret);
+			goto out;
+		}
+		if (r->debug)
+			fputs("kexec: loaded with kexec_load\n", stderr);
+	}
+	rc = 0;
+	if (r->action == KX_ACT_FORCE)
+		rc = do_exec(r);
+	goto out;
+err:
+	rc = fail_err();
+out:
+	if (have_plan)
+		kx_plan_free(&plan);
+	free(cmdline);
+	kx_facts_free(&facts);
+	kx_unmap_file(&initrd);
+	kx_unmap_file(&kernel);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct kx_request req;
+	int rc = kx_parse_args(argc, argv, &req);
+
+	if (rc)
+		return rc;
+	switch (req.action) {
+	case KX_ACT_HELP:
+		kx_usage(stdout);
+		rc = 0;
+		break;
+	case KX_ACT_VERSION:
+		printf("kexec (kx) %s\n", KX_VERSION);
+		rc = 0;
+		break;
+	case KX_ACT_STATUS:
+		rc = do_status(&req);
+		break;
+	case KX_ACT_UNLOAD:
+		rc = do_unload(&req);
+		break;
+	case KX_ACT_EXEC:
+		rc = do_exec(&req);
+		break;
+	case KX_ACT_LOAD:
+	case KX_ACT_FORCE:
+		rc = do_load(&req);
+		break;
+	}
+	kx_request_free(&req);
+	return rc;
+}

@@ -1,1 +1,240 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmdline.h"
+
+enum {
+	OPT_INITRD = 256,
+	OPT_APPEND,
+	OPT_REUSE_CMDLINE,
+	OPT_MEM_MIN,
+	OPT_MEM_MAX,
+	OPT_CONSOLE_SERIAL,
+	OPT_CONSOLE_VGA,
+	OPT_RESET_VGA,
+	OPT_SERIAL,
+	OPT_SERIAL_BAUD,
+	OPT_DRY_RUN,
+	OPT_JSON,
+	OPT_SYSROOT,
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "no-ifdown", no_argument, NULL, 'x' },
+	{ "no-sync", no_argument, NULL, 'y' },
+	{ "no-checks", no_argument, NULL, 'i' },
+	{ "load", no_argument, NULL, 'l' },
+	{ "load-panic", no_argument, NULL, 'p' },
+	{ "unload", no_argument, NULL, 'u' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "status", no_argument, NULL, 'S' },
+	{ "type", required_argument, NULL, 't' },
+	{ "kexec-file-syscall", no_argument, NULL, 's' },
+	{ "kexec-syscall", no_argument, NULL, 'c' },
+	{ "kexec-syscall-auto", no_argument, NULL, 'a' },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "ramdisk", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "command-line", required_argument, NULL, OPT_APPEND },
+	{ "reuse-cmdline", no_argument, NULL, OPT_REUSE_CMDLINE },
+	{ "mem-min", required_argument, NULL, OPT_MEM_MIN },
+	{ "mem-max", required_argument, NULL, OPT_MEM_MAX },
+	{ "console-serial", no_argument, NULL, OPT_CONSOLE_SERIAL },
+	{ "console-vga", no_argument, NULL, OPT_CONSOLE_VGA },
+	{ "reset-vga", no_argument, NULL, OPT_RESET_VGA },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "serial-baud", required_argument, NULL, OPT_SERIAL_BAUD },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ NULL, 0, NULL, 0 },
+};
+
+void kx_usage(FILE *out)
+{
+	fputs("Usage: kexec [OPTION]... [KERNEL]\n"
+	      "Load a kernel to boot later (kexec -l), boot it (kexec -e), or load a\n"
+	      "capture kernel for crashes (kexec -p).\n\n"
+	      "Actions:\n"
+	      "  -l, --load                load KERNEL (the default action)\n"
+	      "  -p, --load-panic          load KERNEL to boot when this kernel panics\n"
+	      "  -e, --exec                boot the loaded kernel now\n"
+	      "  -f, --force               load KERNEL and boot it at once\n"
+	      "  -u, --unload              unload the loaded kernel (with -p: the capture kernel)\n"
+	      "  -S, --status              exit 0 if a kernel is loaded, 1 if not (with -p: capture)\n"
+	      "\nSyscall:\n"
+	      "  -s, --kexec-file-syscall  use kexec_file_load (the kernel verifies the image)\n"
+	      "  -c, --kexec-syscall       use kexec_load (kx builds every segment)\n"
+	      "  -a, --kexec-syscall-auto  kexec_file_load, falling back to kexec_load (default)\n"
+	      "\nThe next kernel:\n"
+	      "      --initrd=FILE, --ramdisk=FILE   initial ramdisk\n"
+	      "      --append=STRING, --command-line=STRING   kernel command line\n"
+	      "      --reuse-cmdline       start from this kernel's command line\n"
+	      "  -t, --type=TYPE           image type instead of probing (bzImage)\n"
+	      "      --mem-min=ADDR        lowest address to load at\n"
+	      "      --mem-max=ADDR        highest address to load at\n"
+	      "\nPurgatory:\n"
+	      "  -i, --no-checks           do not verify the SHA-256 of the loaded image\n"
+	      "      --console-serial      print purgatory's progress on the serial port\n"
+	      "      --serial=PORT         its I/O port (default 0x3f8 or this kernel's console)\n"
+	      "      --serial-baud=BAUD    its speed (default 115200 or this kernel's console)\n"
+	      "      --console-vga         print purgatory's progress on the VGA text screen\n"
+	      "      --reset-vga           reset the VGA adapter to text mode before entry\n"
+	      "\nOther:\n"
+	      "      --dry-run             build and print the complete plan, load nothing\n"
+	      "      --json                with --dry-run: print the plan as JSON\n"
+	      "  -x, --no-ifdown           do not bring network interfaces down on -e\n"
+	      "  -y, --no-sync             do not sync filesystems on -e\n"
+	      "  -d, --debug               print the plan and the syscall used\n"
+	      "  -h, --help                this help\n"
+	      "  -v, --version             print the version\n",
+	      out);
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+static int set_action(struct kx_request *r, enum kx_action a, int opt)
+{
+	if (r->action != KX_ACT_LOAD && r->action != a) {
+		fprintf(stderr, "kexec: -%c conflicts with an action given before\n", opt);
+		return 2;
+	}
+	r->action = a;
+	return 0;
+}
+
+int kx_parse_args(int argc, char **argv, struct kx_request *r)
+{
+	bool have_action = false;
+	uint64_t v;
+	int c, ret;
+
+	memset(r, 0, sizeof(*r));
+	r->sysroot = "/";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hvdfxyilpueSt:sca", long_opts, NULL)) != -1) {
+		ret = 0;
+		switch (c) {
+		case 'h': r->action = KX_ACT_HELP; return 0;
+		case 'v': r->action = KX_ACT_VERSION; return 0;
+		case 'd': r->debug = true; break;
+		case 'x': r->no_ifdown = true; break;
+		case 'y': r->no_sync = true; break;
+		case 'i': r->no_checks = true; break;
+		case 'l': ret = set_action(r, KX_ACT_LOAD, c); have_action = true; break;
+		case 'p': r->panic = true; break;
+		case 'f': ret = set_action(r, KX_ACT_FORCE, c); have_action = true; break;
+		case 'u': ret = set_action(r, KX_ACT_UNLOAD, c); have_action = true; break;
+		case 'e': ret = set_action(r, KX_ACT_EXEC, c); have_action = true; break;
+		case 'S': ret = set_action(r, KX_ACT_STATUS, c); have_action = true; break;
+		case 't': r->type = optarg; break;
+		case 's': r->syscall = KX_SYSCALL_FILE; break;
+		case 'c': r->syscall = KX_SYSCALL_LOAD; break;
+		case 'a': r->syscall = KX_SYSCALL_AUTO; break;
+		case OPT_INITRD: r->initrd = optarg; break;
+		case OPT_APPEND:
+			if (kx_cmdline_append(&r->append, optarg) < 0) {
+				fputs("kexec: out of memory\n", stderr);
+				return 1;
+			}
+			break;
+		case OPT_REUSE_CMDLINE: r->reuse_cmdline = true; break;
+		case OPT_MEM_MIN:
+		case OPT_MEM_MAX:
+			if (!parse_u64(optarg, &v)) {
+				fprintf(stderr, "kexec: --%s needs an address, got '%s'\n",
+					c == OPT_MEM_MIN ? "mem-min" : "mem-max", optarg);
+				return 2;
+			}
+			if (c == OPT_MEM_MIN)
+				r->mem_min = v;
+			else
+				r->mem_max = v;
+			break;
+		case OPT_CONSOLE_SERIAL: r->console_serial = true; break;
+		case OPT_CONSOLE_VGA: r->console_vga = true; break;
+		case OPT_RESET_VGA: r->reset_vga = true; break;
+		case OPT_SERIAL:
+			if (!parse_u64(optarg, &v) || !v || v > 0xffff) {
+				fprintf(stderr, "kexec: --serial needs an I/O port like 0x3f8, got '%s'\n",
+					optarg);
+				return 2;
+			}
+			r->serial_port = (uint16_t)v;
+			break;
+		case OPT_SERIAL_BAUD:
+			if (!parse_u64(optarg, &v) || !v || v > 115200 || 115200 % v) {
+				fprintf(stderr, "kexec: --serial-baud must divide 115200, got '%s'\n",
+					optarg);
+				return 2;
+			}
+			r->serial_baud = (uint32_t)v;
+			break;
+		case OPT_DRY_RUN: r->dry_run = true; break;
+		case OPT_JSON: r->json = true; break;
+		case OPT_SYSROOT: r->sysroot = optarg; break;
+		case ':':
+			fprintf(stderr, "kexec: option '%s' needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			if (optopt)
+				fprintf(stderr, "kexec: unknown option '-%c' (see kexec --help)\n", optopt);
+			else
+				fprintf(stderr, "kexec: unknown option '%s' (see kexec --help)\n",
+					argv[optind - 1]);
+			return 2;
+		}
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		r->kernel = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "kexec: unexpected argument '%s' (one kernel image only)\n",
+			argv[optind]);
+		return 2;
+	}
+	if (r->json && !r->dry_run) {
+		fputs("kexec: --json goes with --dry-run\n", stderr);
+		return 2;
+	}
+	if ((r->action == KX_ACT_LOAD || r->action == KX_ACT_FORCE) && !r->kernel) {
+		if (!have_action && !r->panic)
+			fputs("kexec: no kernel image given (see kexec --help)\n", stderr);
+		else
+			fputs("kexec: no kernel image given to load\n", stderr);
+		return 2;
+	}
+	if (r->action == KX_ACT_FORCE && r->panic) {
+		fputs("kexec: -f and -p do not go together (a capture kernel boots on panic)\n",
+		      stderr);
+		return 2;
+	}
+	return 0;
+}
+
+void kx_request_free(struct kx_request *r)
+{
+	free(r->append);
+	r->append = NULL;
+}

@@ -1,1 +1,207 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+/*
+ * Linux bzImage (Documentation/arch/x86/boot.rst): the real-mode setup
+ * sectors with the setup header at 0x1f1, then the protected-mode kernel.
+ * We load the protected-mode part and enter it at its 64-bit entry.
+ */
+#include "formats/bzimage.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/x86_64/bootparam.h"
+#include "core/err.h"
+
+#define MOD "bzimage"
+/* Protocol versions that introduced the fields we read (boot.rst). */
+#define BP_PROTO_CMDLINE_SIZE 0x0206
+#define BP_PROTO_PREF_ADDRESS 0x020a
+#define BP_PROTO_XLOADFLAGS 0x020c
+/* Defaults for older protocols (boot.rst). */
+#define BP_OLD_CMDLINE_MAX 255
+#define BP_OLD_INITRD_ADDR_MAX 0x37ffffff
+#define BP_OLD_LOAD_ADDR 0x100000
+
+static uint8_t rd8(const uint8_t *p, size_t off)
+{
+	return p[off];
+}
+
+static uint16_t rd16(const uint8_t *p, size_t off)
+{
+	return (uint16_t)(p[off] | p[off + 1] << 8);
+}
+
+static uint32_t rd32(const uint8_t *p, size_t off)
+{
+	return (uint32_t)rd16(p, off) | (uint32_t)rd16(p, off + 2) << 16;
+}
+
+static uint64_t rd64(const uint8_t *p, size_t off)
+{
+	return (uint64_t)rd32(p, off) | (uint64_t)rd32(p, off + 4) << 32;
+}
+
+#define HDR(field) offsetof(struct boot_params, hdr.field)
+
+int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
+{
+	size_t hdr_end, sects;
+	uint32_t syssize;
+
+	memset(o, 0, sizeof(*o));
+	if (len < HDR(version) + 2)
+		return kx_err(ENOEXEC, MOD, "file too short for a setup header (%zu bytes)", len);
+	if (rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG || rd32(img, HDR(header)) != BP_HDR_MAGIC)
+		return kx_err(ENOEXEC, MOD, "no Linux boot protocol header (HdrS at 0x202)");
+	o->version = rd16(img, HDR(version));
+	if (o->version < 0x0200)
+		return kx_err(EINVAL, MOD, "boot protocol %u.%02u is too old to load",
+			      o->version >> 8, o->version & 0xff);
+	/* The header ends at 0x202 + the byte at 0x201 (boot.rst). */
+	hdr_end = 0x202 + rd8(img, 0x201);
+	if (hdr_end > offsetof(struct boot_params, hdr) + sizeof(struct bp_setup_header))
+		hdr_end = offsetof(struct boot_params, hdr) + sizeof(struct bp_setup_header);
+	if (hdr_end > len)
+		return kx_err(EINVAL, MOD, "image truncated inside the setup header (%zu < %zu bytes)",
+			      len, hdr_end);
+	o->hdr_len = hdr_end - BP_SETUP_HEADER_OFF;
+	if (o->version < BP_PROTO_XLOADFLAGS || hdr_end < HDR(xloadflags) + 2)
+		return kx_err(EINVAL, MOD,
+			      "boot protocol %u.%02u has no 64-bit entry point (needs 2.12)",
+			      o->version >> 8, o->version & 0xff);
+
+	sects = rd8(img, HDR(setup_sects));
+	if (!sects)
+		sects = BP_DEFAULT_SETUP_SECTS;
+	o->setup_size = (sects + 1) * BP_SECTOR;
+	if (o->setup_size >= len)
+		return kx_err(EINVAL, MOD, "image truncated: %zu bytes, setup alone is %zu",
+			      len, o->setup_size);
+	o->kernel_off = o->setup_size;
+	o->kernel_len = len - o->setup_size;
+	/* syssize counts 16-byte paragraphs of the protected-mode code. */
+	syssize = rd32(img, HDR(syssize));
+	if ((uint64_t)syssize * 16 > o->kernel_len)
+		return kx_err(EINVAL, MOD,
+			      "image truncated: the header says %llu bytes of kernel, the file has %zu",
+			      (unsigned long long)syssize * 16, o->kernel_len);
+
+	o->loadflags = rd8(img, HDR(loadflags));
+	o->xloadflags = rd16(img, HDR(xloadflags));
+	o->relocatable = rd8(img, HDR(relocatable_kernel)) != 0;
+	o->kernel_alignment = rd32(img, HDR(kernel_alignment));
+	o->initrd_addr_max = rd32(img, HDR(initrd_addr_max));
+	o->cmdline_size = o->version >= BP_PROTO_CMDLINE_SIZE ? rd32(img, HDR(cmdline_size))
+							       : BP_OLD_CMDLINE_MAX;
+	if (o->version >= BP_PROTO_PREF_ADDRESS && hdr_end >= HDR(init_size) + 4) {
+		o->pref_address = rd64(img, HDR(pref_address));
+		o->init_size = rd32(img, HDR(init_size));
+	} else {
+		o->pref_address = BP_OLD_LOAD_ADDR;
+	}
+	if (!o->initrd_addr_max)
+		o->initrd_addr_max = BP_OLD_INITRD_ADDR_MAX;
+
+	if (!(o->xloadflags & BP_XLF_KERNEL_64))
+		return kx_err(EINVAL, MOD, "this kernel has no 64-bit entry point (XLF_KERNEL_64 unset)");
+	if (o->kernel_alignment & (o->kernel_alignment - 1))
+		return kx_err(EINVAL, MOD, "kernel_alignment 0x%x is not a power of two",
+			      o->kernel_alignment);
+	if (o->pref_address & (KX_PAGE_SIZE - 1))
+		return kx_err(EINVAL, MOD, "pref_address 0x%llx is not page aligned",
+			      (unsigned long long)o->pref_address);
+	return 0;
+}
+
+static int bzimage_probe(const uint8_t *img, size_t len)
+{
+	if (len < HDR(header) + 4 || rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG ||
+	    rd32(img, HDR(header)) != BP_HDR_MAGIC)
+		return kx_err(ENOEXEC, MOD, "not a bzImage (no HdrS signature)");
+	return 0;
+}
+
+static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+			const struct kx_facts *f, struct kx_plan *p)
+{
+	struct bzimage_info bz;
+	struct kx_place_req req;
+	struct bp_layout lay = { .cmdline = o->cmdline };
+	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0;
+	uint64_t align, memsz;
+	size_t bp_size;
+	uint8_t *bp;
+	int kern, bpi, ret;
+
+	ret = bzimage_parse_header(img, len, &bz);
+	if (ret < 0)
+		return ret;
+	if (cmdlen > bz.cmdline_size)
+		return kx_err(E2BIG, MOD, "command line is %zu bytes, this kernel takes at most %u",
+			      cmdlen, bz.cmdline_size);
+
+	align = bz.kernel_alignment > KX_PAGE_SIZE ? bz.kernel_alignment : KX_PAGE_SIZE;
+	memsz = bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
+	req = (struct kx_place_req){
+		.align = align,
+		.min = KX_MIB,
+		/* The decompressor runs in the identity map the kernel set up; keep
+		 * below 4 GiB unless the kernel says it may live above. */
+		.max = (bz.xloadflags & BP_XLF_CAN_BE_LOADED_ABOVE_4G) ? 0 : KX_4G,
+		.pref = bz.pref_address,
+		.fixed = !bz.relocatable,
+	};
+	kern = kx_plan_add_placed(p, KX_ROLE_KERNEL, img + bz.kernel_off, bz.kernel_len, memsz,
+				  &req, NULL);
+	if (kern < 0)
+		return kern;
+
+	if (o->initrd && o->initrd_len) {
+		uint64_t max = (uint64_t)bz.initrd_addr_max + 1;
+		int ird;
+
+		if (max > KX_4G)
+			max = KX_4G;
+		req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = max,
+					     .pref = KX_NO_PREF, .top_down = true };
+		ird = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len,
+					 o->initrd_len, &req, NULL);
+		if (ird < 0)
+			return kx_err_prefix(ird, "initrd of %zu bytes", o->initrd_len);
+		lay.initrd_addr = p->seg[ird].mem;
+		lay.initrd_size = o->initrd_len;
+	}
+
+	bp_size = kx_bp_segment_size(f, o->cmdline);
+	bp = calloc(1, bp_size);
+	if (!bp)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	/* boot_params: cmd_line_ptr and the setup_data list are 32/64-bit; keep it
+	 * below 4 GiB so every consumer can reach it. */
+	req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				     .pref = KX_NO_PREF };
+	bpi = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
+	if (bpi < 0)
+		return bpi;
+	lay.base = p->seg[bpi].mem;
+	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, bz.hdr_len, &lay, f);
+	if (ret < 0)
+		return ret;
+
+	p->entry_mode = KX_ENTRY_LINUX64;
+	memset(&p->regs64, 0, sizeof(p->regs64));
+	p->regs64.rip = p->seg[kern].mem + BP_ENTRY64_OFFSET;
+	p->regs64.rsi = lay.base;
+	return 0;
+}
+
+static const char *const bzimage_aliases[] = { "bzImage64", "bzimage", NULL };
+
+const struct kx_format kx_format_bzimage = {
+	.name = "bzImage",
+	.aliases = bzimage_aliases,
+	.probe = bzimage_probe,
+	.plan = bzimage_plan,
+};

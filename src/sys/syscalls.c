@@ -1,1 +1,211 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+#include "sys/kexec_sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/reboot.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/err.h"
+
+/* include/uapi/linux/kexec.h */
+#define KEXEC_ON_CRASH 0x00000001
+#define KEXEC_ARCH_X86_64 (62 << 16)
+#define KEXEC_FILE_UNLOAD 0x00000001
+#define KEXEC_FILE_ON_CRASH 0x00000002
+#define KEXEC_FILE_NO_INITRAMFS 0x00000004
+
+struct kexec_segment {
+	const void *buf;
+	size_t bufsz;
+	const void *mem;
+	size_t memsz;
+};
+
+int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
+{
+	struct stat st;
+	void *p;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0) {
+		int e = errno;
+
+		m->fd = -1;
+		return kx_err(e, what, "cannot open %s: %s", path, strerror(e));
+	}
+	if (fstat(m->fd, &st) < 0) {
+		int e = errno;
+
+		kx_unmap_file(m);
+		return kx_err(e, what, "cannot stat %s: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		kx_unmap_file(m);
+		return kx_err(EISDIR, what, "%s is a directory, not a file", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		kx_unmap_file(m);
+		return kx_err(EINVAL, what, "%s is not a regular file", path);
+	}
+	if (st.st_size == 0)
+		return 0;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		kx_unmap_file(m);
+		return kx_err(e, what, "cannot map %s: %s", path, strerror(e));
+	}
+	/* One sequential pass (hashing); tell the kernel to read ahead. */
+	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	m->data = p;
+	m->len = (size_t)st.st_size;
+	return 0;
+}
+
+void kx_unmap_file(struct kx_mapped *m)
+{
+	if (m->data)
+		munmap((void *)m->data, m->len);
+	if (m->fd >= 0)
+		close(m->fd);
+	m->data = NULL;
+	m->len = 0;
+	m->fd = -1;
+}
+
+int kx_sys_kexec_load(const struct kx_plan *p, bool panic)
+{
+	struct kexec_segment segs[KX_MAX_SEGMENTS];
+	unsigned long flags = KEXEC_ARCH_X86_64 | (panic ? KEXEC_ON_CRASH : 0);
+
+	for (size_t i = 0; i < p->n; i++) {
+		segs[i] = (struct kexec_segment){
+			.buf = p->seg[i].buf,
+			.bufsz = p->seg[i].bufsz,
+			.mem = (const void *)(uintptr_t)p->seg[i].mem,
+			.memsz = p->seg[i].memsz,
+		};
+	}
+	if (syscall(SYS_kexec_load, p->entry, p->n, segs, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic)
+{
+	unsigned long flags = panic ? KEXEC_FILE_ON_CRASH : 0;
+	const char *c = cmdline ? cmdline : "";
+
+	if (initrd_fd < 0)
+		flags |= KEXEC_FILE_NO_INITRAMFS;
+	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, strlen(c) + 1, c, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int kx_sys_kexec_unload(bool panic, bool file_syscall)
+{
+	long r;
+
+	if (file_syscall)
+		r = syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL,
+			    KEXEC_FILE_UNLOAD | (panic ? KEXEC_FILE_ON_CRASH : 0));
+	else
+		r = syscall(SYS_kexec_load, 0UL, 0UL, NULL,
+			    KEXEC_ARCH_X86_64 | (panic ? KEXEC_ON_CRASH : 0));
+	return r < 0 ? -errno : 0;
+}
+
+int kx_sys_reboot_kexec(void)
+{
+	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
+	return -errno;
+}
+
+static int read_small(const char *root, const char *rel, char *buf, size_t len)
+{
+	char path[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+int kx_kexec_loaded(const char *root, bool panic, bool *loaded)
+{
+	const char *rel = panic ? "sys/kernel/kexec_crash_loaded" : "sys/kernel/kexec_loaded";
+	char buf[16];
+	int ret = read_small(root, rel, buf, sizeof(buf));
+
+	if (ret < 0)
+		return kx_err(-ret, "kexec", "cannot read /%s: %s (kernel without kexec support?)",
+			      rel, strerror(-ret));
+	*loaded = buf[0] == '1';
+	return 0;
+}
+
+const char *kx_eperm_reason(const char *root)
+{
+	char buf[256];
+
+	if (geteuid() != 0)
+		return "must be run as root (loading a kernel needs CAP_SYS_BOOT)";
+	if (read_small(root, "sys/kernel/security/lockdown", buf, sizeof(buf)) == 0 &&
+	    !strstr(buf, "[none]"))
+		return "the kernel is locked down (Secure Boot?) and refuses kexec_load; "
+		       "use -s (kexec_file_load) with a signed kernel";
+	if (read_small(root, "proc/sys/kernel/kexec_load_disabled", buf, sizeof(buf)) == 0 &&
+	    buf[0] == '1')
+		return "kexec is disabled by kernel.kexec_load_disabled=1 until the next reboot";
+	return "permission denied (a security module or lockdown refuses kexec_load; try -s)";
+}
+
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+int kx_sys_ifdown(void)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	/* Best effort, like shutdown would do: a NIC still doing DMA into memory
+	 * the next kernel reuses is the classic kexec corruption. */
+	if (ifs && s >= 0) {
+		for (struct if_nameindex *i = ifs; i->if_index; i++) {
+			struct ifreq ifr;
+
+			if (!strcmp(i->if_name, "lo"))
+				continue;
+			memset(&ifr, 0, sizeof(ifr));
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+			if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
+				continue;
+			ifr.ifr_flags &= ~IFF_UP;
+			ioctl(s, SIOCSIFFLAGS, &ifr);
+		}
+	}
+	if (s >= 0)
+		close(s);
+	if (ifs)
+		if_freenameindex(ifs);
+	return 0;
+}

@@ -1,1 +1,202 @@
-/* placeholder */
+/* SPDX-License-Identifier: MIT */
+/*
+ * Builds the boot-params segment for a 64-bit Linux entry, the way the
+ * kernel's own file loader does (arch/x86/kernel/kexec-bzimage64.c): the zero
+ * page with the image's setup header, the command line, the e820 map (extra
+ * entries as SETUP_E820_EXT), and on UEFI the EFI state: efi_info, the EFI
+ * runtime memory map and SETUP_EFI, so the next kernel keeps runtime services.
+ */
+#include "arch/x86_64/bootparam.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/err.h"
+
+static size_t align8(size_t v)
+{
+	return (v + 7) & ~(size_t)7;
+}
+
+static size_t e820_count(const struct kx_facts *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->firmware_map.n; i++)
+		if (f->firmware_map.v[i].type != KX_MEM_CRASH)
+			n++;
+	return n;
+}
+
+/* The running kernel's boot_params, or NULL when not available. */
+static const struct boot_params *running_bp(const struct kx_facts *f, struct boot_params *copy)
+{
+	if (!f->boot_params || f->boot_params_len < sizeof(*copy))
+		return NULL;
+	memcpy(copy, f->boot_params, sizeof(*copy));
+	return copy;
+}
+
+static bool efi_usable(const struct kx_facts *f, const struct boot_params *cur)
+{
+	return f->efi.present && f->efi.map_n && cur && cur->efi_info.efi_loader_signature &&
+	       (cur->efi_info.efi_systab || cur->efi_info.efi_systab_hi);
+}
+
+struct bp_offsets {
+	size_t cmdline, e820_ext, efi_sd, efi_map, total;
+	size_t ext_entries;
+};
+
+static void bp_measure(const struct kx_facts *f, const char *cmdline, struct bp_offsets *o)
+{
+	struct boot_params cur;
+	size_t n = e820_count(f);
+
+	memset(o, 0, sizeof(*o));
+	o->cmdline = BP_SIZE;
+	o->total = align8(o->cmdline + strlen(cmdline ? cmdline : "") + 1);
+	if (n > BP_E820_MAX_ZEROPAGE) {
+		o->ext_entries = n - BP_E820_MAX_ZEROPAGE;
+		o->e820_ext = o->total;
+		o->total = align8(o->total + sizeof(struct bp_setup_data) +
+				  o->ext_entries * sizeof(struct bp_e820_entry));
+	}
+	if (efi_usable(f, running_bp(f, &cur))) {
+		o->efi_sd = o->total;
+		o->total = align8(o->total + sizeof(struct bp_setup_data) +
+				  sizeof(struct bp_efi_setup_data));
+		o->efi_map = o->total;
+		o->total = align8(o->total + f->efi.map_n * sizeof(struct bp_efi_memdesc));
+	}
+}
+
+size_t kx_bp_segment_size(const struct kx_facts *f, const char *cmdline)
+{
+	struct bp_offsets o;
+
+	bp_measure(f, cmdline, &o);
+	return o.total;
+}
+
+static void put_e820(struct bp_e820_entry *e, const struct kx_mem_region *r)
+{
+	struct bp_e820_entry v = {
+		.addr = r->start,
+		.size = r->end - r->start,
+		.type = (uint32_t)r->type,
+	};
+
+	memcpy(e, &v, sizeof(v));
+}
+
+/* Links a setup_data node at segment offset `off` into the list of bp. */
+static void link_setup_data(uint8_t *buf, struct boot_params *bp, uint64_t base, size_t off,
+			    uint32_t type, uint32_t len)
+{
+	struct bp_setup_data sd = { .next = bp->hdr.setup_data, .type = type, .len = len };
+
+	memcpy(buf + off, &sd, sizeof(sd));
+	bp->hdr.setup_data = base + off;
+}
+
+static void fill_efi(uint8_t *buf, struct boot_params *bp, const struct boot_params *cur,
+		     const struct bp_layout *lay, const struct kx_facts *f, const struct bp_offsets *o)
+{
+	struct bp_efi_setup_data esd = {
+		.fw_vendor = f->efi.fw_vendor,
+		.runtime = f->efi.runtime,
+		.tables = f->efi.config_table,
+		.smbios = f->efi.smbios,
+	};
+	uint64_t map = lay->base + o->efi_map;
+
+	bp->secure_boot = cur->secure_boot;
+	bp->efi_info.efi_loader_signature = cur->efi_info.efi_loader_signature;
+	bp->efi_info.efi_systab = cur->efi_info.efi_systab;
+	bp->efi_info.efi_systab_hi = cur->efi_info.efi_systab_hi;
+	bp->efi_info.efi_memdesc_version = cur->efi_info.efi_memdesc_version;
+	bp->efi_info.efi_memdesc_size = sizeof(struct bp_efi_memdesc);
+	bp->efi_info.efi_memmap = (uint32_t)map;
+	bp->efi_info.efi_memmap_hi = (uint32_t)(map >> 32);
+	bp->efi_info.efi_memmap_size = (uint32_t)(f->efi.map_n * sizeof(struct bp_efi_memdesc));
+	for (size_t i = 0; i < f->efi.map_n; i++) {
+		const struct kx_efi_map_entry *e = &f->efi.map[i];
+		struct bp_efi_memdesc d = {
+			.type = e->type,
+			.phys_addr = e->phys_addr,
+			.virt_addr = e->virt_addr,
+			.num_pages = e->num_pages,
+			.attribute = e->attribute,
+		};
+
+		memcpy(buf + o->efi_map + i * sizeof(d), &d, sizeof(d));
+	}
+	memcpy(buf + o->efi_sd + sizeof(struct bp_setup_data), &esd, sizeof(esd));
+	link_setup_data(buf, bp, lay->base, o->efi_sd, BP_SETUP_EFI, sizeof(esd));
+}
+
+int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup_hdr_len,
+		const struct bp_layout *lay, const struct kx_facts *f)
+{
+	struct boot_params bp, cur_copy;
+	const struct boot_params *cur = running_bp(f, &cur_copy);
+	const char *cmdline = lay->cmdline ? lay->cmdline : "";
+	size_t cmdlen = strlen(cmdline);
+	struct bp_offsets o;
+	uint64_t cmd_addr = lay->base + BP_SIZE;
+	size_t e = 0;
+
+	bp_measure(f, cmdline, &o);
+	if (len < o.total)
+		return kx_err(EINVAL, "bootparams", "segment too small (%zu < %zu bytes)", len, o.total);
+	memset(&bp, 0, sizeof(bp));
+	if (setup_hdr_len > sizeof(bp.hdr))
+		setup_hdr_len = sizeof(bp.hdr);
+	memcpy(&bp.hdr, setup_hdr, setup_hdr_len);
+
+	bp.hdr.type_of_loader = BP_LOADER_TYPE_KEXEC;
+	bp.hdr.loadflags = (uint8_t)((bp.hdr.loadflags | BP_LOADED_HIGH) & ~BP_CAN_USE_HEAP);
+	bp.hdr.setup_data = 0;
+	bp.hdr.cmd_line_ptr = (uint32_t)cmd_addr;
+	bp.ext_cmd_line_ptr = (uint32_t)(cmd_addr >> 32);
+	bp.hdr.ramdisk_image = (uint32_t)lay->initrd_addr;
+	bp.ext_ramdisk_image = (uint32_t)(lay->initrd_addr >> 32);
+	bp.hdr.ramdisk_size = (uint32_t)lay->initrd_size;
+	bp.ext_ramdisk_size = (uint32_t)(lay->initrd_size >> 32);
+	memcpy(buf + o.cmdline, cmdline, cmdlen + 1);
+
+	if (cur) {
+		/* The console and the platform stay what they are: the next kernel
+		 * finds the framebuffer and the subarchitecture the same way. */
+		memcpy(bp.screen_info, cur->screen_info, sizeof(bp.screen_info));
+		bp.hdr.hardware_subarch = cur->hdr.hardware_subarch;
+		bp.hdr.hardware_subarch_data = cur->hdr.hardware_subarch_data;
+		bp.acpi_rsdp_addr = cur->acpi_rsdp_addr;
+	}
+	if (!bp.acpi_rsdp_addr)
+		bp.acpi_rsdp_addr = f->efi.acpi20;
+
+	for (size_t i = 0; i < f->firmware_map.n; i++) {
+		const struct kx_mem_region *r = &f->firmware_map.v[i];
+
+		if (r->type == KX_MEM_CRASH)
+			continue;
+		if (e < BP_E820_MAX_ZEROPAGE) {
+			put_e820(&bp.e820_table[e], r);
+		} else {
+			size_t at = o.e820_ext + sizeof(struct bp_setup_data) +
+				    (e - BP_E820_MAX_ZEROPAGE) * sizeof(struct bp_e820_entry);
+			put_e820((struct bp_e820_entry *)(buf + at), r);
+		}
+		e++;
+	}
+	bp.e820_entries = (uint8_t)(e < BP_E820_MAX_ZEROPAGE ? e : BP_E820_MAX_ZEROPAGE);
+	if (o.ext_entries)
+		link_setup_data(buf, &bp, lay->base, o.e820_ext, BP_SETUP_E820_EXT,
+				(uint32_t)(o.ext_entries * sizeof(struct bp_e820_entry)));
+	if (o.efi_map)
+		fill_efi(buf, &bp, cur, lay, f, &o);
+	memcpy(buf, &bp, sizeof(bp));
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* argv -> request. The only place that knows option names. */
+#ifndef KX_CLI_OPTIONS_H
+#define KX_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum kx_action {
+	KX_ACT_LOAD,    /* -l, and the default */
+	KX_ACT_EXEC,    /* -e */
+	KX_ACT_UNLOAD,  /* -u */
+	KX_ACT_FORCE,   /* -f: load, then exec at once */
+	KX_ACT_STATUS,  /* -S */
+	KX_ACT_HELP,
+	KX_ACT_VERSION,
+};
+
+enum kx_syscall_choice {
+	KX_SYSCALL_AUTO, /* -a: kexec_file_load, then kexec_load */
+	KX_SYSCALL_FILE, /* -s */
+	KX_SYSCALL_LOAD, /* -c */
+};
+
+struct kx_request {
+	enum kx_action action;
+	enum kx_syscall_choice syscall;
+	bool panic;               /* -p */
+	bool debug;               /* -d */
+	bool no_ifdown;           /* -x */
+	bool no_sync;             /* -y */
+	bool no_checks;           /* -i */
+	bool dry_run;
+	bool json;
+	bool reuse_cmdline;
+	const char *kernel;
+	const char *initrd;
+	char *append;             /* all --append/--command-line pieces joined */
+	const char *type;
+	uint64_t mem_min, mem_max;
+	bool console_serial, console_vga, reset_vga;
+	uint16_t serial_port;
+	uint32_t serial_baud;
+	const char *sysroot;      /* where /proc and /sys are read ("/"); for tests */
+};
+
+/* Parses argv. Returns 0, or prints a message and returns a non-zero exit code
+ * (2 for usage errors). */
+int kx_parse_args(int argc, char **argv, struct kx_request *req);
+void kx_usage(FILE *out);
+void kx_request_free(struct kx_request *req);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli/print.h"
+
+#include <inttypes.h>
+
+static const char *entry_mode_name(enum kx_purg_entry_mode m)
+{
+	switch (m) {
+	case KX_ENTRY_LINUX64: return "linux64";
+	case KX_ENTRY_PM32: return "pm32";
+	case KX_ENTRY_REAL16: return "real16";
+	}
+	return "?";
+}
+
+static uint64_t image_entry(const struct kx_plan *p)
+{
+	switch (p->entry_mode) {
+	case KX_ENTRY_PM32: return p->regs32.eip;
+	case KX_ENTRY_REAL16: return (uint64_t)p->regs16.cs * 16 + p->regs16.ip;
+	default: return p->regs64.rip;
+	}
+}
+
+static void hex(FILE *out, const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%02x", d[i]);
+}
+
+void kx_print_plan(FILE *out, const struct kx_plan *p, const struct kx_plan_meta *m)
+{
+	fprintf(out, "format:    %s%s\n", p->format, m->panic ? " (capture kernel, -p)" : "");
+	fprintf(out, "syscall:   %s\n", m->syscall);
+	fprintf(out, "entry:     0x%" PRIx64 " (purgatory), then 0x%" PRIx64 " (%s)\n", p->entry,
+		image_entry(p), entry_mode_name(p->entry_mode));
+	fprintf(out, "cmdline:   %s\n", m->cmdline ? m->cmdline : "");
+	if (m->map_is_guess)
+		fputs("note:      the memory map is not readable (not root): placed against a "
+		      "generic PC map\n", out);
+	fprintf(out, "%-12s %-18s %-12s %-12s %s\n", "role", "mem", "memsz", "bufsz", "sha256");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct kx_segment *s = &p->seg[i];
+
+		fprintf(out, "%-12s 0x%016" PRIx64 " 0x%-10" PRIx64 " 0x%-10zx ", kx_role_name(s->role),
+			s->mem, s->memsz, s->bufsz);
+		hex(out, s->sha256, sizeof(s->sha256));
+		fputs(s->verify ? "\n" : " (not verified)\n", out);
+	}
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void kx_print_plan_json(FILE *out, const struct kx_plan *p, const struct kx_plan_meta *m)
+{
+	fputs("{\"format\":", out);
+	json_str(out, p->format);
+	fputs(",\"syscall\":", out);
+	json_str(out, m->syscall);
+	fprintf(out, ",\"panic\":%s,\"entry\":%" PRIu64 ",\"entry_mode\":\"%s\",\"image_entry\":%" PRIu64,
+		m->panic ? "true" : "false", p->entry, entry_mode_name(p->entry_mode),
+		image_entry(p));
+	if (p->entry_mode == KX_ENTRY_LINUX64)
+		fprintf(out, ",\"rsi\":%" PRIu64, p->regs64.rsi);
+	fputs(",\"cmdline\":", out);
+	json_str(out, m->cmdline);
+	fprintf(out, ",\"memory_map_guessed\":%s,\"segments\":[", m->map_is_guess ? "true" : "false");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct kx_segment *s = &p->seg[i];
+
+		fprintf(out, "%s{\"role\":\"%s\",\"mem\":%" PRIu64 ",\"memsz\":%" PRIu64
+			",\"bufsz\":%zu,\"verified\":%s,\"sha256\":\"",
+			i ? "," : "", kx_role_name(s->role), s->mem, s->memsz, s->bufsz,
+			s->verify ? "true" : "false");
+		hex(out, s->sha256, sizeof(s->sha256));
+		fputs("\"}", out);
+	}
+	fputs("]}\n", out);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * image + options + facts -> plan. The format adds its segments; then
+ * purgatory is placed, told how to enter the image and given the SHA-256 of
+ * every other segment as it will sit in memory.
+ */
+#include "core/load.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/purgatory.h"
+
+/* Fills purgatory's parameter block from the plan and adds it as a segment. */
+static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
+			      const struct kx_facts *f)
+{
+	struct kx_purgatory pg;
+	struct kx_purg_params *pp;
+	struct kx_purg_header hdr;
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				    .pref = KX_NO_PREF };
+	int ret, i;
+
+	ret = kx_purgatory_open(kx_purgatory_blob, kx_purgatory_blob_size, &pg);
+	if (ret < 0)
+		return ret;
+	memcpy(&hdr, pg.image, sizeof(hdr));
+	pp = pg.params;
+	pp->entry_mode = p->entry_mode;
+	pp->regs64 = p->regs64;
+	pp->regs32 = p->regs32;
+	pp->regs16 = p->regs16;
+	if (o->console_serial || f->console.serial) {
+		pp->flags |= KX_PURG_F_SERIAL;
+		pp->serial_port = o->console_serial && o->serial_port ? o->serial_port
+				  : f->console.serial ? f->console.port : 0x3f8;
+		pp->serial_baud = o->console_serial && o->serial_baud ? o->serial_baud
+				  : f->console.serial ? f->console.baud : 115200;
+	}
+	if (o->console_vga)
+		pp->flags |= KX_PURG_F_VGA;
+	if (o->reset_vga)
+		pp->flags |= KX_PURG_F_RESET_VGA;
+	for (size_t s = 0; s < p->n && !o->no_checks; s++) {
+		if (!p->seg[s].verify)
+			continue;
+		ret = kx_purgatory_add_region(&pg, p->seg[s].mem, p->seg[s].memsz, p->seg[s].sha256);
+		if (ret < 0)
+			goto out;
+	}
+	/* The image copy becomes the segment's buffer and is freed with the plan. */
+	i = kx_plan_add_placed(p, KX_ROLE_PURGATORY, pg.image, pg.image_size, pg.mem_size, &req,
+			       pg.image);
+	pg.image = NULL;
+	if (i < 0) {
+		ret = i;
+		goto out;
+	}
+	p->seg[i].verify = false;
+	kx_segment_hash(&p->seg[i]);
+	p->entry = p->seg[i].mem + hdr.entry_offset;
+	ret = 0;
+out:
+	kx_purgatory_close(&pg);
+	return ret;
+}
+
+int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+		  const struct kx_facts *f, struct kx_plan *p)
+{
+	const struct kx_format *fmt = NULL;
+	const struct kx_memmap *where = o->panic ? &f->crash : &f->ram;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = kx_format_detect(img, len, o->type, &fmt);
+	if (ret < 0)
+		return ret;
+	if (o->panic && !f->crash.n)
+		return kx_err(ENOMEM, "kexec",
+			      "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
+	ret = kx_plan_init(p, where, o->mem_min, o->mem_max);
+	if (ret < 0)
+		return ret;
+	p->format = fmt->name;
+	ret = fmt->plan(img, len, o, f, p);
+	if (ret < 0)
+		goto fail;
+	kx_plan_hash(p);
+	ret = plan_add_purgatory(p, o, f);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	kx_plan_free(p);
+	return ret;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader core: image bytes + options + system facts -> a complete plan.
+ * Pure: no syscalls, no file reads. The cli maps the files and reads the
+ * facts; tests call this directly with generated images and fake facts.
+ */
+#ifndef KX_LOAD_H
+#define KX_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/facts.h"
+#include "core/plan.h"
+
+struct kx_load_opts {
+	const char *cmdline;      /* the complete command line for the next kernel ("" = none) */
+	const uint8_t *initrd;    /* NULL when no initrd */
+	size_t initrd_len;
+	uint64_t mem_min;         /* --mem-min (0: none) */
+	uint64_t mem_max;         /* --mem-max (0: none) */
+	bool panic;               /* -p: place everything in the crash kernel region */
+	bool no_checks;           /* -i: purgatory skips the SHA-256 verification */
+	const char *type;         /* -t: format name, NULL to probe */
+	/* Purgatory console and resets. */
+	bool console_serial;
+	uint16_t serial_port;
+	uint32_t serial_baud;
+	bool console_vga;
+	bool reset_vga;
+};
+
+struct kx_format {
+	const char *name;          /* as -t accepts it and --dry-run prints it */
+	const char *const *aliases; /* other -t names (kexec-tools'), NULL-terminated or NULL */
+	/* 0 when the image is this format, -ENOEXEC when not (with a message saying
+	 * why, used when no format matches), another negative errno when it is this
+	 * format but broken. */
+	int (*probe)(const uint8_t *img, size_t len);
+	/* Adds and places the format's segments and sets the hand-off. */
+	int (*plan)(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+		    const struct kx_facts *f, struct kx_plan *p);
+};
+
+/* Probe order table (src/formats/formats.c). */
+extern const struct kx_format *const kx_formats[];
+const struct kx_format *kx_format_by_name(const char *name);
+/* The format of an image: -t when given, else the first whose probe says yes. */
+int kx_format_detect(const uint8_t *img, size_t len, const char *type,
+		     const struct kx_format **out);
+
+/* Builds the whole plan: format segments, purgatory, digests. */
+int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+		  const struct kx_facts *f, struct kx_plan *p);
+
+#endif

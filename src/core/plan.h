@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan: what a load consists of, as pure data. Formats add segments with
+ * placement constraints; one function (kx_plan_place) chooses every address,
+ * checking alignment, bounds and overlap; then segments are hashed and
+ * purgatory is filled. The plan can be printed (--dry-run), compared in tests
+ * and handed to kexec_load unchanged.
+ */
+#ifndef KX_PLAN_H
+#define KX_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/memmap.h"
+#include "core/sha256.h"
+#include "purgatory/abi.h"
+
+#define KX_PAGE_SIZE 4096ull
+#define KX_MIB (1ull << 20)
+#define KX_GIB (1ull << 30)
+#define KX_4G (4ull << 30)
+/* The kernel refuses more segments than this (KEXEC_SEGMENT_MAX, include/linux/kexec.h). */
+#define KX_MAX_SEGMENTS 16
+#define KX_NO_PREF UINT64_MAX
+
+enum kx_seg_role {
+	KX_ROLE_KERNEL,
+	KX_ROLE_INITRD,
+	KX_ROLE_BOOT_PARAMS,
+	KX_ROLE_CMDLINE,
+	KX_ROLE_PURGATORY,
+	KX_ROLE_SETUP_DATA,
+	KX_ROLE_MODULE,
+	KX_ROLE_ELFCOREHDR,
+	KX_ROLE_BACKUP,
+	KX_ROLE_BOOT_INFO,
+	KX_ROLE_OTHER,
+};
+
+/* What a format asks of a segment's address; it never picks the address itself. */
+struct kx_place_req {
+	uint64_t align;  /* power of two, at least KX_PAGE_SIZE */
+	uint64_t min;    /* lowest start address */
+	uint64_t max;    /* the segment must end at or below this address */
+	uint64_t pref;   /* preferred start (KX_NO_PREF: none) */
+	bool top_down;   /* search from the highest address down (initrds, like GRUB) */
+	bool fixed;      /* must sit exactly at pref (ELF ET_EXEC, legacy layouts) */
+};
+
+struct kx_segment {
+	enum kx_seg_role role;
+	const uint8_t *buf;  /* bufsz bytes copied to mem; the rest up to memsz is zero */
+	size_t bufsz;
+	uint64_t memsz;      /* page multiple, >= bufsz */
+	void *owned;         /* freed with the plan (NULL when buf belongs to someone else) */
+	struct kx_place_req req;
+	uint64_t mem;
+	bool placed;
+	bool verify;         /* purgatory checks its SHA-256 before entry */
+	uint8_t sha256[KX_SHA256_DIGEST_SIZE]; /* over memsz bytes as they will sit in memory */
+};
+
+struct kx_plan {
+	struct kx_segment seg[KX_MAX_SEGMENTS];
+	size_t n;
+	/* Memory still free for placement: RAM within --mem-min/--mem-max (or the
+	 * crash region) minus what is placed already. */
+	struct kx_memmap free;
+	uint64_t entry;          /* where the running kernel jumps: purgatory's entry */
+	const char *format;      /* name of the format that planned it */
+	/* How purgatory enters the image (set by the format). */
+	enum kx_purg_entry_mode entry_mode;
+	struct kx_purg_regs64 regs64;
+	struct kx_purg_regs32 regs32;
+	struct kx_purg_regs16 regs16;
+};
+
+const char *kx_role_name(enum kx_seg_role role);
+
+/* Starts a plan whose segments may go in the RAM regions of `ram`, clipped to
+ * [mem_min, mem_max) (mem_max 0: no limit). */
+int kx_plan_init(struct kx_plan *p, const struct kx_memmap *ram, uint64_t mem_min, uint64_t mem_max);
+void kx_plan_free(struct kx_plan *p);
+
+/* Adds a segment; memsz is rounded up to a page and to at least bufsz.
+ * `owned`, when not NULL, is freed with the plan (also on failure).
+ * Returns the index of the segment or a negative errno. */
+int kx_plan_add(struct kx_plan *p, enum kx_seg_role role, const void *buf, size_t bufsz,
+		uint64_t memsz, const struct kx_place_req *req, void *owned);
+
+/* Chooses the address of segment i within its constraints and the free memory. */
+int kx_plan_place(struct kx_plan *p, size_t i);
+
+/* Adds and places in one step; returns the index or a negative errno. */
+int kx_plan_add_placed(struct kx_plan *p, enum kx_seg_role role, const void *buf, size_t bufsz,
+		       uint64_t memsz, const struct kx_place_req *req, void *owned);
+
+/* Hashes a segment over memsz (zero tail included), as purgatory will. */
+void kx_segment_hash(struct kx_segment *s);
+void kx_plan_hash(struct kx_plan *p);
+
+/* The lowest address >= `from` in [lo, hi) of `free` where size bytes fit with
+ * `align`; pure helper, exposed for tests. Returns false when none. */
+bool kx_find_hole(const struct kx_memmap *free, uint64_t size, uint64_t align, uint64_t lo,
+		  uint64_t hi, bool top_down, uint64_t *out);
+
+#endif

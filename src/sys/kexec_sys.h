@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The syscalls: loading, unloading, executing, and the state of the kernel. */
+#ifndef KX_KEXEC_SYS_H
+#define KX_KEXEC_SYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/plan.h"
+
+/* A file mapped read-only (data is NULL for an empty file). */
+struct kx_mapped {
+	int fd;
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Opens and maps a regular file; clear errors for missing files, directories. */
+int kx_map_file(const char *path, const char *what, struct kx_mapped *m);
+void kx_unmap_file(struct kx_mapped *m);
+
+/* Raw syscalls: return 0 or -errno, no message. */
+int kx_sys_kexec_load(const struct kx_plan *p, bool panic);
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic);
+int kx_sys_kexec_unload(bool panic, bool file_syscall);
+/* reboot(LINUX_REBOOT_CMD_KEXEC): returns only on failure. */
+int kx_sys_reboot_kexec(void);
+/* Brings every network interface but lo down (before -e). */
+int kx_sys_ifdown(void);
+
+/* /sys/kernel/kexec_loaded or kexec_crash_loaded under root. */
+int kx_kexec_loaded(const char *root, bool panic, bool *loaded);
+/* Why kexec_load said EPERM, as advice for the user. */
+const char *kx_eperm_reason(const char *root);
+
+#endif

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/* bzImage: setup header parsing on generated fixtures, and the complete plan
+ * (placement, boot_params, purgatory digests) against fake system facts. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arch/x86_64/bootparam.h"
+#include "bzfixture.h"
+#include "core/err.h"
+#include "core/load.h"
+#include "core/purgatory.h"
+#include "formats/bzimage.h"
+
+enum mutation { M_NONE, M_NO_MAGIC, M_NO_BOOTFLAG, M_OLD_PROTO, M_NO_64, M_TRUNC_SETUP,
+		M_TRUNC_PAYLOAD, M_BAD_ALIGN, M_SHORT, M_SECTS0 };
+
+static const struct {
+	const char *name;
+	enum mutation m;
+	int want;
+} parse_cases[] = {
+	{ "valid", M_NONE, 0 },
+	{ "no HdrS", M_NO_MAGIC, -ENOEXEC },
+	{ "no 0xaa55", M_NO_BOOTFLAG, -ENOEXEC },
+	{ "protocol 2.11", M_OLD_PROTO, -EINVAL },
+	{ "no 64-bit entry", M_NO_64, -EINVAL },
+	{ "file ends inside setup", M_TRUNC_SETUP, -EINVAL },
+	{ "payload shorter than syssize", M_TRUNC_PAYLOAD, -EINVAL },
+	{ "alignment not a power of two", M_BAD_ALIGN, -EINVAL },
+	{ "100 bytes", M_SHORT, -ENOEXEC },
+	{ "setup_sects 0 means 4", M_SECTS0, 0 },
+};
+
+static void test_parse_table(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof(parse_cases) / sizeof(parse_cases[0]); c++) {
+		struct bzfix f = bzfix_default();
+		struct bzimage_info bz;
+		size_t len;
+		uint8_t *img;
+
+		print_message("case: %s\n", parse_cases[c].name);
+		if (parse_cases[c].m == M_OLD_PROTO)
+			f.version = 0x020b;
+		if (parse_cases[c].m == M_NO_64)
+			f.xloadflags = 0;
+		if (parse_cases[c].m == M_BAD_ALIGN)
+			f.kernel_alignment = 0x300000;
+		if (parse_cases[c].m == M_SECTS0)
+			f.setup_sects = 0;
+		img = bzfix_make(&f, &len);
+		if (parse_cases[c].m == M_NO_MAGIC)
+			img[0x202] = 'X';
+		if (parse_cases[c].m == M_NO_BOOTFLAG)
+			img[0x1fe] = 0;
+		if (parse_cases[c].m == M_TRUNC_SETUP)
+			len = 0x300;
+		if (parse_cases[c].m == M_TRUNC_PAYLOAD)
+			len -= 4096;
+		if (parse_cases[c].m == M_SHORT)
+			len = 100;
+		assert_int_equal(bzimage_parse_header(img, len, &bz), parse_cases[c].want);
+		if (!parse_cases[c].want) {
+			assert_int_equal(bz.setup_size, ((f.setup_sects ? f.setup_sects : 4) + 1) * 512);
+			assert_int_equal(bz.kernel_len, f.payload);
+			assert_int_equal(bz.init_size, f.init_size);
+			assert_int_equal(bz.cmdline_size, f.cmdline_size);
+		} else {
+			assert_true(strlen(kx_errmsg()) > 10);
+		}
+		free(img);
+	}
+}
+
+/* A BIOS-like machine: low RAM, a hole, 2 GiB, ACPI, more RAM above 4 GiB. */
+static void fake_facts(struct kx_facts *f, bool efi)
+{
+	static struct boot_params cur;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0, 0x9fc00, KX_MEM_RAM), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x9fc00, 0xa0000, KX_MEM_RESERVED), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x100000, 0x7ffe0000, KX_MEM_RAM), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x7ffe0000, 0x80000000, KX_MEM_ACPI), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x100000000ull, 0x180000000ull, KX_MEM_RAM), 0);
+	for (size_t i = 0; i < f->firmware_map.n; i++)
+		if (f->firmware_map.v[i].type == KX_MEM_RAM)
+			assert_int_equal(kx_memmap_add(&f->ram, f->firmware_map.v[i].start,
+						       f->firmware_map.v[i].end, KX_MEM_RAM), 0);
+	memset(&cur, 0, sizeof(cur));
+	cur.hdr.hardware_subarch = 0;
+	cur.screen_info[0] = 0x42;
+	if (efi) {
+		f->efi.present = true;
+		f->efi.fw_vendor = 0x7f000000;
+		f->efi.runtime = 0x7f001000;
+		f->efi.config_table = 0x7f002000;
+		f->efi.acpi20 = 0x7fbfa014;
+		f->efi.map = calloc(2, sizeof(*f->efi.map));
+		f->efi.map_n = 2;
+		f->efi.map[0] = (struct kx_efi_map_entry){ 5, 0x7e000000, 0xfffffffeee000000ull, 16, 0x800000000000000full };
+		f->efi.map[1] = (struct kx_efi_map_entry){ 6, 0x7e010000, 0xfffffffeee010000ull, 32, 0x800000000000000full };
+		cur.efi_info.efi_loader_signature = BP_EFI64_LOADER_SIGNATURE;
+		cur.efi_info.efi_systab = 0x7f003000;
+		cur.efi_info.efi_memdesc_version = 1;
+		cur.efi_info.efi_memmap_size = 48 * 40;
+	}
+	f->boot_params = malloc(sizeof(cur));
+	memcpy(f->boot_params, &cur, sizeof(cur));
+	f->boot_params_len = sizeof(cur);
+}
+
+static const struct kx_segment *find_role(const struct kx_plan *p, enum kx_seg_role r)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->seg[i].role == r)
+			return &p->seg[i];
+	return NULL;
+}
+
+static void check_plan_common(const struct kx_plan *p, const uint8_t *img, size_t len,
+			      const uint8_t *initrd, size_t initrd_len, const char *cmdline)
+{
+	const struct kx_segment *k = find_role(p, KX_ROLE_KERNEL);
+	const struct kx_segment *bp = find_role(p, KX_ROLE_BOOT_PARAMS);
+	const struct kx_segment *pg = find_role(p, KX_ROLE_PURGATORY);
+	const struct kx_segment *rd = find_role(p, KX_ROLE_INITRD);
+	struct boot_params b;
+	struct kx_purg_params pp;
+	struct kx_purg_header ph;
+
+	assert_non_null(k);
+	assert_non_null(bp);
+	assert_non_null(pg);
+	/* kernel at pref_address, bufsz = the protected-mode part */
+	assert_int_equal(k->mem, 0x1000000);
+	assert_int_equal(k->bufsz, len - 1024);
+	assert_ptr_equal(k->buf, img + 1024);
+	assert_true(k->memsz >= 0x800000);
+	/* nothing in the first MiB, no overlaps, all page aligned */
+	for (size_t i = 0; i < p->n; i++) {
+		assert_true(p->seg[i].mem >= 0x100000);
+		assert_int_equal(p->seg[i].mem & 0xfff, 0);
+		assert_int_equal(p->seg[i].memsz & 0xfff, 0);
+		for (size_t j = i + 1; j < p->n; j++)
+			assert_true(p->seg[i].mem + p->seg[i].memsz <= p->seg[j].mem ||
+				    p->seg[j].mem + p->seg[j].memsz <= p->seg[i].mem);
+	}
+	memcpy(&b, bp->buf, sizeof(b));
+	assert_int_equal(b.hdr.cmd_line_ptr, (uint32_t)(bp->mem + 4096));
+	assert_string_equal((const char *)bp->buf + 4096, cmdline);
+	assert_int_equal(b.hdr.type_of_loader, BP_LOADER_TYPE_KEXEC);
+	assert_int_equal(b.e820_entries, 5);
+	assert_int_equal(b.e820_table[2].addr, 0x100000);
+	assert_int_equal(b.e820_table[2].type, 1);
+	assert_int_equal(b.e820_table[3].type, 3);
+	assert_int_equal(b.screen_info[0], 0x42);
+	if (initrd) {
+		assert_non_null(rd);
+		assert_int_equal(b.hdr.ramdisk_image, rd->mem);
+		assert_int_equal(b.hdr.ramdisk_size, initrd_len);
+		assert_true(rd->mem + rd->memsz <= 0x80000000ull);
+	} else {
+		assert_null(rd);
+		assert_int_equal(b.hdr.ramdisk_size, 0);
+	}
+	/* purgatory: entry, hand-off registers and one digest per other segment */
+	memcpy(&ph, pg->buf, sizeof(ph));
+	assert_int_equal(p->entry, pg->mem + ph.entry_offset);
+	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
+	assert_int_equal(pp.entry_mode, KX_ENTRY_LINUX64);
+	assert_int_equal(pp.regs64.rip, k->mem + 0x200);
+	assert_int_equal(pp.regs64.rsi, bp->mem);
+	assert_int_equal(pp.nr_regions, p->n - 1);
+	for (size_t i = 0; i < pp.nr_regions; i++) {
+		const struct kx_segment *s = &p->seg[i];
+		uint8_t want[32];
+		uint8_t *mem = calloc(1, s->memsz);
+
+		memcpy(mem, s->buf, s->bufsz);
+		kx_sha256(mem, s->memsz, want);
+		free(mem);
+		assert_int_equal(pp.regions[i].start, s->mem);
+		assert_int_equal(pp.regions[i].len, s->memsz);
+		assert_memory_equal(pp.regions[i].sha256, want, 32);
+	}
+}
+
+static void test_plan_bios(void **state)
+{
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan p;
+	size_t len;
+	uint8_t *img = bzfix_make(&fx, &len);
+	static const uint8_t initrd[5000] = { 1, 2, 3 };
+	struct kx_load_opts o = { .cmdline = "console=ttyS0 kx.token=abc", .initrd = initrd,
+				  .initrd_len = sizeof(initrd) };
+	struct boot_params b;
+
+	(void)state;
+	fake_facts(&f, false);
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	check_plan_common(&p, img, len, initrd, sizeof(initrd), o.cmdline);
+	memcpy(&b, find_role(&p, KX_ROLE_BOOT_PARAMS)->buf, sizeof(b));
+	assert_int_equal(b.efi_info.efi_loader_signature, 0);
+	assert_int_equal(b.hdr.setup_data, 0);
+	kx_plan_free(&p);
+
+	/* no initrd, empty command line */
+	o = (struct kx_load_opts){ .cmdline = "" };
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	check_plan_common(&p, img, len, NULL, 0, "");
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
+static void test_plan_efi(void **state)
+{
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan p;
+	size_t len;
+	uint8_t *img = bzfix_make(&fx, &len);
+	struct kx_load_opts o = { .cmdline = "x" };
+	const struct kx_segment *bp;
+	struct boot_params b;
+	struct bp_setup_data sd;
+	struct bp_efi_setup_data esd;
+	struct bp_efi_memdesc d;
+	uint64_t map;
+
+	(void)state;
+	fake_facts(&f, true);
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	check_plan_common(&p, img, len, NULL, 0, "x");
+	bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+	memcpy(&b, bp->buf, sizeof(b));
+	assert_int_equal(b.efi_info.efi_loader_signature, BP_EFI64_LOADER_SIGNATURE);
+	assert_int_equal(b.efi_info.efi_systab, 0x7f003000);
+	assert_int_equal(b.efi_info.efi_memdesc_size, 40);
+	assert_int_equal(b.efi_info.efi_memmap_size, 80);
+	assert_int_equal(b.acpi_rsdp_addr, 0x7fbfa014);
+	map = b.efi_info.efi_memmap | (uint64_t)b.efi_info.efi_memmap_hi << 32;
+	assert_true(map >= bp->mem && map + 80 <= bp->mem + bp->bufsz);
+	memcpy(&d, bp->buf + (map - bp->mem) + 40, sizeof(d));
+	assert_int_equal(d.type, 6);
+	assert_int_equal(d.virt_addr, 0xfffffffeee010000ull);
+	assert_int_equal(d.num_pages, 32);
+	/* SETUP_EFI linked from the header */
+	assert_true(b.hdr.setup_data >= bp->mem && b.hdr.setup_data < bp->mem + bp->bufsz);
+	memcpy(&sd, bp->buf + (b.hdr.setup_data - bp->mem), sizeof(sd));
+	assert_int_equal(sd.type, BP_SETUP_EFI);
+	assert_int_equal(sd.len, sizeof(esd));
+	assert_int_equal(sd.next, 0);
+	memcpy(&esd, bp->buf + (b.hdr.setup_data - bp->mem) + sizeof(sd), sizeof(esd));
+	assert_int_equal(esd.fw_vendor, 0x7f000000);
+	assert_int_equal(esd.tables, 0x7f002000);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
+static void test_plan_errors(void **state)
+{
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan p;
+	size_t len;
+	uint8_t *img;
+	char longline[3000];
+	struct kx_load_opts o = { .cmdline = "" };
+
+	(void)state;
+	fake_facts(&f, false);
+	fx.cmdline_size = 100;
+	img = bzfix_make(&fx, &len);
+	memset(longline, 'a', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	o.cmdline = longline;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), -E2BIG);
+	assert_non_null(strstr(kx_errmsg(), "command line"));
+	o.cmdline = "";
+	/* --mem-min/--mem-max window too small for the kernel */
+	o.mem_min = 0x100000;
+	o.mem_max = 0x200000;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), -ENOMEM);
+	assert_non_null(strstr(kx_errmsg(), "--mem-min"));
+	/* --mem-min honoured: everything above it */
+	o.mem_min = 0x40000000;
+	o.mem_max = 0;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(p.seg[i].mem >= 0x40000000);
+	kx_plan_free(&p);
+	/* text is not a kernel */
+	o.mem_min = 0;
+	assert_int_equal(kx_build_plan((const uint8_t *)"hello world\n", 12, &o, &f, &p), -ENOEXEC);
+	assert_int_equal(kx_build_plan((const uint8_t *)"", 0, &o, &f, &p), -ENOEXEC);
+	/* -t with an unknown type */
+	o.type = "elf-x86";
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), -EINVAL);
+	o.type = "bzImage64";
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	kx_plan_free(&p);
+	/* -p without a crash region */
+	o.type = NULL;
+	o.panic = true;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), -ENOMEM);
+	assert_non_null(strstr(kx_errmsg(), "crashkernel="));
+	/* -i: no digests */
+	o.panic = false;
+	o.no_checks = true;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	{
+		const struct kx_segment *pg = find_role(&p, KX_ROLE_PURGATORY);
+		struct kx_purg_header ph;
+		struct kx_purg_params pp;
+
+		memcpy(&ph, pg->buf, sizeof(ph));
+		memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
+		assert_int_equal(pp.nr_regions, 0);
+	}
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
+/* Purgatory console: from the running kernel's console= unless told otherwise. */
+static void test_purgatory_console(void **state)
+{
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan p;
+	size_t len;
+	uint8_t *img = bzfix_make(&fx, &len);
+	struct kx_load_opts o = { .cmdline = "" };
+	struct kx_purg_header ph;
+	struct kx_purg_params pp;
+	const struct kx_segment *pg;
+
+	(void)state;
+	fake_facts(&f, false);
+	f.console = (struct kx_console){ .serial = true, .port = 0x2f8, .baud = 9600 };
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	pg = find_role(&p, KX_ROLE_PURGATORY);
+	memcpy(&ph, pg->buf, sizeof(ph));
+	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
+	assert_true(pp.flags & KX_PURG_F_SERIAL);
+	assert_int_equal(pp.serial_port, 0x2f8);
+	assert_int_equal(pp.serial_baud, 9600);
+	kx_plan_free(&p);
+	f.console.serial = false;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	pg = find_role(&p, KX_ROLE_PURGATORY);
+	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
+	assert_false(pp.flags & KX_PURG_F_SERIAL);
+	kx_plan_free(&p);
+	o.console_serial = true;
+	o.reset_vga = true;
+	o.console_vga = true;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	pg = find_role(&p, KX_ROLE_PURGATORY);
+	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
+	assert_int_equal(pp.flags & (KX_PURG_F_SERIAL | KX_PURG_F_VGA | KX_PURG_F_RESET_VGA),
+			 KX_PURG_F_SERIAL | KX_PURG_F_VGA | KX_PURG_F_RESET_VGA);
+	assert_int_equal(pp.serial_port, 0x3f8);
+	assert_int_equal(pp.serial_baud, 115200);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_plan_bios),
+		cmocka_unit_test(test_plan_efi),
+		cmocka_unit_test(test_plan_errors),
+		cmocka_unit_test(test_purgatory_console),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
