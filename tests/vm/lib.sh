@@ -27,3 +27,6 @@ exec_loaded() {
     kexec -e "$@"
     fail "kexec -e returned (status $?)"
 }
+
+# Debian's kexec-tools, always in the initramfs: compare it with kx in the same VM.
+kexec_tools() { "$KX_KEXEC_TOOLS_DIR/kexec" "$@"; }
