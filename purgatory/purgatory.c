@@ -184,10 +184,6 @@ void kx_purg_main(struct kx_purg_handoff *out)
 		vga_reset_text_mode();
 	con_init(&con, p->flags, p->serial_port, p->serial_baud);
 
-	if (kx_purg_check_params(p) == KX_PURG_OK && p->backup_len)
-		__builtin_memmove((void *)(uintptr_t)p->backup_dst,
-				  (const void *)(uintptr_t)p->backup_src, (size_t)p->backup_len);
-
 	if (p->nr_regions <= KX_PURG_MAX_REGIONS) {
 		con_puts(&con, "kx purgatory: verifying ");
 		con_dec(&con, p->nr_regions);
@@ -199,6 +195,13 @@ void kx_purg_main(struct kx_purg_handoff *out)
 	}
 	if (p->entry_mode == KX_ENTRY_REAL16)
 		fail(&con, "real-mode entry not supported yet");
+
+	/* After the check, as kexec-tools' purgatory does: the backup
+	 * destination is a segment the loader hashed as loaded (zeros), and
+	 * the copy must not be made from or into memory already found bad. */
+	if (p->backup_len)
+		__builtin_memmove((void *)(uintptr_t)p->backup_dst,
+				  (const void *)(uintptr_t)p->backup_src, (size_t)p->backup_len);
 
 	con_puts(&con, "kx purgatory: all regions verified (");
 	con_dec(&con, res.bytes >> 10);
