@@ -183,6 +183,7 @@ static int do_load(const struct kx_request *r)
 		.serial_baud = r->serial_baud,
 		.console_vga = r->console_vga,
 		.reset_vga = r->reset_vga,
+		.test_bad_digest = r->test_bad_digest,
 	};
 	/* The plan is built for every load, also with -s: it validates the image,
 	 * the command line and the placement before anything is handed to the kernel,

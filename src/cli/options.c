@@ -24,6 +24,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_JSON,
 	OPT_SYSROOT,
+	OPT_TEST_BAD_DIGEST,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "test-bad-digest", no_argument, NULL, OPT_TEST_BAD_DIGEST },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -97,6 +99,9 @@ void kx_usage(FILE *out)
 	      "  -x, --no-ifdown           do not bring network interfaces down on -e\n"
 	      "  -y, --no-sync             do not sync filesystems on -e\n"
 	      "  -d, --debug               print the plan and the syscall used\n"
+	      "      --sysroot=DIR         read /proc and /sys under DIR (tests, --dry-run)\n"
+	      "      --test-bad-digest     test only: give purgatory a wrong digest; it must\n"
+	      "                            refuse to boot and reset the machine\n"
 	      "  -h, --help                this help\n"
 	      "  -v, --version             print the version\n",
 	      out);
@@ -193,6 +198,7 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case OPT_DRY_RUN: r->dry_run = true; break;
 		case OPT_JSON: r->json = true; break;
 		case OPT_SYSROOT: r->sysroot = optarg; break;
+		case OPT_TEST_BAD_DIGEST: r->test_bad_digest = true; break;
 		case ':':
 			fprintf(stderr, "kexec: option '%s' needs a value\n", argv[optind - 1]);
 			return 2;

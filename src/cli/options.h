@@ -33,6 +33,7 @@ struct kx_request {
 	bool no_checks;           /* -i */
 	bool dry_run;
 	bool json;
+	bool test_bad_digest;     /* --test-bad-digest: see kx_load_opts */
 	bool reuse_cmdline;
 	const char *kernel;
 	const char *initrd;

@@ -50,6 +50,8 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 		ret = kx_purgatory_add_region(&pg, p->seg[s].mem, p->seg[s].memsz, p->seg[s].sha256);
 		if (ret < 0)
 			goto out;
+		if (o->test_bad_digest && pp->nr_regions == 1)
+			pp->regions[0].sha256[0] ^= 0xff;
 	}
 	/* The image copy becomes the segment's buffer and is freed with the plan. */
 	i = kx_plan_add_placed(p, KX_ROLE_PURGATORY, pg.image, pg.image_size, pg.mem_size, &req,

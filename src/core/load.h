@@ -29,6 +29,9 @@ struct kx_load_opts {
 	uint32_t serial_baud;
 	bool console_vga;
 	bool reset_vga;
+	/* Test hook: store a wrong digest for the first verified segment, so tests
+	 * can prove that purgatory refuses to boot a damaged image. */
+	bool test_bad_digest;
 };
 
 struct kx_format {

@@ -70,6 +70,8 @@ int kx_plan_init(struct kx_plan *p, const struct kx_memmap *ram, uint64_t mem_mi
 			return ret;
 	}
 	kx_memmap_normalize(&p->free);
+	p->mem_min = mem_min;
+	p->mem_max = mem_max;
 	if (!p->free.n)
 		return kx_err(ENOMEM, "plan",
 			      "no usable RAM between --mem-min 0x%llx and --mem-max 0x%llx",
@@ -199,10 +201,17 @@ int kx_plan_place(struct kx_plan *p, size_t i)
 	if (!ok)
 		ok = kx_find_hole(&p->free, s->memsz, q->align, q->min, q->max ? q->max : UINT64_MAX,
 				  q->top_down, &addr);
+	if (!ok && (p->mem_min || p->mem_max))
+		return kx_err(ENOMEM, "plan",
+			      "the %s (0x%llx bytes, align 0x%llx) does not fit in free RAM between "
+			      "--mem-min 0x%llx and --mem-max 0x%llx; widen the window",
+			      kx_role_name(s->role), (unsigned long long)s->memsz,
+			      (unsigned long long)q->align, (unsigned long long)p->mem_min,
+			      (unsigned long long)(p->mem_max ? p->mem_max : UINT64_MAX));
 	if (!ok)
 		return kx_err(ENOMEM, "plan",
-			      "no free memory for the %s (0x%llx bytes, align 0x%llx) between 0x%llx "
-			      "and 0x%llx; check --mem-min/--mem-max",
+			      "no free RAM for the %s (0x%llx bytes, align 0x%llx) between 0x%llx "
+			      "and 0x%llx",
 			      kx_role_name(s->role), (unsigned long long)s->memsz,
 			      (unsigned long long)q->align, (unsigned long long)q->min,
 			      (unsigned long long)(q->max ? q->max : UINT64_MAX));

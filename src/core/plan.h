@@ -68,6 +68,7 @@ struct kx_plan {
 	/* Memory still free for placement: RAM within --mem-min/--mem-max (or the
 	 * crash region) minus what is placed already. */
 	struct kx_memmap free;
+	uint64_t mem_min, mem_max; /* the window given to kx_plan_init, for messages */
 	uint64_t entry;          /* where the running kernel jumps: purgatory's entry */
 	const char *format;      /* name of the format that planned it */
 	/* How purgatory enters the image (set by the format). */
