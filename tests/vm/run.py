@@ -33,7 +33,7 @@ EXIT_SKIP = 77
 
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
-               "cmdline-reuse", "description", "kexec"}
+               "cmdline-reuse", "description", "kexec", "file"}
 
 
 class Scenario:
@@ -51,6 +51,7 @@ class Scenario:
         self.cmdline_reuse = False
         self.description = ""
         self.kexec = "kx"
+        self.files = []            # (source, path in the initramfs)
         self._parse()
 
     def _parse(self):
@@ -90,6 +91,11 @@ class Scenario:
                     self.kexec = val
                 elif key == "description":
                     self.description = val
+                elif key == "file":
+                    words = val.split()
+                    if len(words) != 2:
+                        sys.exit(f"{self.path}:{lineno}: file takes SOURCE DEST")
+                    self.files.append((words[0], words[1]))
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -282,9 +288,21 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
                 c.copy("sbin/" + tool, cand, 0o755)
                 break
     c.copy("boot/vmlinuz", kernel, 0o644)
+    # Extra boot files fetched by setup.sh (Xen for the xen-* scenarios).
+    xen_dir = os.path.join(CACHE, "xen")
+    if os.path.isdir(xen_dir):
+        for name in sorted(os.listdir(xen_dir)):
+            c.copy("boot/" + name, os.path.join(xen_dir, name), 0o644)
     c.file("boot/stage2.cpio.gz", build_stage2(env["KX_TOKEN"], kernel))
     c.file("init", STAGE1_INIT, 0o755)
     c.copy("scenario.sh", scn.path, 0o755)
+    for src, dest in scn.files:
+        path = (src.replace("@TOP@", TOP).replace("@BUILD@", build_dir)
+                .replace("@CACHE@", CACHE))
+        if not os.path.exists(path):
+            raise SystemExit(f"{scn.name}: '# file: {src}' not found at {path} "
+                             "(run tests/vm/setup.sh, or build it)")
+        c.copy(dest, path)
     c.copy("etc/kx-lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
     c.file("etc/kx-test.env",
            "".join(f"export {k}='{v}'\n" for k, v in sorted(env.items())))
