@@ -1,0 +1,93 @@
+#!/bin/sh
+# description: a real crash: kexec-tools loads the capture kernel, sysrq crashes the first kernel, and in the capture kernel our vmcore-dmesg prints byte for byte what kexec-tools' vmcore-dmesg prints, with the marker and the panic
+# firmware: bios
+# kexec: kx
+# qemu-append: crashkernel=256M
+# smp: 2
+# timeout: 280
+# file: /usr/sbin/vmcore-dmesg opt/kexec-tools/vmcore-dmesg
+# expect: KX-OK capture kernel loaded
+# expect: KX-CRASHING
+# expect: KX-CAPTURE-UP
+# expect-re: ^KX-OK vmcore-dmesg identical \([0-9]+ lines\)$
+# expect: KX-OK marker found: KX-VMCORE-MARKER-@BOOT_TOKEN@
+# expect: KX-OK panic message found: sysrq triggered crash
+# expect: KX-OK escaped bytes as kexec-tools prints them
+# expect: KX-OK bad file: not an ELF core file
+# expect-re: ^KX-TIME vmcore-dmesg x5: ours [0-9.]+ s, kexec-tools [0-9.]+ s$
+# expect: KX-SCENARIO-END rc=0
+# reject: KX-STAGE2-UP
+. /etc/kx-lib.sh
+
+KT_DMESG=$KX_KEXEC_TOOLS_DIR/vmcore-dmesg
+MARKER=KX-VMCORE-MARKER-$KX_BOOT_TOKEN
+
+capture() {
+    echo "KX-CAPTURE-UP"
+    ls -l /proc/vmcore
+    /sbin/vmcore-dmesg > /tmp/ours.txt; rc=$?
+    [ $rc -eq 0 ] || fail "our vmcore-dmesg: status $rc"
+    "$KT_DMESG" /proc/vmcore > /tmp/theirs.txt; rc=$?
+    [ $rc -eq 0 ] || fail "kexec-tools vmcore-dmesg: status $rc"
+    if cmp /tmp/ours.txt /tmp/theirs.txt; then
+        ok "vmcore-dmesg identical ($(wc -l < /tmp/ours.txt) lines)"
+    else
+        fail "vmcore-dmesg differs from kexec-tools ($(wc -l < /tmp/ours.txt) vs $(wc -l < /tmp/theirs.txt) lines)"
+        diff /tmp/theirs.txt /tmp/ours.txt | head -40
+    fi
+    if grep -q "$MARKER" /tmp/ours.txt; then ok "marker found: $MARKER"
+    else fail "marker $MARKER not in our output"; fi
+    if grep -q "sysrq triggered crash" /tmp/ours.txt; then
+        ok "panic message found: sysrq triggered crash"
+    else fail "no 'sysrq triggered crash' in our output"; fi
+    # The line written with control and 8-bit bytes comes out escaped.
+    if grep -qF 'kx-escape \x01\x1b tab	end \xc3\xa9' /tmp/ours.txt; then
+        ok "escaped bytes as kexec-tools prints them"
+    else
+        fail "escaped line not found"; grep kx-escape /tmp/ours.txt
+    fi
+    if /sbin/vmcore-dmesg /etc/kx-lib.sh 2> /tmp/err.txt; then fail "bad file accepted"
+    elif grep -q "^vmcore-dmesg: /etc/kx-lib.sh: not an ELF core file$" /tmp/err.txt; then
+        ok "bad file: not an ELF core file"
+    else fail "bad file: unexpected message: $(cat /tmp/err.txt)"; fi
+    echo "--- last lines of the recovered log"
+    tail -n 8 /tmp/ours.txt
+    echo "---"
+    # Timing: five runs each, busybox time has 10 ms resolution.
+    time -f %e -o /tmp/t.ours sh -c 'for i in 1 2 3 4 5; do /sbin/vmcore-dmesg > /dev/null; done'
+    time -f %e -o /tmp/t.theirs sh -c "for i in 1 2 3 4 5; do $KT_DMESG /proc/vmcore > /dev/null; done"
+    echo "KX-TIME vmcore-dmesg x5: ours $(cat /tmp/t.ours) s, kexec-tools $(cat /tmp/t.theirs) s"
+}
+
+# The capture kernel runs this same initramfs: build it from our own root,
+# leaving out the kernel images (not needed there) and the mounts.
+make_capture_initrd() {
+    mkdir -p /tmp/cap || return 1
+    for d in /*; do
+        case "$d" in
+        /boot|/proc|/sys|/dev|/tmp|/run) mkdir -p "/tmp/cap$d" ;;
+        *) cp -a "$d" /tmp/cap/ || return 1 ;;
+        esac
+    done
+    # The kernel opens /dev/console of the initramfs before init runs.
+    mknod /tmp/cap/dev/console c 5 1 || return 1
+    (cd /tmp/cap && find . | cpio -o -H newc > /tmp/capture.cpio 2>/dev/null) || return 1
+    rm -rf /tmp/cap
+    ls -l /tmp/capture.cpio
+}
+
+if [ -e /proc/vmcore ]; then
+    capture
+    exit 0
+fi
+
+make_capture_initrd || { fail "capture initramfs"; exit 1; }
+run kexec_tools -p "$KX_KERNEL" --initrd=/tmp/capture.cpio \
+    --append="console=ttyS0 panic=-1 irqpoll nr_cpus=1 reset_devices" ||
+    { fail "kexec-tools -p: status $?"; exit 1; }
+if [ "$(crash_loaded)" = 1 ]; then ok "capture kernel loaded"; else fail "kexec_crash_loaded=$(crash_loaded)"; fi
+echo "$MARKER" > /dev/kmsg
+printf 'kx-escape \001\033 tab\tend \303\251\n' > /dev/kmsg
+echo "KX-CRASHING"
+echo c > /proc/sysrq-trigger
+fail "still alive after sysrq crash"
