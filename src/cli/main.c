@@ -99,9 +99,11 @@ static int do_unload(const struct kx_request *r)
 		return ret < 0 ? report_syscall_error(r, "kexec_load", ret) : 0;
 	}
 	ret = kx_sys_kexec_unload(r->panic, true);
-	if (ret < 0 && r->syscall == KX_SYSCALL_AUTO && fallback_ok(ret))
+	if (ret < 0 && r->syscall == KX_SYSCALL_AUTO && fallback_ok(ret)) {
 		ret = kx_sys_kexec_unload(r->panic, false);
-	return ret < 0 ? report_syscall_error(r, "unload", ret) : 0;
+		return ret < 0 ? report_syscall_error(r, "kexec_load", ret) : 0;
+	}
+	return ret < 0 ? report_syscall_error(r, "kexec_file_load", ret) : 0;
 }
 
 static int do_exec(const struct kx_request *r)

@@ -118,13 +118,14 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return !errno && !*end;
 }
 
-static int set_action(struct kx_request *r, enum kx_action a, int opt)
+static int set_action(struct kx_request *r, bool *have, enum kx_action a, int opt)
 {
-	if (r->action != KX_ACT_LOAD && r->action != a) {
+	if (*have && r->action != a) {
 		fprintf(stderr, "kexec: -%c conflicts with an action given before\n", opt);
 		return 2;
 	}
 	r->action = a;
+	*have = true;
 	return 0;
 }
 
@@ -146,12 +147,12 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case 'x': r->no_ifdown = true; break;
 		case 'y': r->no_sync = true; break;
 		case 'i': r->no_checks = true; break;
-		case 'l': ret = set_action(r, KX_ACT_LOAD, c); have_action = true; break;
+		case 'l': ret = set_action(r, &have_action, KX_ACT_LOAD, c); break;
 		case 'p': r->panic = true; break;
-		case 'f': ret = set_action(r, KX_ACT_FORCE, c); have_action = true; break;
-		case 'u': ret = set_action(r, KX_ACT_UNLOAD, c); have_action = true; break;
-		case 'e': ret = set_action(r, KX_ACT_EXEC, c); have_action = true; break;
-		case 'S': ret = set_action(r, KX_ACT_STATUS, c); have_action = true; break;
+		case 'f': ret = set_action(r, &have_action, KX_ACT_FORCE, c); break;
+		case 'u': ret = set_action(r, &have_action, KX_ACT_UNLOAD, c); break;
+		case 'e': ret = set_action(r, &have_action, KX_ACT_EXEC, c); break;
+		case 'S': ret = set_action(r, &have_action, KX_ACT_STATUS, c); break;
 		case 't': r->type = optarg; break;
 		case 's': r->syscall = KX_SYSCALL_FILE; break;
 		case 'c': r->syscall = KX_SYSCALL_LOAD; break;

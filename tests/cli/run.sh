@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The command line on the host: help, version, usage errors (exit 2 with a message),
+# refusal without root, and a dry run without root. No kernel is loaded here.
+set -uo pipefail
+kexec=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$here/../golden/mkfixtures.py" "$work"
+chmod -R a+rX "$work"
+pass=0 fail=0
+
+# check NAME WANT_STATUS WANT_TEXT CMD...: status and a substring of stdout+stderr
+check() {
+  local name=$1 want=$2 text=$3; shift 3
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" -eq "$want" ] && grep -qF -- "$text" <<<"$out"; then
+    echo "ok   $name"; pass=$((pass + 1))
+  else
+    echo "FAIL $name: status $rc (want $want), output:"; sed 's/^/     /' <<<"$out" | head -20
+    fail=$((fail + 1))
+  fi
+}
+
+img=$work/bzImage
+check "help"                0 "--kexec-file-syscall" "$kexec" --help
+check "version"             0 "kexec (kx)" "$kexec" --version
+check "unknown option"      2 "unknown option '--bogus'" "$kexec" --bogus
+check "unknown short"       2 "unknown option '-Z'" "$kexec" -Z
+check "no image"            2 "no kernel image given" "$kexec"
+check "-l without image"    2 "no kernel image given to load" "$kexec" -l
+check "two images"          2 "unexpected argument" "$kexec" -l "$img" "$img"
+check "--json alone"        2 "--json goes with --dry-run" "$kexec" --json -l "$img"
+check "bad --mem-min"       2 "--mem-min needs an address" "$kexec" -l "$img" --mem-min=lots
+check "missing value"       2 "needs a value" "$kexec" -l "$img" --initrd
+check "-f with -p"          2 "do not go together" "$kexec" -f -p "$img"
+check "conflicting actions" 2 "conflicts" "$kexec" -l -u "$img"
+check "bad --serial-baud"   2 "must divide 115200" "$kexec" -l "$img" --serial-baud=7
+check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem-max=0x40000000 --dry-run
+check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
+check "dry run"             0 "role" "$kexec" --dry-run -l "$img" --initrd="$work/initrd" --sysroot="$work/sysroot-bios"
+check "dry run json"        0 '"segments":[' "$kexec" --dry-run --json -l "$img" --sysroot="$work/sysroot-bios"
+check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  check "load as non-root"   1 "must be run as root" "${nobody[@]}" "$kexec" -l "$img"
+  check "exec as non-root"   1 "must be run as root" "${nobody[@]}" "$kexec" -e
+  check "unload as non-root" 1 "must be run as root" "${nobody[@]}" "$kexec" -u
+  check "dry run as non-root" 0 "purgatory" "${nobody[@]}" "$kexec" --dry-run -l "$img" --initrd="$work/initrd"
+else
+  echo "skip non-root checks (needs root and setpriv)"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
