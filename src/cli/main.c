@@ -14,6 +14,7 @@
 #include "core/cmdline.h"
 #include "core/err.h"
 #include "core/load.h"
+#include "sys/acpi_read.h"
 #include "sys/kexec_sys.h"
 #include "sys/sysfacts.h"
 
@@ -139,8 +140,32 @@ static int build_cmdline(const struct kx_request *r, const struct kx_facts *f, c
 	return 0;
 }
 
+/* Maps every --module "FILE ARGS": the file is the first word, the whole
+ * string is the module's command line (multiboot convention). */
+static int map_modules(const struct kx_request *r, struct kx_mapped *maps, struct kx_module *mods)
+{
+	for (size_t i = 0; i < r->n_modules; i++) {
+		const char *s = r->modules[i];
+		size_t n = strcspn(s, " \t");
+		char *path = strndup(s, n);
+		int ret;
+
+		if (!path)
+			return kx_err(ENOMEM, "kexec", "out of memory");
+		ret = kx_map_file(path, "module", &maps[i]);
+		free(path);
+		if (ret < 0)
+			return ret;
+		mods[i] = (struct kx_module){ .data = maps[i].data ? maps[i].data : (const uint8_t *)"",
+					      .len = maps[i].len, .string = s };
+	}
+	return 0;
+}
+
 static int do_load(const struct kx_request *r)
 {
+	struct kx_mapped *mod_maps = NULL;
+	struct kx_module *mods = NULL;
 	struct kx_mapped kernel = { .fd = -1 }, initrd = { .fd = -1 };
 	struct kx_facts facts;
 	struct kx_plan plan;
@@ -166,8 +191,20 @@ static int do_load(const struct kx_request *r)
 		goto err;
 	if (r->initrd && kx_map_file(r->initrd, "initrd", &initrd) < 0)
 		goto err;
+	mod_maps = calloc(r->n_modules + 1, sizeof(*mod_maps));
+	mods = calloc(r->n_modules + 1, sizeof(*mods));
+	if (!mod_maps || !mods) {
+		kx_err(ENOMEM, "kexec", "out of memory");
+		goto err;
+	}
+	for (size_t i = 0; i < r->n_modules; i++)
+		mod_maps[i].fd = -1;
+	if (map_modules(r, mod_maps, mods) < 0)
+		goto err;
 	if (kx_facts_read(r->sysroot, &facts) < 0)
 		goto err;
+	/* Optional: only multiboot2 hands the RSDP over, and only when found. */
+	kx_acpi_rsdp_read(r->sysroot, &facts);
 	if (build_cmdline(r, &facts, &cmdline) < 0)
 		goto err;
 
@@ -180,6 +217,9 @@ static int do_load(const struct kx_request *r)
 		.panic = r->panic,
 		.no_checks = r->no_checks,
 		.type = r->type,
+		.image_name = r->kernel,
+		.modules = mods,
+		.n_modules = r->n_modules,
 		.console_serial = r->console_serial || r->serial_port || r->serial_baud,
 		.serial_port = r->serial_port,
 		.serial_baud = r->serial_baud,
@@ -193,6 +233,9 @@ static int do_load(const struct kx_request *r)
 	if (kx_build_plan(kernel.data, kernel.len, &o, &facts, &plan) < 0)
 		goto err;
 	have_plan = true;
+	/* kexec_file_load only takes bzImages on x86: do not ask it for the others. */
+	if (sc == KX_SYSCALL_AUTO && strcmp(plan.format, "bzImage"))
+		sc = KX_SYSCALL_LOAD;
 	meta.cmdline = o.cmdline;
 	meta.map_is_guess = facts.map_is_guess;
 	meta.syscall = sc == KX_SYSCALL_FILE ? "kexec_file_load" : "kexec_load";
@@ -250,6 +293,10 @@ out:
 	kx_facts_free(&facts);
 	kx_unmap_file(&initrd);
 	kx_unmap_file(&kernel);
+	for (size_t i = 0; mod_maps && i < r->n_modules; i++)
+		kx_unmap_file(&mod_maps[i]);
+	free(mod_maps);
+	free(mods);
 	return rc;
 }
 

@@ -25,6 +25,7 @@ enum {
 	OPT_JSON,
 	OPT_SYSROOT,
 	OPT_TEST_BAD_DIGEST,
+	OPT_MODULE,
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "test-bad-digest", no_argument, NULL, OPT_TEST_BAD_DIGEST },
+	{ "module", required_argument, NULL, OPT_MODULE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -83,6 +85,7 @@ void kx_usage(FILE *out)
 	      "      --initrd=FILE, --ramdisk=FILE   initial ramdisk\n"
 	      "      --append=STRING, --command-line=STRING   kernel command line\n"
 	      "      --reuse-cmdline       start from this kernel's command line\n"
+	      "      --module=\"FILE ARGS\"  a multiboot module and its command line (repeatable)\n"
 	      "  -t, --type=TYPE           image type instead of probing (bzImage)\n"
 	      "      --mem-min=ADDR        lowest address to load at\n"
 	      "      --mem-max=ADDR        highest address to load at\n"
@@ -200,6 +203,17 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case OPT_JSON: r->json = true; break;
 		case OPT_SYSROOT: r->sysroot = optarg; break;
 		case OPT_TEST_BAD_DIGEST: r->test_bad_digest = true; break;
+		case OPT_MODULE: {
+			const char **m = realloc(r->modules, (r->n_modules + 1) * sizeof(*m));
+
+			if (!m) {
+				fputs("kexec: out of memory\n", stderr);
+				return 1;
+			}
+			m[r->n_modules++] = optarg;
+			r->modules = m;
+			break;
+		}
 		case ':':
 			fprintf(stderr, "kexec: option '%s' needs a value\n", argv[optind - 1]);
 			return 2;
@@ -244,4 +258,7 @@ void kx_request_free(struct kx_request *r)
 {
 	free(r->append);
 	r->append = NULL;
+	free(r->modules);
+	r->modules = NULL;
+	r->n_modules = 0;
 }

@@ -44,6 +44,8 @@ struct kx_request {
 	uint16_t serial_port;
 	uint32_t serial_baud;
 	const char *sysroot;      /* where /proc and /sys are read ("/"); for tests */
+	const char **modules;     /* --module "FILE ARGS", in order */
+	size_t n_modules;
 };
 
 /* Parses argv. Returns 0, or prints a message and returns a non-zero exit code

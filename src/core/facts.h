@@ -57,6 +57,12 @@ struct kx_facts {
 	char *cmdline;          /* /proc/cmdline without the trailing newline */
 	struct kx_console console;
 	bool map_is_guess;      /* the real map was unreadable (not root): a generic PC map */
+	/* The ACPI RSDP as the firmware wrote it (ACPI spec 5.2.5.3: 20 bytes for
+	 * revision 0, `length` bytes, normally 36, from revision 2), read by
+	 * src/sys/acpi_read.c; rsdp_len 0 when unknown. Multiboot2 hands it over. */
+	uint64_t rsdp_addr;
+	uint8_t rsdp[36];
+	size_t rsdp_len;
 };
 
 void kx_facts_free(struct kx_facts *f);

@@ -6,14 +6,21 @@
 #include "core/err.h"
 #include "core/load.h"
 #include "formats/bzimage.h"
+#include "formats/multiboot.h"
+#include "formats/multiboot2.h"
 
 /*
  * Probe order: formats with a strong signature at a fixed offset first.
  * bzImage ("HdrS" at 0x202) comes first: a bzImage also carries a PE header
  * for the EFI stub, and we want the boot protocol, not PE.
+ * Multiboot2 before Multiboot v1: an image with both headers (Xen) gets the
+ * richer protocol (relocation, ACPI and EFI tags). Both before ELF: Xen's
+ * xen.gz is an ELF file that must boot through its multiboot header.
  */
 const struct kx_format *const kx_formats[] = {
 	&kx_format_bzimage,
+	&kx_format_multiboot2,
+	&kx_format_multiboot,
 	NULL,
 };
 
@@ -37,7 +44,7 @@ int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 	if (type) {
 		*out = kx_format_by_name(type);
 		if (!*out)
-			return kx_err(EINVAL, "kexec", "unknown image type '%s' (try: bzImage)", type);
+			return kx_err(EINVAL, "kexec", "unknown image type '%s' (try: bzImage, multiboot2, multiboot)", type);
 		return (*out)->probe(img, len);
 	}
 	if (!len)
@@ -50,5 +57,5 @@ int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 			return ret;
 		}
 	}
-	return kx_err(ENOEXEC, "kexec", "not a kernel image kx can load (known formats: bzImage)");
+	return kx_err(ENOEXEC, "kexec", "not a kernel image kx can load (known formats: bzImage, multiboot2, multiboot)");
 }

@@ -28,6 +28,29 @@ if $need_pkgs; then
   fi
 fi
 
+# Xen for the multiboot scenarios (xen-*.sh), as files only, never installed:
+# tests/vm/cache/xen/xen-4.17-amd64.gz (as Debian ships it) and
+# xen-4.17-amd64 (decompressed, for kexec-tools). run.py copies cache/xen/*
+# into the guest's /boot. A failure here only skips those scenarios.
+fetch_xen() {
+  local xpkg=xen-hypervisor-4.17-amd64 xwork
+  [ -s "$cache/xen/xen-4.17-amd64" ] && return 0
+  mkdir -p "$cache/xen"
+  xwork=$(mktemp -d "$cache/xenfetch.XXXXXX")
+  chmod 777 "$xwork"
+  if (cd "$xwork" && apt-get download -q "$xpkg") && dpkg -x "$xwork"/*.deb "$xwork/root"; then
+    cp "$xwork/root/boot/xen-4.17-amd64.gz" "$cache/xen/xen-4.17-amd64.gz"
+    gzip -dc "$cache/xen/xen-4.17-amd64.gz" > "$cache/xen/xen-4.17-amd64.tmp"
+    mv "$cache/xen/xen-4.17-amd64.tmp" "$cache/xen/xen-4.17-amd64"
+    echo "setup: Xen in $cache/xen"
+  else
+    echo "setup: could not fetch $xpkg; the xen-* scenarios will fail" >&2
+  fi
+  rm -rf "$xwork"
+}
+mkdir -p "$cache"
+fetch_xen
+
 have_all() {
   [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
     [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+#include "formats/mbinfo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+/* ELF (System V ABI, "ELF Header" and "Program Header"). */
+#define ELF_MAGIC "\177ELF"
+#define EI_CLASS 4
+#define EI_DATA 5
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define PT_LOAD 1
+#define ELF32_EHDR_SIZE 52
+#define ELF64_EHDR_SIZE 64
+#define ELF32_PHDR_SIZE 32
+#define ELF64_PHDR_SIZE 56
+/* A span of program headers wider than this is not a boot image we can load
+ * as one piece (and would not fit below 4 GiB anyway). */
+#define MB_MAX_SPAN (1ull << 30)
+#define MB_LOWMEM_END 0xa0000ull /* conventional memory ends at 640 KiB */
+
+struct elf_phdr {
+	uint32_t type;
+	uint64_t offset, paddr, filesz, memsz;
+};
+
+int mb_image_from_addr(const uint8_t *img, size_t len, size_t hdr_off,
+		       const struct mb_addr_fields *a, uint32_t entry, const char *mod,
+		       struct mb_load_image *out)
+{
+	uint64_t file_start, load_len, memsz;
+
+	memset(out, 0, sizeof(*out));
+	/* header_addr is where the header itself lands: it ties file offsets to
+	 * addresses (Multiboot 0.6.96, 3.1.3). */
+	if (a->header_addr < a->load_addr || a->header_addr - a->load_addr > hdr_off)
+		return kx_err(EINVAL, mod,
+			      "header_addr 0x%x and load_addr 0x%x do not match the header's file "
+			      "offset 0x%zx", a->header_addr, a->load_addr, hdr_off);
+	file_start = hdr_off - (a->header_addr - a->load_addr);
+	if (a->load_end_addr) {
+		if (a->load_end_addr <= a->load_addr)
+			return kx_err(EINVAL, mod, "load_end_addr 0x%x is not above load_addr 0x%x",
+				      a->load_end_addr, a->load_addr);
+		load_len = a->load_end_addr - a->load_addr;
+		if (load_len > len - file_start)
+			return kx_err(EINVAL, mod,
+				      "image truncated: the header asks for 0x%llx bytes from offset "
+				      "0x%llx, the file has 0x%zx", (unsigned long long)load_len,
+				      (unsigned long long)file_start, len);
+	} else {
+		load_len = len - file_start;
+	}
+	memsz = load_len;
+	if (a->bss_end_addr) {
+		if (a->bss_end_addr < a->load_addr + load_len)
+			return kx_err(EINVAL, mod, "bss_end_addr 0x%x is below the loaded data's end 0x%llx",
+				      a->bss_end_addr, (unsigned long long)(a->load_addr + load_len));
+		memsz = a->bss_end_addr - a->load_addr;
+	}
+	if (!load_len)
+		return kx_err(EINVAL, mod, "the address fields describe an empty image");
+	if (entry < a->load_addr || entry >= a->load_addr + memsz)
+		return kx_err(EINVAL, mod, "entry_addr 0x%x is outside the loaded image 0x%x-0x%llx",
+			      entry, a->load_addr, (unsigned long long)(a->load_addr + memsz));
+	out->link_base = a->load_addr;
+	out->buf = img + file_start;
+	out->bufsz = (size_t)load_len;
+	out->memsz = memsz;
+	out->entry = entry;
+	return 0;
+}
+
+static int elf_read_phdr(const uint8_t *img, size_t len, bool is64, uint64_t phoff, size_t i,
+			 uint64_t phentsize, struct elf_phdr *ph)
+{
+	uint64_t off = phoff + i * phentsize;
+	const uint8_t *p;
+
+	if (off > len || len - off < (is64 ? ELF64_PHDR_SIZE : ELF32_PHDR_SIZE))
+		return -1;
+	p = img + off;
+	if (is64) {
+		ph->type = mb_rd32(p);
+		ph->offset = mb_rd64(p + 8);
+		ph->paddr = mb_rd64(p + 24);
+		ph->filesz = mb_rd64(p + 32);
+		ph->memsz = mb_rd64(p + 40);
+	} else {
+		ph->type = mb_rd32(p);
+		ph->offset = mb_rd32(p + 4);
+		ph->paddr = mb_rd32(p + 12);
+		ph->filesz = mb_rd32(p + 16);
+		ph->memsz = mb_rd32(p + 20);
+	}
+	return 0;
+}
+
+int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb_load_image *out)
+{
+	uint64_t phoff, phentsize, lo = UINT64_MAX, hi = 0, filehi = 0;
+	struct elf_phdr ph;
+	size_t phnum, nload = 0;
+	bool is64;
+
+	memset(out, 0, sizeof(*out));
+	if (len < ELF32_EHDR_SIZE || memcmp(img, ELF_MAGIC, 4))
+		return kx_err(ENOEXEC, mod,
+			      "no address fields in the header (flag bit 16) and not an ELF file");
+	if (img[EI_DATA] != ELFDATA2LSB || (img[EI_CLASS] != ELFCLASS32 && img[EI_CLASS] != ELFCLASS64))
+		return kx_err(EINVAL, mod, "ELF class %u / data %u: need little-endian ELF32 or ELF64",
+			      img[EI_CLASS], img[EI_DATA]);
+	is64 = img[EI_CLASS] == ELFCLASS64;
+	if (is64 && len < ELF64_EHDR_SIZE)
+		return kx_err(EINVAL, mod, "ELF64 header truncated (%zu bytes)", len);
+	out->entry = is64 ? mb_rd64(img + 24) : mb_rd32(img + 24);
+	phoff = is64 ? mb_rd64(img + 32) : mb_rd32(img + 28);
+	phentsize = mb_rd16(img + (is64 ? 54 : 42));
+	phnum = mb_rd16(img + (is64 ? 56 : 44));
+	if (phentsize < (is64 ? ELF64_PHDR_SIZE : ELF32_PHDR_SIZE))
+		return kx_err(EINVAL, mod, "ELF program header size %llu is too small",
+			      (unsigned long long)phentsize);
+	for (size_t i = 0; i < phnum; i++) {
+		if (elf_read_phdr(img, len, is64, phoff, i, phentsize, &ph))
+			return kx_err(EINVAL, mod, "ELF program header %zu lies outside the file", i);
+		if (ph.type != PT_LOAD || !ph.memsz)
+			continue;
+		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset)
+			return kx_err(EINVAL, mod,
+				      "ELF segment %zu (offset 0x%llx, 0x%llx bytes) lies outside the "
+				      "file or exceeds its memory size", i,
+				      (unsigned long long)ph.offset, (unsigned long long)ph.filesz);
+		if (ph.paddr + ph.memsz < ph.paddr || ph.paddr + ph.memsz > KX_4G)
+			return kx_err(EINVAL, mod,
+				      "ELF segment %zu at 0x%llx+0x%llx is not below 4 GiB, where a "
+				      "32-bit protected mode entry can reach it", i,
+				      (unsigned long long)ph.paddr, (unsigned long long)ph.memsz);
+		if (ph.paddr < lo)
+			lo = ph.paddr;
+		if (ph.paddr + ph.memsz > hi)
+			hi = ph.paddr + ph.memsz;
+		if (ph.filesz && ph.paddr + ph.filesz > filehi)
+			filehi = ph.paddr + ph.filesz;
+		nload++;
+	}
+	if (!nload)
+		return kx_err(EINVAL, mod, "the ELF file has no loadable segment");
+	if (hi - lo > MB_MAX_SPAN)
+		return kx_err(EINVAL, mod, "the ELF segments span 0x%llx bytes (more than 1 GiB)",
+			      (unsigned long long)(hi - lo));
+	out->link_base = lo;
+	out->memsz = hi - lo;
+	out->bufsz = filehi > lo ? (size_t)(filehi - lo) : 0;
+	if (out->bufsz) {
+		out->owned = calloc(1, out->bufsz);
+		if (!out->owned)
+			return kx_err(ENOMEM, mod, "out of memory");
+		for (size_t i = 0; i < phnum; i++) {
+			elf_read_phdr(img, len, is64, phoff, i, phentsize, &ph);
+			if (ph.type == PT_LOAD && ph.memsz && ph.filesz)
+				memcpy(out->owned + (ph.paddr - lo), img + ph.offset, ph.filesz);
+		}
+		out->buf = out->owned;
+	}
+	/* p_paddr is where the bytes go; e_entry is a virtual address that is
+	 * physical for the images that use this form (Xen links .text at its
+	 * physical address), so it must fall inside the loaded span. */
+	if (out->entry < lo || out->entry >= hi) {
+		free(out->owned);
+		out->owned = NULL;
+		return kx_err(EINVAL, mod, "ELF entry 0x%llx is outside the loaded span 0x%llx-0x%llx",
+			      (unsigned long long)out->entry, (unsigned long long)lo,
+			      (unsigned long long)hi);
+	}
+	return 0;
+}
+
+void mb_mem_summary(const struct kx_memmap *fw, uint32_t *mem_lower, uint32_t *mem_upper)
+{
+	uint64_t low_end = 0, up_end = KX_MIB;
+	bool grew = true;
+
+	/* Regions may come split at arbitrary points: grow each contiguous run
+	 * of RAM until it stops. */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < fw->n; i++) {
+			const struct kx_mem_region *r = &fw->v[i];
+
+			if (r->type != KX_MEM_RAM)
+				continue;
+			if (r->start <= low_end && r->end > low_end) {
+				low_end = r->end;
+				grew = true;
+			}
+			if (r->start <= up_end && r->end > up_end) {
+				up_end = r->end;
+				grew = true;
+			}
+		}
+	}
+	if (low_end > MB_LOWMEM_END)
+		low_end = MB_LOWMEM_END;
+	if (up_end > KX_4G)
+		up_end = KX_4G;
+	*mem_lower = (uint32_t)(low_end / 1024);
+	*mem_upper = (uint32_t)((up_end - KX_MIB) / 1024);
+}
+
+uint32_t mb_mmap_type(enum kx_mem_type t)
+{
+	switch (t) {
+	case KX_MEM_RAM:
+	case KX_MEM_ACPI:
+	case KX_MEM_NVS:
+	case KX_MEM_UNUSABLE:
+	case KX_MEM_PMEM:
+		return (uint32_t)t;
+	default:
+		return KX_MEM_RESERVED;
+	}
+}
+
+size_t mb_mmap_count(const struct kx_memmap *fw)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fw->n; i++)
+		n += fw->v[i].type != KX_MEM_CRASH;
+	return n;
+}
+
+int mb_place_modules(const struct kx_load_opts *o, struct kx_plan *p, uint64_t *addr)
+{
+	/* Above the first MiB (the BIOS data area and real-mode IVT stay intact,
+	 * Xen reads the BDA) and below 4 GiB: mod_start is 32-bit in both specs. */
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				    .pref = KX_NO_PREF };
+
+	for (size_t i = 0; i < o->n_modules; i++) {
+		const struct kx_module *m = &o->modules[i];
+		int idx;
+
+		/* An empty module still gets a page, so it has an address. */
+		idx = kx_plan_add_placed(p, KX_ROLE_MODULE, m->data, m->len,
+					 m->len ? m->len : KX_PAGE_SIZE, &req, NULL);
+		if (idx < 0)
+			return kx_err_prefix(idx, "module %zu (%s, %zu bytes)", i + 1, m->string,
+					     m->len);
+		addr[i] = p->seg[idx].mem;
+	}
+	return 0;
+}
+
+char *mb_image_cmdline(const struct kx_load_opts *o)
+{
+	const char *name = o->image_name ? o->image_name : "kernel";
+	const char *args = o->cmdline ? o->cmdline : "";
+	size_t n = strlen(name) + 1 + strlen(args) + 1;
+	char *s = malloc(n);
+
+	if (!s)
+		return NULL;
+	if (*args)
+		snprintf(s, n, "%s %s", name, args);
+	else
+		snprintf(s, n, "%s", name);
+	return s;
+}
+
+void mb_putbytes(struct mb_writer *w, size_t off, const void *src, size_t n)
+{
+	if (off > w->size || n > w->size - off) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->buf + off, src, n);
+}
+
+void mb_put8(struct mb_writer *w, size_t off, uint8_t v)
+{
+	mb_putbytes(w, off, &v, 1);
+}
+
+void mb_put16(struct mb_writer *w, size_t off, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	mb_putbytes(w, off, b, 2);
+}
+
+void mb_put32(struct mb_writer *w, size_t off, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+
+	mb_putbytes(w, off, b, 4);
+}
+
+void mb_put64(struct mb_writer *w, size_t off, uint64_t v)
+{
+	mb_put32(w, off, (uint32_t)v);
+	mb_put32(w, off + 4, (uint32_t)(v >> 32));
+}
+
+/* struct screen_info (include/uapi/linux/screen_info.h). */
+#define SI_ISVGA 0x0f
+#define SI_LFB_WIDTH 0x12
+#define SI_LFB_HEIGHT 0x14
+#define SI_LFB_DEPTH 0x16
+#define SI_LFB_BASE 0x18
+#define SI_LFB_LINELENGTH 0x24
+#define SI_RED_SIZE 0x26
+#define SI_CAPABILITIES 0x36
+#define SI_EXT_LFB_BASE 0x3a
+#define SI_SIZE 0x40
+#define VIDEO_TYPE_VLFB 0x23
+#define VIDEO_TYPE_EFI 0x70
+#define VIDEO_CAPABILITY_64BIT_BASE (1u << 1)
+
+bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_framebuffer *fb)
+{
+	memset(fb, 0, sizeof(*fb));
+	if (!bp || len < SI_SIZE)
+		return false;
+	if (bp[SI_ISVGA] != VIDEO_TYPE_VLFB && bp[SI_ISVGA] != VIDEO_TYPE_EFI)
+		return false;
+	fb->addr = mb_rd32(bp + SI_LFB_BASE);
+	if (mb_rd32(bp + SI_CAPABILITIES) & VIDEO_CAPABILITY_64BIT_BASE)
+		fb->addr |= (uint64_t)mb_rd32(bp + SI_EXT_LFB_BASE) << 32;
+	fb->width = mb_rd16(bp + SI_LFB_WIDTH);
+	fb->height = mb_rd16(bp + SI_LFB_HEIGHT);
+	fb->bpp = (uint8_t)mb_rd16(bp + SI_LFB_DEPTH);
+	fb->pitch = mb_rd16(bp + SI_LFB_LINELENGTH);
+	fb->red_size = bp[SI_RED_SIZE];
+	fb->red_pos = bp[SI_RED_SIZE + 1];
+	fb->green_size = bp[SI_RED_SIZE + 2];
+	fb->green_pos = bp[SI_RED_SIZE + 3];
+	fb->blue_size = bp[SI_RED_SIZE + 4];
+	fb->blue_pos = bp[SI_RED_SIZE + 5];
+	return fb->addr && fb->width && fb->height && fb->bpp && fb->pitch;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What Multiboot v1 and Multiboot2 share: finding the image to load (address
+ * fields or ELF program headers), the memory summary and map taken from the
+ * firmware map, module placement, and a bounds-checked little-endian writer
+ * for the info blocks. The two protocol files only differ in their headers
+ * and in the layout of the information they hand over.
+ */
+#ifndef KX_MBINFO_H
+#define KX_MBINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/load.h"
+
+/* Address fields of a Multiboot v1 header (spec 3.1.3) or an MB2 address tag
+ * (spec 3.1.5): all physical, 32-bit. */
+struct mb_addr_fields {
+	uint32_t header_addr;
+	uint32_t load_addr;
+	uint32_t load_end_addr; /* 0: load to the end of the file */
+	uint32_t bss_end_addr;  /* 0: no bss */
+};
+
+/* The bytes to load as one contiguous span: [link_base, link_base + memsz),
+ * the first bufsz bytes from buf, the rest zero. */
+struct mb_load_image {
+	uint64_t link_base;   /* where the image was linked to sit */
+	const uint8_t *buf;
+	size_t bufsz;
+	uint64_t memsz;
+	uint8_t *owned;       /* buf when it had to be assembled from several ELF segments */
+	uint64_t entry;       /* linked entry point (absolute) */
+};
+
+/* Address form: the header at file offset hdr_off describes where the file
+ * goes. */
+int mb_image_from_addr(const uint8_t *img, size_t len, size_t hdr_off,
+		       const struct mb_addr_fields *a, uint32_t entry, const char *mod,
+		       struct mb_load_image *out);
+/* ELF form: the PT_LOAD program headers (ELF32 or ELF64) at their p_paddr,
+ * gathered into one span. */
+int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb_load_image *out);
+
+/* KiB of RAM from 0 (at most 640) and from 1 MiB, contiguous (spec 3.3,
+ * mem_lower / mem_upper). */
+void mb_mem_summary(const struct kx_memmap *fw, uint32_t *mem_lower, uint32_t *mem_upper);
+/* The memory map type handed over: E820 values the specs name (1 available,
+ * 3 ACPI, 4 preserve, 5 defective) and persistent memory keep theirs; any
+ * other becomes 2 (reserved). */
+uint32_t mb_mmap_type(enum kx_mem_type t);
+/* How many firmware map entries are handed over (crash regions are not firmware). */
+size_t mb_mmap_count(const struct kx_memmap *fw);
+
+/* Places every module as its own page-aligned segment between 1 MiB and 4 GiB
+ * and stores its address in addr[i]. */
+int mb_place_modules(const struct kx_load_opts *o, struct kx_plan *p, uint64_t *addr);
+
+/* The command line handed to the image: "IMAGE ARGS", the image's name as the
+ * first word like GRUB legacy and kexec-tools do (Xen strips the first word
+ * from every loader whose name is not "GRUB 2.x"). malloc'ed. */
+char *mb_image_cmdline(const struct kx_load_opts *o);
+
+/* A linear framebuffer the running kernel was handed (its screen_info), in
+ * the terms both specs use (Multiboot 0.6.96 3.3 framebuffer_*, Multiboot2
+ * 3.6.12); only direct RGB is described. */
+struct mb_framebuffer {
+	uint64_t addr;
+	uint32_t pitch, width, height;
+	uint8_t bpp;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+/* From the running kernel's boot_params (screen_info at offset 0): true when
+ * it describes a VESA or EFI linear framebuffer. */
+bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_framebuffer *fb);
+
+/* Little-endian writer over a buffer of known size; an out-of-bounds write is
+ * a measuring bug, recorded in `overflow` and asserted by the caller. */
+struct mb_writer {
+	uint8_t *buf;
+	size_t size;
+	bool overflow;
+};
+
+void mb_put8(struct mb_writer *w, size_t off, uint8_t v);
+void mb_put16(struct mb_writer *w, size_t off, uint16_t v);
+void mb_put32(struct mb_writer *w, size_t off, uint32_t v);
+void mb_put64(struct mb_writer *w, size_t off, uint64_t v);
+void mb_putbytes(struct mb_writer *w, size_t off, const void *src, size_t n);
+
+/* Little-endian readers; the caller has checked the bounds. */
+static inline uint16_t mb_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t mb_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t mb_rd64(const uint8_t *p)
+{
+	return (uint64_t)mb_rd32(p) | (uint64_t)mb_rd32(p + 4) << 32;
+}
+
+#endif

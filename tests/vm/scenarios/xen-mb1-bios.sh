@@ -1,0 +1,25 @@
+#!/bin/sh
+# description: Debian's Xen 4.17 through Multiboot v1 (-t multiboot, at its linked 2 MiB) from a BIOS-booted kernel, with dom0 kernel and initrd as modules
+# firmware: bios
+# timeout: 280
+# expect: KX-OK after load: kexec_loaded=1
+# expect-re: \(XEN\) Xen version 4\.17
+# expect-re: \(XEN\) Bootloader: kx$
+# expect-re: \(XEN\) Command line: console=com1 com1=115200,8n1 loglvl=all kx\.xen=@APPEND_TOKEN@$
+# expect-re: \(XEN\) (Multiboot|Xen)-e820 RAM map:
+# expect-re: \(XEN\) ACPI: RSDP
+# expect: *** Building a PV Dom0 ***
+# reject: KX-SCENARIO-END
+. /etc/kx-lib.sh
+XEN=/boot/xen-4.17-amd64.gz
+# Until the loader decompresses images itself, fall back to the plain ELF.
+kexec --dry-run -l "$XEN" >/dev/null 2>&1 || XEN=/boot/xen-4.17-amd64
+XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all kx.xen=$KX_APPEND_TOKEN"
+run kexec -t multiboot --dry-run --json -l "$XEN" --command-line="$XEN_ARGS" \
+	--module "$KX_KERNEL console=hvc0 earlyprintk=xen $KX_APPEND" --module "$KX_INITRD" ||
+	fail "dry run: status $?"
+run kexec -t multiboot -d -l "$XEN" --command-line="$XEN_ARGS" \
+	--module "$KX_KERNEL console=hvc0 earlyprintk=xen $KX_APPEND" --module "$KX_INITRD" ||
+	fail "kexec -l xen: status $?"
+expect_loaded "after load" 1
+exec_loaded
