@@ -345,3 +345,34 @@ bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_fr
 	fb->blue_pos = bp[SI_RED_SIZE + 5];
 	return fb->addr && fb->width && fb->height && fb->bpp && fb->pitch;
 }
+
+#define BDA_EBDA_SEGMENT 0x40e
+#define BDA_BASE_MEM_KB 0x413
+#define SHIM_EBDA 0x800
+
+int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .max = KX_MIB, .pref = 0, .fixed = true };
+	struct mb_writer w;
+	uint32_t lower, upper;
+	int i;
+
+	if (!f->efi.present)
+		return 0;
+	w = (struct mb_writer){ .buf = calloc(1, KX_PAGE_SIZE), .size = KX_PAGE_SIZE };
+	if (!w.buf)
+		return kx_err(ENOMEM, "multiboot", "out of memory");
+	mb_mem_summary(&f->firmware_map, &lower, &upper);
+	mb_put16(&w, BDA_BASE_MEM_KB, (uint16_t)lower);
+	if (f->rsdp_len) {
+		mb_put16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
+		mb_putbytes(&w, SHIM_EBDA, f->rsdp, f->rsdp_len);
+	}
+	i = kx_plan_add(p, KX_ROLE_OTHER, w.buf, KX_PAGE_SIZE, KX_PAGE_SIZE, &req, w.buf);
+	if (i < 0)
+		return i;
+	p->seg[i].mem = 0;
+	p->seg[i].placed = true;
+	p->seg[i].verify = false;
+	return 0;
+}

@@ -77,6 +77,17 @@ struct mb_framebuffer {
  * it describes a VESA or EFI linear framebuffer. */
 bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_framebuffer *fb);
 
+/* On a UEFI machine there is no BIOS data area, yet Xen's head.S sizes low
+ * memory from it (BDA 0x413, base memory KiB; 0x40E, EBDA segment) and its
+ * ACPI code scans the EBDA and 0xE0000-0xFFFFF for the RSDP, ignoring the
+ * Multiboot2 ACPI tags on the i386 entry. So on UEFI we load page 0 with a
+ * minimal BDA: base memory = mem_lower and an "EBDA" at 0x800 that holds a
+ * copy of the firmware's RSDP. The page is Linux-reserved, not free RAM, so
+ * it is placed here rather than by the planner; it is not verified because
+ * the running kernel rewrites page 0 after copying segments (observed under
+ * OVMF). Does nothing on BIOS machines, whose BDA is real. */
+int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p);
+
 /* Little-endian writer over a buffer of known size; an out-of-bounds write is
  * a measuring bug, recorded in `overflow` and asserted by the caller. */
 struct mb_writer {

@@ -473,6 +473,9 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 		goto out;
 	}
 
+	ret = mb_add_uefi_bda(f, p);
+	if (ret < 0)
+		goto out;
 	p->entry_mode = KX_ENTRY_PM32;
 	memset(&p->regs32, 0, sizeof(p->regs32));
 	p->regs32.eax = MB2_BOOTLOADER_MAGIC;
