@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Multiboot v1 header search and image extraction on arbitrary bytes: never
+ * reads outside the input, and a found header lies 4-byte aligned in 8 KiB. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "formats/multiboot.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mb1_header h;
+	struct mb_load_image li;
+
+	if (mb1_find_header(data, size, &h) != 0)
+		return 0;
+	if (h.offset % MB1_HEADER_ALIGN || h.offset + 12 > MB1_SEARCH_END)
+		abort();
+	if (h.has_addr ? mb_image_from_addr(data, size, h.offset, &h.addr, h.entry_addr, "fuzz", &li)
+		       : mb_image_from_elf(data, size, "fuzz", &li))
+		return 0;
+	if (li.bufsz > li.memsz || (!li.owned && li.buf + li.bufsz > data + size))
+		abort();
+	free(li.owned);
+	return 0;
+}
