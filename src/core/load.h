@@ -14,6 +14,22 @@
 #include "core/facts.h"
 #include "core/plan.h"
 
+/* A boot module (multiboot --module "FILE ARGS"). */
+struct kx_module {
+	const uint8_t *data;
+	size_t len;
+	const char *string;       /* "FILE ARGS" as given: the module's command line */
+};
+
+/* How an image that can be read several ways is handed its arguments
+ * (kexec-tools' --args-linux / --args-elf / --args-none, for ELF images). */
+enum kx_image_args {
+	KX_ARGS_AUTO,  /* Linux for a vmlinux (ELF with a "Linux" note), else ELF */
+	KX_ARGS_LINUX, /* boot_params, like a bzImage */
+	KX_ARGS_ELF,   /* command line and initrd addresses in registers (README) */
+	KX_ARGS_NONE,  /* nothing but the entry point */
+};
+
 struct kx_load_opts {
 	const char *cmdline;      /* the complete command line for the next kernel ("" = none) */
 	const uint8_t *initrd;    /* NULL when no initrd */
@@ -23,6 +39,10 @@ struct kx_load_opts {
 	bool panic;               /* -p: place everything in the crash kernel region */
 	bool no_checks;           /* -i: purgatory skips the SHA-256 verification */
 	const char *type;         /* -t: format name, NULL to probe */
+	enum kx_image_args args;  /* --args-linux / --args-elf / --args-none */
+	const char *image_name;   /* the kernel file as named on the command line (NULL: none) */
+	const struct kx_module *modules; /* --module, in order (multiboot formats) */
+	size_t n_modules;
 	/* Purgatory console and resets. */
 	bool console_serial;
 	uint16_t serial_port;
