@@ -12,8 +12,8 @@
 
 #define MOD "printk"
 
-#define NSEC_PER_SEC 1000000000ull
-#define NSEC_PER_USEC 1000ull
+#define NSEC_PER_SEC UINT64_C(1000000000)
+#define NSEC_PER_USEC UINT64_C(1000)
 
 /* kernel/printk/printk_ringbuffer.h: the top two bits of a descriptor's
  * state_var are its state, the rest its id; ids count up modulo 2^62. */
@@ -584,7 +584,7 @@ const char *kx_printk_format_name(enum kx_log_format f)
 
 int kx_printk_dump(const struct kx_vmcore *vc, kx_log_write_fn write, void *ctx)
 {
-	enum kx_log_format f;
+	enum kx_log_format f = KX_LOG_LEGACY;
 	struct out *o;
 	int ret, fret;
 

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/* The vmcore reader, VMCOREINFO parser and printk decoders on generated cores.
+ * `test_vmcore --write-corpus DIR` writes the fixtures as fuzz seeds. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "crash/printk.h"
+#include "crash/vmcore.h"
+#include "crash/vmcoreinfo.h"
+#include "vmcore_fixture.h"
+
+struct sink {
+	char buf[8192];
+	size_t len;
+	size_t fail_after; /* 0: never fail */
+	size_t calls;
+};
+
+static int sink_write(void *ctx, const char *buf, size_t len)
+{
+	struct sink *s = ctx;
+
+	if (s->fail_after && ++s->calls >= s->fail_after)
+		return kx_err(EPIPE, "output", "broken pipe");
+	assert_true(len <= sizeof(s->buf) - s->len);
+	memcpy(s->buf + s->len, buf, len);
+	s->len += len;
+	return 0;
+}
+
+/* Opens and dumps a core held in memory; the output lands in *s. */
+static int decode(const uint8_t *core, size_t len, struct sink *s)
+{
+	struct kx_vmcore_mem m = { core, len };
+	struct kx_vmcore vc;
+	int ret;
+
+	kx_err_clear();
+	ret = kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, len);
+	if (ret)
+		return ret;
+	ret = kx_printk_dump(&vc, sink_write, s);
+	kx_vmcore_close(&vc);
+	return ret;
+}
+
+static int decode_fx(const struct fx *f, struct sink *s)
+{
+	uint8_t *core;
+	size_t len;
+	int ret;
+
+	fx_build(f, &core, &len);
+	ret = decode(core, len, s);
+	free(core);
+	return ret;
+}
+
+static void expect_text(const struct fx *f, const char *want)
+{
+	struct sink s = { .len = 0 };
+	int ret = decode_fx(f, &s);
+
+	if (ret)
+		fail_msg("decode failed: %s", kx_errmsg());
+	assert_int_equal(s.len, strlen(want));
+	assert_memory_equal(s.buf, want, s.len);
+}
+
+/* ---- the three formats ---- */
+
+static void test_lockless(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	expect_text(&f, fx_expected(KX_LOG_LOCKLESS));
+}
+
+static void test_structured(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_STRUCTURED, false);
+	expect_text(&f, fx_expected(KX_LOG_STRUCTURED));
+}
+
+static void test_structured_old_names(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_STRUCTURED, true);
+	expect_text(&f, fx_expected(KX_LOG_STRUCTURED));
+}
+
+static void test_legacy(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LEGACY, false);
+	expect_text(&f, fx_expected(KX_LOG_LEGACY));
+}
+
+static void test_legacy_not_wrapped(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LEGACY, false);
+	fx_put32(&f, FX_SYM_LOG_END, 10);
+	expect_text(&f, "hird line\n");
+}
+
+static void test_structured_empty(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_STRUCTURED, false);
+	fx_put32(&f, FX_SYM_NEXT_IDX, 152);
+	expect_text(&f, "");
+}
+
+/* The same lockless log reached through other address translations. */
+static void test_lockless_via_phys_base(void **state)
+{
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	f.no_ktext_load = true;
+	expect_text(&f, fx_expected(KX_LOG_LOCKLESS));
+}
+
+static void test_lockless_via_page_offset_number(void **state)
+{
+	struct fx f;
+	char line[64];
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	f.dmap_vaddr_unknown = true;
+	snprintf(line, sizeof(line), "NUMBER(page_offset_base)=%lld", (long long)FX_PAGE_OFFSET);
+	fx_set_info(&f, "NUMBER(page_offset_base)=", line);
+	expect_text(&f, fx_expected(KX_LOG_LOCKLESS));
+}
+
+/* The direct map's p_vaddr unknown and no page_offset_base: the descriptor
+ * ring cannot be found, and the message says which address. */
+static void test_lockless_no_direct_map(void **state)
+{
+	struct sink s = { .len = 0 };
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	f.dmap_vaddr_unknown = true;
+	assert_int_equal(decode_fx(&f, &s), -EFAULT);
+	assert_string_equal(kx_errmsg(), "printk: descriptor ring at 0xffff888001000200 "
+			    "is not in any PT_LOAD");
+}
+
+static void test_output_error_propagates(void **state)
+{
+	struct sink s = { .fail_after = 1 };
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	assert_int_equal(decode_fx(&f, &s), -EPIPE);
+	assert_string_equal(kx_errmsg(), "output: broken pipe");
+}
+
+/* ---- the core reader ---- */
+
+static void test_read_zero_fill_and_span(void **state)
+{
+	struct kx_vmcore_mem m;
+	struct kx_vmcore vc;
+	uint8_t *core, buf[0x200];
+	size_t len, i;
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	fx_build(&f, &core, &len);
+	m = (struct kx_vmcore_mem){ core, len };
+	assert_int_equal(kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, len), 0);
+	/* Past p_filesz, up to p_memsz: zeros. */
+	assert_int_equal(kx_vmcore_read_paddr(&vc, FX_MEM_PADDR + FX_MEM_FILESZ - 0x80, buf, 0x100), 0);
+	assert_memory_equal(buf, f.mem + FX_MEM_FILESZ - 0x80, 0x80);
+	for (i = 0x80; i < 0x100; i++)
+		assert_int_equal(buf[i], 0);
+	/* One byte past p_memsz is not mapped. */
+	assert_int_equal(kx_vmcore_read_paddr(&vc, FX_MEM_PADDR + FX_MEM_SIZE - 1, buf, 2), -EFAULT);
+	/* The image mapping ends at FX_KTEXT_SIZE; a read across its end goes on
+	 * through phys_base into the direct-map PT_LOAD. */
+	assert_int_equal(kx_vmcore_read_vaddr(&vc, FX_KTEXT + FX_KTEXT_SIZE - 0x10, buf, 0x20), 0);
+	assert_memory_equal(buf, f.mem + FX_KTEXT_SIZE - 0x10, 0x20);
+	/* A range that wraps the address space. */
+	assert_int_equal(kx_vmcore_read_vaddr(&vc, UINT64_MAX - 3, buf, 8), -EFAULT);
+	assert_string_equal(vc.info.text, f.info);
+	assert_int_equal(vc.page_offset, FX_PAGE_OFFSET);
+	kx_vmcore_close(&vc);
+	free(core);
+}
+
+/* ---- VMCOREINFO ---- */
+
+static void test_vmcoreinfo_values(void **state)
+{
+	static const char text[] = "OSRELEASE=6.1.0-13-cloud-amd64\nPAGESIZE=4096\n"
+				   "SYMBOL(prb)=ffffffff82a5e2c8\nSYMBOL(bad)=0xZZ\n"
+				   "OFFSET(printk_info.ts_nsec)=8\nSIZE(prb_desc)=24\n"
+				   "LENGTH(node_data)=1024\nNUMBER(neg)=-9\nNUMBER(big)=99999999999999999999\n"
+				   "SYMBOL(prbx)=1\nKERNELOFFSET=1e000000\nCRASHTIME=17";
+	struct kx_vmcoreinfo vi = { text, sizeof(text) - 1 };
+	char rel[8];
+	uint64_t v;
+	int64_t n;
+
+	assert_int_equal(kx_vmcoreinfo_symbol(&vi, "prb", &v), 0);
+	assert_true(v == 0xffffffff82a5e2c8ull);
+	assert_int_equal(kx_vmcoreinfo_symbol(&vi, "prbx", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(kx_vmcoreinfo_symbol(&vi, "pr", &v), -ENOENT);
+	assert_int_equal(kx_vmcoreinfo_symbol(&vi, "bad", &v), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcoreinfo: SYMBOL(bad)=: not a hex number: \"ZZ\"");
+	assert_int_equal(kx_vmcoreinfo_offset(&vi, "printk_info.ts_nsec", &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(kx_vmcoreinfo_size(&vi, "prb_desc", &v), 0);
+	assert_int_equal(v, 24);
+	assert_int_equal(kx_vmcoreinfo_length(&vi, "node_data", &v), 0);
+	assert_int_equal(v, 1024);
+	assert_int_equal(kx_vmcoreinfo_number(&vi, "neg", &n), 0);
+	assert_int_equal(n, -9);
+	assert_int_equal(kx_vmcoreinfo_number(&vi, "big", &n), -EINVAL);
+	assert_int_equal(kx_vmcoreinfo_pagesize(&vi, &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(kx_vmcoreinfo_kerneloffset(&vi, &v), 0);
+	assert_int_equal(v, 0x1e000000);
+	assert_int_equal(kx_vmcoreinfo_osrelease(&vi, rel, sizeof(rel)), 0);
+	assert_string_equal(rel, "6.1.0-1");
+	/* The last line has no newline (CRASHTIME). */
+	{
+		const char *val;
+		size_t len;
+
+		assert_int_equal(kx_vmcoreinfo_get(&vi, "CRASHTIME=", &val, &len), 0);
+		assert_int_equal(len, 2);
+		assert_memory_equal(val, "17", 2);
+	}
+}
+
+/* ---- errors: each a clear message, no crash, no giant allocation ---- */
+
+enum mutation {
+	M_NONE,
+	M_INFO,          /* fx_set_info(key, line) */
+	M_PUT32,         /* fx_put32(off, val) */
+	M_PUT64,         /* fx_put64(off, val) */
+	M_NO_VMCOREINFO,
+};
+
+struct err_row {
+	const char *name;
+	enum kx_log_format fmt;
+	enum mutation m;
+	const char *key, *line;
+	uint32_t off;
+	uint64_t val;
+	int ret;
+	const char *msg; /* exact message */
+};
+
+static const struct err_row err_rows[] = {
+	{ "no VMCOREINFO", KX_LOG_LOCKLESS, M_NO_VMCOREINFO, .ret = -ENOENT,
+	  .msg = "vmcore: no VMCOREINFO note" },
+	{ "no log symbols", KX_LOG_LOCKLESS, M_INFO, "SYMBOL(prb)=", NULL, .ret = -ENOENT,
+	  .msg = "printk: VMCOREINFO names no log buffer (no SYMBOL(prb), SYMBOL(log_first_idx) "
+		 "or SYMBOL(log_buf))" },
+	{ "missing offset", KX_LOG_LOCKLESS, M_INFO, "OFFSET(prb_desc_ring.descs)=", NULL,
+	  .ret = -ENOENT, .msg = "printk: VMCOREINFO has no OFFSET(prb_desc_ring.descs), needed "
+				 "for the lockless ring buffer" },
+	{ "bad offset", KX_LOG_LOCKLESS, M_INFO, "OFFSET(prb_desc_ring.descs)=",
+	  "OFFSET(prb_desc_ring.descs)=8x", .ret = -EINVAL,
+	  .msg = "vmcoreinfo: OFFSET(prb_desc_ring.descs)=: not a decimal number: \"8x\"" },
+	{ "symbol not mapped", KX_LOG_LOCKLESS, M_INFO, "SYMBOL(prb)=",
+	  "SYMBOL(prb)=ffffffffdead0000", .ret = -EFAULT,
+	  .msg = "printk: the prb pointer at 0xffffffffdead0000 is not in any PT_LOAD" },
+	{ "count_bits 60", KX_LOG_LOCKLESS, M_PUT32, .off = FX_PRB, .val = 60, .ret = -EINVAL,
+	  .msg = "printk: the descriptor ring claims 2^60 entries (at most 2^26): corrupt ring "
+		 "header" },
+	{ "count_bits 20 > file", KX_LOG_LOCKLESS, M_PUT32, .off = FX_PRB, .val = 20,
+	  .ret = -EINVAL, .msg = NULL },
+	{ "size_bits 40", KX_LOG_LOCKLESS, M_PUT32, .off = FX_PRB + 48, .val = 40, .ret = -EINVAL,
+	  .msg = "printk: the text data ring claims 2^40 bytes (2^3 to 2^31): corrupt ring header" },
+	{ "head far from tail", KX_LOG_LOCKLESS, M_PUT64, .off = FX_PRB + 24, .val = 12345,
+	  .ret = -EINVAL, .msg = NULL },
+	{ "SIZE(prb_desc) absurd", KX_LOG_LOCKLESS, M_INFO, "SIZE(prb_desc)=",
+	  "SIZE(prb_desc)=99999999999", .ret = -EINVAL,
+	  .msg = "printk: SIZE(prb_desc)=99999999999 is not a plausible size" },
+	{ "ts_nsec outside printk_info", KX_LOG_LOCKLESS, M_INFO, "OFFSET(printk_info.ts_nsec)=",
+	  "OFFSET(printk_info.ts_nsec)=84", .ret = -EINVAL,
+	  .msg = "printk: OFFSET(printk_info.ts_nsec)=84 does not fit in its struct (88 bytes)" },
+	{ "log_buf_len 2^31+", KX_LOG_STRUCTURED, M_PUT32, .off = FX_SYM_LOG_BUF_LEN,
+	  .val = 0x80000001u, .ret = -EINVAL,
+	  .msg = "printk: log_buf_len 2147483649 is larger than the kernel allows (2^31): corrupt" },
+	{ "log_buf_len > file", KX_LOG_STRUCTURED, M_PUT32, .off = FX_SYM_LOG_BUF_LEN,
+	  .val = 1u << 30, .ret = -EINVAL, .msg = NULL },
+	{ "structured loop", KX_LOG_STRUCTURED, M_PUT32, .off = FX_SYM_NEXT_IDX, .val = 7,
+	  .ret = -EINVAL, .msg = NULL },
+	{ "structured missing size", KX_LOG_STRUCTURED, M_INFO, "SIZE(printk_log)=", NULL,
+	  .ret = -ENOENT, .msg = "printk: VMCOREINFO has no SIZE(printk_log), needed for the "
+				 "structured log buffer" },
+	{ "legacy negative length", KX_LOG_LEGACY, M_PUT32, .off = FX_SYM_LOG_BUF_LEN,
+	  .val = 0xfffffff0u, .ret = -EINVAL, .msg = "printk: log_buf_len is -16: corrupt" },
+	{ "legacy log_buf unmapped", KX_LOG_LEGACY, M_PUT64, .off = FX_SYM_LOG_BUF,
+	  .val = 0xffffc90000000000ull, .ret = -EFAULT,
+	  .msg = "printk: log buffer at 0xffffc90000000000 is not in any PT_LOAD" },
+};
+
+static void test_error_rows(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(err_rows) / sizeof(err_rows[0]); i++) {
+		const struct err_row *r = &err_rows[i];
+		struct sink s = { .len = 0 };
+		struct fx f;
+		int ret;
+
+		fx_init(&f, r->fmt, false);
+		switch (r->m) {
+		case M_INFO:
+			fx_set_info(&f, r->key, r->line);
+			break;
+		case M_PUT32:
+			fx_put32(&f, r->off, (uint32_t)r->val);
+			break;
+		case M_PUT64:
+			fx_put64(&f, r->off, r->val);
+			break;
+		case M_NO_VMCOREINFO:
+			f.no_vmcoreinfo = true;
+			break;
+		default:
+			break;
+		}
+		ret = decode_fx(&f, &s);
+		if (ret != r->ret || (r->msg && strcmp(kx_errmsg(), r->msg) != 0))
+			fail_msg("row '%s': ret %d (want %d), message \"%s\"", r->name, ret, r->ret,
+				 kx_errmsg());
+		if (!r->msg)
+			printf("row '%s': %s\n", r->name, kx_errmsg());
+	}
+}
+
+/* Damage to the ELF file itself. */
+static void test_elf_errors(void **state)
+{
+	struct sink s = { .len = 0 };
+	uint8_t *core, *copy;
+	size_t len;
+	struct fx f;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	fx_build(&f, &core, &len);
+	copy = malloc(len);
+	assert_non_null(copy);
+
+	assert_int_equal(decode((const uint8_t *)"hello, world", 12, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: not an ELF core file");
+	assert_int_equal(decode(core, 0, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: not an ELF core file");
+	/* 32-bit ELF */
+	memcpy(copy, core, len);
+	copy[4] = 1; /* EI_CLASS: ELFCLASS32 */
+	assert_int_equal(decode(copy, len, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(),
+			    "vmcore: not an ELF core file: class 1, need 64-bit (ELFCLASS64)");
+	/* an executable, not a core */
+	memcpy(copy, core, len);
+	copy[16] = 2;
+	assert_int_equal(decode(copy, len, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: not an ELF core file: e_type 2, need ET_CORE (4)");
+	/* cut inside the ELF header */
+	assert_int_equal(decode(core, 40, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: truncated: 40 bytes, shorter than an ELF header");
+	/* cut inside the program headers */
+	assert_int_equal(decode(core, 100, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: truncated: 3 program headers at offset 64 go "
+			    "past the end (file size 100)");
+	/* cut inside the last PT_LOAD's data */
+	assert_int_equal(decode(core, len - 1, &s), -EINVAL);
+	assert_true(strstr(kx_errmsg(), "vmcore: truncated: program header 2 points past the end "
+				       "(offset ") != NULL);
+	/* e_phnum 0 */
+	memcpy(copy, core, len);
+	copy[56] = 0;
+	assert_int_equal(decode(copy, len, &s), -EINVAL);
+	assert_string_equal(kx_errmsg(), "vmcore: no program headers");
+	/* a PT_LOAD with p_filesz > p_memsz */
+	memcpy(copy, core, len);
+	copy[64 + 2 * 56 + 40] = 0x10; /* p_memsz of the third header: 0x10 */
+	copy[64 + 2 * 56 + 41] = 0;
+	assert_int_equal(decode(copy, len, &s), -EINVAL);
+	assert_true(strstr(kx_errmsg(), "program header 2: bad sizes") != NULL);
+	free(copy);
+	free(core);
+}
+
+static int write_corpus(const char *dir)
+{
+	static const struct {
+		const char *name;
+		enum kx_log_format fmt;
+		bool old, no_ktext, no_dmap;
+	} seeds[] = {
+		{ "lockless", KX_LOG_LOCKLESS, false, false, false },
+		{ "lockless-phys-base", KX_LOG_LOCKLESS, false, true, false },
+		{ "structured", KX_LOG_STRUCTURED, false, false, false },
+		{ "structured-old-names", KX_LOG_STRUCTURED, true, false, false },
+		{ "legacy", KX_LOG_LEGACY, false, false, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char path[4096];
+		uint8_t *core;
+		size_t len;
+		struct fx f;
+		FILE *fp;
+
+		fx_init(&f, seeds[i].fmt, seeds[i].old);
+		f.no_ktext_load = seeds[i].no_ktext;
+		f.dmap_vaddr_unknown = seeds[i].no_dmap;
+		fx_build(&f, &core, &len);
+		snprintf(path, sizeof(path), "%s/%s", dir, seeds[i].name);
+		fp = fopen(path, "wb");
+		if (!fp || fwrite(core, 1, len, fp) != len || fclose(fp) != 0) {
+			perror(path);
+			return 1;
+		}
+		free(core);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lockless),
+		cmocka_unit_test(test_structured),
+		cmocka_unit_test(test_structured_old_names),
+		cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_legacy_not_wrapped),
+		cmocka_unit_test(test_structured_empty),
+		cmocka_unit_test(test_lockless_via_phys_base),
+		cmocka_unit_test(test_lockless_via_page_offset_number),
+		cmocka_unit_test(test_lockless_no_direct_map),
+		cmocka_unit_test(test_output_error_propagates),
+		cmocka_unit_test(test_read_zero_fill_and_span),
+		cmocka_unit_test(test_vmcoreinfo_values),
+		cmocka_unit_test(test_error_rows),
+		cmocka_unit_test(test_elf_errors),
+	};
+
+	if (argc == 3 && strcmp(argv[1], "--write-corpus") == 0)
+		return write_corpus(argv[2]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
