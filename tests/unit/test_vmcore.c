@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -172,6 +173,52 @@ static void test_output_error_propagates(void **state)
 	fx_init(&f, KX_LOG_LOCKLESS, false);
 	assert_int_equal(decode_fx(&f, &s), -EPIPE);
 	assert_string_equal(kx_errmsg(), "output: broken pipe");
+}
+
+/* The expected texts are what kexec-tools' vmcore-dmesg prints for the same
+ * cores (Debian's, when installed: scripts/install-deps.sh adds it). */
+#define KEXEC_TOOLS_VMCORE_DMESG "/usr/sbin/vmcore-dmesg"
+
+static void test_expected_matches_kexec_tools(void **state)
+{
+	static const struct {
+		enum kx_log_format fmt;
+		bool old;
+	} cases[] = {
+		{ KX_LOG_LOCKLESS, false },
+		{ KX_LOG_STRUCTURED, false },
+		{ KX_LOG_STRUCTURED, true },
+		{ KX_LOG_LEGACY, false },
+	};
+	size_t i;
+
+	if (access(KEXEC_TOOLS_VMCORE_DMESG, X_OK) != 0)
+		skip();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[] = "/tmp/kx-vmcore-XXXXXX", cmd[128], out[8192];
+		const char *want = fx_expected(cases[i].fmt);
+		uint8_t *core;
+		size_t len, got;
+		struct fx f;
+		FILE *p;
+		int fd;
+
+		fx_init(&f, cases[i].fmt, cases[i].old);
+		fx_build(&f, &core, &len);
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, core, len), (ssize_t)len);
+		close(fd);
+		free(core);
+		snprintf(cmd, sizeof(cmd), KEXEC_TOOLS_VMCORE_DMESG " %s", path);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		got = fread(out, 1, sizeof(out), p);
+		assert_int_equal(pclose(p), 0);
+		unlink(path);
+		assert_int_equal(got, strlen(want));
+		assert_memory_equal(out, want, got);
+	}
 }
 
 /* ---- the core reader ---- */
@@ -462,6 +509,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lockless_via_page_offset_number),
 		cmocka_unit_test(test_lockless_no_direct_map),
 		cmocka_unit_test(test_output_error_propagates),
+		cmocka_unit_test(test_expected_matches_kexec_tools),
 		cmocka_unit_test(test_read_zero_fill_and_span),
 		cmocka_unit_test(test_vmcoreinfo_values),
 		cmocka_unit_test(test_error_rows),
