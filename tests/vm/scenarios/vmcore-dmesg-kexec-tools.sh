@@ -2,7 +2,7 @@
 # description: a real crash: kexec-tools loads the capture kernel, sysrq crashes the first kernel, and in the capture kernel our vmcore-dmesg prints byte for byte what kexec-tools' vmcore-dmesg prints, with the marker and the panic
 # firmware: bios
 # kexec: kx
-# qemu-append: crashkernel=256M
+# qemu-append: crashkernel=256M printk.devkmsg=on
 # smp: 2
 # timeout: 280
 # file: /usr/sbin/vmcore-dmesg opt/kexec-tools/vmcore-dmesg
@@ -10,6 +10,7 @@
 # expect: KX-CRASHING
 # expect: KX-CAPTURE-UP
 # expect-re: ^KX-OK vmcore-dmesg identical \([0-9]+ lines\)$
+# expect: KX-OK the rings wrapped: the newest fill line is there, the oldest overwritten
 # expect: KX-OK marker found: KX-VMCORE-MARKER-@BOOT_TOKEN@
 # expect: KX-OK panic message found: sysrq triggered crash
 # expect: KX-OK escaped bytes as kexec-tools prints them
@@ -35,6 +36,9 @@ capture() {
         fail "vmcore-dmesg differs from kexec-tools ($(wc -l < /tmp/ours.txt) vs $(wc -l < /tmp/theirs.txt) lines)"
         diff /tmp/theirs.txt /tmp/ours.txt | head -40
     fi
+    if grep -q "kx-fill 5999 " /tmp/ours.txt && ! grep -q "kx-fill 0 " /tmp/ours.txt; then
+        ok "the rings wrapped: the newest fill line is there, the oldest overwritten"
+    else fail "fill lines: expected kx-fill 5999 and no kx-fill 0"; fi
     if grep -q "$MARKER" /tmp/ours.txt; then ok "marker found: $MARKER"
     else fail "marker $MARKER not in our output"; fi
     if grep -q "sysrq triggered crash" /tmp/ours.txt; then
@@ -86,6 +90,14 @@ run kexec_tools -p "$KX_KERNEL" --initrd=/tmp/capture.cpio \
     --append="console=ttyS0 panic=-1 irqpoll nr_cpus=1 reset_devices" ||
     { fail "kexec-tools -p: status $?"; exit 1; }
 if [ "$(crash_loaded)" = 1 ]; then ok "capture kernel loaded"; else fail "kexec_crash_loaded=$(crash_loaded)"; fi
+# Wrap both rings (Debian's 128 KiB of text, 4096 descriptors) several times
+# (printk.devkmsg=on lifts the rate limit of /dev/kmsg),
+# at debug level so the serial console stays quiet.
+i=0
+while [ $i -lt 6000 ]; do
+    echo "<7>kx-fill $i ................................................................................"
+    i=$((i + 1))
+done > /dev/kmsg
 echo "$MARKER" > /dev/kmsg
 printf 'kx-escape \001\033 tab\tend \303\251\n' > /dev/kmsg
 echo "KX-CRASHING"
