@@ -217,6 +217,7 @@ static int do_load(const struct kx_request *r)
 		.panic = r->panic,
 		.no_checks = r->no_checks,
 		.type = r->type,
+		.args = r->args,
 		.image_name = r->kernel,
 		.modules = mods,
 		.n_modules = r->n_modules,

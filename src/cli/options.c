@@ -26,6 +26,9 @@ enum {
 	OPT_SYSROOT,
 	OPT_TEST_BAD_DIGEST,
 	OPT_MODULE,
+	OPT_ARGS_LINUX,
+	OPT_ARGS_ELF,
+	OPT_ARGS_NONE,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +65,9 @@ static const struct option long_opts[] = {
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "test-bad-digest", no_argument, NULL, OPT_TEST_BAD_DIGEST },
 	{ "module", required_argument, NULL, OPT_MODULE },
+	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
+	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
+	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -86,7 +92,10 @@ void kx_usage(FILE *out)
 	      "      --append=STRING, --command-line=STRING   kernel command line\n"
 	      "      --reuse-cmdline       start from this kernel's command line\n"
 	      "      --module=\"FILE ARGS\"  a multiboot module and its command line (repeatable)\n"
-	      "  -t, --type=TYPE           image type instead of probing (bzImage)\n"
+	      "  -t, --type=TYPE           image type instead of probing (bzImage, elf, ...)\n"
+	      "      --args-linux          ELF: boot it as Linux (boot_params); default for a vmlinux\n"
+	      "      --args-elf            ELF: command line and initrd addresses in rdi, rsi, rdx\n"
+	      "      --args-none           ELF: pass nothing but the entry point\n"
 	      "      --mem-min=ADDR        lowest address to load at\n"
 	      "      --mem-max=ADDR        highest address to load at\n"
 	      "\nPurgatory:\n"
@@ -203,6 +212,9 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case OPT_JSON: r->json = true; break;
 		case OPT_SYSROOT: r->sysroot = optarg; break;
 		case OPT_TEST_BAD_DIGEST: r->test_bad_digest = true; break;
+		case OPT_ARGS_LINUX: r->args = KX_ARGS_LINUX; break;
+		case OPT_ARGS_ELF: r->args = KX_ARGS_ELF; break;
+		case OPT_ARGS_NONE: r->args = KX_ARGS_NONE; break;
 		case OPT_MODULE: {
 			const char **m = realloc(r->modules, (r->n_modules + 1) * sizeof(*m));
 

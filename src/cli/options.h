@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/load.h"
+
 enum kx_action {
 	KX_ACT_LOAD,    /* -l, and the default */
 	KX_ACT_EXEC,    /* -e */
@@ -39,6 +41,7 @@ struct kx_request {
 	const char *initrd;
 	char *append;             /* all --append/--command-line pieces joined */
 	const char *type;
+	enum kx_image_args args;   /* --args-linux / --args-elf / --args-none */
 	uint64_t mem_min, mem_max;
 	bool console_serial, console_vga, reset_vga;
 	uint16_t serial_port;

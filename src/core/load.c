@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/purgatory.h"
+#include "formats/decompress.h"
 
 /* Fills purgatory's parameter block from the plan and adds it as a segment. */
 static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
@@ -75,18 +76,38 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 {
 	const struct kx_format *fmt = NULL;
 	const struct kx_memmap *where = o->panic ? &f->crash : &f->ram;
+	enum kx_compression comp = kx_compression_detect(img, len);
+	uint8_t *plain = NULL;
+	size_t plain_len = 0;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
+	/* A compressed file (vmlinux.gz, ...) is unpacked first and every format
+	 * probes the plain bytes. A bzImage never matches here: its compressed
+	 * payload sits inside, behind the setup sectors, and the kernel's own
+	 * decompressor unpacks it. Initrds are passed on as they are. */
+	if (comp != KX_COMP_NONE) {
+		ret = kx_decompress(img, len, kx_decompress_cap(len), &plain, &plain_len);
+		if (ret < 0)
+			return kx_err_prefix(ret, "kernel image");
+		img = plain;
+		len = plain_len;
+	}
 	ret = kx_format_detect(img, len, o->type, &fmt);
 	if (ret < 0)
-		return ret;
-	if (o->panic && !f->crash.n)
-		return kx_err(ENOMEM, "kexec",
-			      "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
+		goto fail_plain;
+	if (o->panic && !f->crash.n) {
+		ret = kx_err(ENOMEM, "kexec",
+			     "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
+		goto fail_plain;
+	}
 	ret = kx_plan_init(p, where, o->mem_min, o->mem_max);
 	if (ret < 0)
-		return ret;
+		goto fail_plain;
+	p->image_owned = plain;
+	plain = NULL;
+	if (comp != KX_COMP_NONE)
+		p->compression = kx_compression_name(comp);
 	p->format = fmt->name;
 	ret = fmt->plan(img, len, o, f, p);
 	if (ret < 0)
@@ -98,5 +119,8 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 	return 0;
 fail:
 	kx_plan_free(p);
+	return ret;
+fail_plain:
+	free(plain);
 	return ret;
 }

@@ -83,6 +83,7 @@ void kx_plan_free(struct kx_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->seg[i].owned);
+	free(p->image_owned);
 	kx_memmap_free(&p->free);
 	memset(p, 0, sizeof(*p));
 }

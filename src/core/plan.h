@@ -71,6 +71,10 @@ struct kx_plan {
 	uint64_t mem_min, mem_max; /* the window given to kx_plan_init, for messages */
 	uint64_t entry;          /* where the running kernel jumps: purgatory's entry */
 	const char *format;      /* name of the format that planned it */
+	/* The image was a compressed file (gzip, xz, ...): its codec, and the
+	 * decompressed bytes, which segments point into; freed with the plan. */
+	const char *compression;
+	void *image_owned;
 	/* How purgatory enters the image (set by the format). */
 	enum kx_purg_entry_mode entry_mode;
 	struct kx_purg_regs64 regs64;

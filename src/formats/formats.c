@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/load.h"
 #include "formats/bzimage.h"
+#include "formats/elf.h"
 #include "formats/multiboot.h"
 #include "formats/multiboot2.h"
 
@@ -16,11 +17,13 @@
  * Multiboot2 before Multiboot v1: an image with both headers (Xen) gets the
  * richer protocol (relocation, ACPI and EFI tags). Both before ELF: Xen's
  * xen.gz is an ELF file that must boot through its multiboot header.
+ * ELF (\177ELF at 0) last: any other format may be wrapped in an ELF file.
  */
 const struct kx_format *const kx_formats[] = {
 	&kx_format_bzimage,
 	&kx_format_multiboot2,
 	&kx_format_multiboot,
+	&kx_format_elf,
 	NULL,
 };
 

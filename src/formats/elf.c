@@ -1,0 +1,835 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * See elf.h. Every field is read from the file bytes with explicit bounds and
+ * overflow checks; nothing in the file is trusted until checked.
+ *
+ * Hand-off conventions (README's support table):
+ *   Linux (vmlinux, or --args-linux): boot_params as for a bzImage; ELF64:
+ *     64-bit entry at the physical e_entry, rsi = boot_params; ELF32: 32-bit
+ *     protected mode, esi = boot_params.
+ *   --args-elf (default for a non-Linux ELF): rdi/edi = physical address of
+ *     the NUL-terminated command line (0: none), rsi/esi = initrd address,
+ *     rdx/edx = initrd size (SysV argument registers, so a C entry
+ *     `void start(const char *cmdline, void *initrd, size_t size)` works in
+ *     64-bit mode). Other registers are 0, and there is no stack: the image
+ *     sets up its own.
+ *   --args-none: only the entry point; every register 0.
+ */
+#include "formats/elf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/x86_64/bootparam.h"
+#include "core/err.h"
+
+#define MOD "elf"
+
+/* e_ident (gABI, "ELF Identification"). */
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
+static const uint8_t ELF_MAGIC[4] = { 0x7f, 'E', 'L', 'F' };
+/* e_type */
+#define ET_REL 1
+#define ET_EXEC 2
+#define ET_DYN 3
+#define ET_CORE 4
+/* e_machine */
+#define EM_386 3
+#define EM_X86_64 62
+/* Header and entry sizes (gABI). */
+#define EHDR32_SIZE 52
+#define EHDR64_SIZE 64
+#define PHDR32_SIZE 32
+#define PHDR64_SIZE 56
+#define PN_XNUM 0xffff
+/* p_type */
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PT_NOTE 4
+/* d_tag (gABI "Dynamic Section"; DT_RELR: gABI 2022 addition). */
+#define DT_NULL 0
+#define DT_PLTRELSZ 2
+#define DT_RELA 7
+#define DT_RELASZ 8
+#define DT_RELAENT 9
+#define DT_REL 17
+#define DT_RELSZ 18
+#define DT_RELENT 19
+#define DT_PLTREL 20
+#define DT_JMPREL 23
+#define DT_RELRSZ 35
+#define DT_RELR 36
+#define RELA64_SIZE 24
+#define REL64_SIZE 16
+#define RELA32_SIZE 12
+#define REL32_SIZE 8
+/* Relocation types (x86-64 psABI 4.4, i386 psABI). */
+#define R_X86_64_NONE 0
+#define R_X86_64_RELATIVE 8
+#define R_386_NONE 0
+#define R_386_RELATIVE 8
+/* Notes: the kernel's LINUX_ELFNOTE uses the name "Linux"; a Xen-capable
+ * kernel also carries XEN_ELFNOTE_GUEST_OS = 6 with "linux" (xen/include/
+ * public/elfnote.h). */
+#define XEN_ELFNOTE_GUEST_OS 6
+
+/* What a Linux vmlinux gets in the synthesized setup header: the values a
+ * bzImage of a current kernel would carry (boot.rst). */
+#define LINUX_BOOT_PROTOCOL 0x020f
+#define LINUX_CMDLINE_SIZE 2047      /* COMMAND_LINE_SIZE (2048) minus the NUL */
+#define LINUX_INITRD_ADDR_MAX 0x7fffffffu
+#define LINUX_KERNEL_ALIGN 0x200000u /* CONFIG_PHYSICAL_ALIGN default */
+/* A position-independent image larger than this is not a boot payload. */
+#define PIE_MAX_EXTENT (1ull << 30)
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A word of the file's class: 8 bytes for ELF64, 4 for ELF32. */
+static uint64_t rdword(const uint8_t *p, bool is64)
+{
+	return is64 ? rd64(p) : rd32(p);
+}
+
+static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
+{
+	return __builtin_add_overflow(a, b, sum);
+}
+
+/* [off, off + n) lies inside a file of len bytes. */
+static bool in_file(uint64_t off, uint64_t n, size_t len)
+{
+	uint64_t end;
+
+	return !add_overflows(off, n, &end) && end <= len;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static uint64_t page_down(uint64_t v)
+{
+	return v & ~(KX_PAGE_SIZE - 1);
+}
+
+static uint64_t page_up(uint64_t v)
+{
+	return (v + KX_PAGE_SIZE - 1) & ~(KX_PAGE_SIZE - 1);
+}
+
+static void parse_phdr(const uint8_t *q, bool is64, struct kx_elf_phdr *ph)
+{
+	if (is64) {
+		ph->p_type = rd32(q + 0);
+		ph->p_flags = rd32(q + 4);
+		ph->p_offset = rd64(q + 8);
+		ph->p_vaddr = rd64(q + 16);
+		ph->p_paddr = rd64(q + 24);
+		ph->p_filesz = rd64(q + 32);
+		ph->p_memsz = rd64(q + 40);
+		ph->p_align = rd64(q + 48);
+	} else {
+		ph->p_type = rd32(q + 0);
+		ph->p_offset = rd32(q + 4);
+		ph->p_vaddr = rd32(q + 8);
+		ph->p_paddr = rd32(q + 12);
+		ph->p_filesz = rd32(q + 16);
+		ph->p_memsz = rd32(q + 20);
+		ph->p_flags = rd32(q + 24);
+		ph->p_align = rd32(q + 28);
+	}
+}
+
+static int check_load(const struct kx_elf_phdr *ph, size_t i, size_t len, bool is64)
+{
+	uint64_t end;
+
+	if (!in_file(ph->p_offset, ph->p_filesz, len))
+		return kx_err(EINVAL, MOD,
+			      "PT_LOAD segment %zu: file bytes 0x%llx+0x%llx lie outside the file "
+			      "(%zu bytes): truncated image?", i, (unsigned long long)ph->p_offset,
+			      (unsigned long long)ph->p_filesz, len);
+	if (ph->p_filesz > ph->p_memsz)
+		return kx_err(EINVAL, MOD, "PT_LOAD segment %zu: p_filesz 0x%llx > p_memsz 0x%llx",
+			      i, (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
+	if (add_overflows(ph->p_paddr, ph->p_memsz, &end) ||
+	    add_overflows(ph->p_vaddr, ph->p_memsz, &end) || end > UINT64_MAX - KX_PAGE_SIZE ||
+	    (!is64 && (ph->p_paddr + ph->p_memsz > (1ull << 32) ||
+		       ph->p_vaddr + ph->p_memsz > (1ull << 32))))
+		return kx_err(EINVAL, MOD, "PT_LOAD segment %zu: address + p_memsz overflows", i);
+	if (ph->p_align > 1 && !is_pow2(ph->p_align))
+		return kx_err(EINVAL, MOD, "PT_LOAD segment %zu: p_align 0x%llx is not a power of two",
+			      i, (unsigned long long)ph->p_align);
+	return 0;
+}
+
+/* Notes are (namesz, descsz, type, name, desc), name and desc padded to the
+ * segment's alignment (4, or 8 for some ELF64 notes) (gABI "Note Section"). */
+static bool notes_say_linux(const uint8_t *n, uint64_t len, uint64_t align)
+{
+	uint64_t pad = align == 8 ? 8 : 4;
+	uint64_t off = 0;
+
+	while (len - off >= 12) {
+		uint32_t namesz = rd32(n + off), descsz = rd32(n + off + 4), type = rd32(n + off + 8);
+		uint64_t name = off + 12;
+		uint64_t desc = name + ((namesz + pad - 1) & ~(pad - 1));
+		uint64_t next = desc + ((descsz + pad - 1) & ~(pad - 1));
+
+		if (desc > len || next > len || desc < name || next < desc)
+			return false;
+		if (namesz == 6 && !memcmp(n + name, "Linux", 6))
+			return true;
+		if (namesz == 4 && !memcmp(n + name, "Xen", 4) && type == XEN_ELFNOTE_GUEST_OS &&
+		    descsz >= 5 && !memcmp(n + desc, "linux", 5))
+			return true;
+		off = next;
+	}
+	return false;
+}
+
+int kx_elf_parse(const uint8_t *img, size_t len, struct kx_elf_info *o)
+{
+	uint64_t phoff;
+	size_t phentsize, ehsize, nload = 0;
+
+	memset(o, 0, sizeof(*o));
+	if (len < sizeof(ELF_MAGIC) || memcmp(img, ELF_MAGIC, sizeof(ELF_MAGIC)))
+		return kx_err(ENOEXEC, MOD, "not an ELF file (no \\177ELF magic)");
+	if (len < EI_NIDENT)
+		return kx_err(EINVAL, MOD, "file too short for an ELF header (%zu bytes)", len);
+	if (img[EI_CLASS] != ELFCLASS32 && img[EI_CLASS] != ELFCLASS64)
+		return kx_err(EINVAL, MOD, "unknown ELF class %u", img[EI_CLASS]);
+	if (img[EI_DATA] != ELFDATA2LSB)
+		return kx_err(EINVAL, MOD, "big-endian ELF: not an x86 image");
+	if (img[EI_VERSION] != EV_CURRENT)
+		return kx_err(EINVAL, MOD, "unknown ELF version %u", img[EI_VERSION]);
+	o->is64 = img[EI_CLASS] == ELFCLASS64;
+	ehsize = o->is64 ? EHDR64_SIZE : EHDR32_SIZE;
+	if (len < ehsize)
+		return kx_err(EINVAL, MOD, "file too short for an ELF%d header (%zu < %zu bytes)",
+			      o->is64 ? 64 : 32, len, ehsize);
+	o->e_type = rd16(img + 16);
+	o->e_machine = rd16(img + 18);
+	if (o->e_type == ET_REL)
+		return kx_err(EINVAL, MOD, "a relocatable object (.o), not an executable: link it");
+	if (o->e_type == ET_CORE)
+		return kx_err(EINVAL, MOD, "a core dump, not an executable");
+	if (o->e_type != ET_EXEC && o->e_type != ET_DYN)
+		return kx_err(EINVAL, MOD, "e_type %u is not an executable (ET_EXEC or ET_DYN)",
+			      o->e_type);
+	if (o->is64 ? o->e_machine != EM_X86_64
+		    : o->e_machine != EM_386 && o->e_machine != EM_X86_64)
+		return kx_err(EINVAL, MOD, "ELF%d for machine %u, not x86 (EM_386 / EM_X86_64)",
+			      o->is64 ? 64 : 32, o->e_machine);
+	if (o->is64) {
+		o->e_entry = rd64(img + 24);
+		phoff = rd64(img + 32);
+		phentsize = rd16(img + 54);
+		o->phnum = rd16(img + 56);
+	} else {
+		o->e_entry = rd32(img + 24);
+		phoff = rd32(img + 28);
+		phentsize = rd16(img + 42);
+		o->phnum = rd16(img + 44);
+	}
+	if (phentsize != (o->is64 ? PHDR64_SIZE : PHDR32_SIZE))
+		return kx_err(EINVAL, MOD, "e_phentsize %zu, expected %d", phentsize,
+			      o->is64 ? PHDR64_SIZE : PHDR32_SIZE);
+	if (!o->phnum)
+		return kx_err(EINVAL, MOD, "no program headers: nothing to load");
+	if (o->phnum == PN_XNUM || o->phnum > KX_ELF_MAX_PHDRS)
+		return kx_err(EINVAL, MOD, "%zu program headers: more than the %d kx accepts",
+			      o->phnum, KX_ELF_MAX_PHDRS);
+	if (!in_file(phoff, (uint64_t)o->phnum * phentsize, len))
+		return kx_err(EINVAL, MOD,
+			      "program header table (0x%llx + %zu x %zu bytes) lies outside the "
+			      "file (%zu bytes): truncated image?", (unsigned long long)phoff,
+			      o->phnum, phentsize, len);
+	for (size_t i = 0; i < o->phnum; i++) {
+		struct kx_elf_phdr *ph = &o->ph[i];
+		int ret;
+
+		parse_phdr(img + phoff + i * phentsize, o->is64, ph);
+		if (ph->p_type == PT_INTERP)
+			return kx_err(EINVAL, MOD,
+				      "needs a dynamic linker (PT_INTERP): link it static (-static-pie)");
+		if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, len) &&
+		    notes_say_linux(img + ph->p_offset, ph->p_filesz, ph->p_align))
+			o->is_linux = true;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		ret = check_load(ph, i, len, o->is64);
+		if (ret < 0)
+			return ret;
+		if (ph->p_memsz)
+			nload++;
+	}
+	if (!nload)
+		return kx_err(EINVAL, MOD, "no PT_LOAD segment with memory: nothing to load");
+	return 0;
+}
+
+static int elf_probe(const uint8_t *img, size_t len)
+{
+	struct kx_elf_info *e = malloc(sizeof(*e));
+	int ret;
+
+	if (!e)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	ret = kx_elf_parse(img, len, e);
+	free(e);
+	return ret;
+}
+
+/* Indices of the PT_LOAD segments with memory, sorted by `by_paddr ? p_paddr
+ * : p_vaddr`; then checks that no two overlap. Returns the count. */
+static int sorted_loads(const struct kx_elf_info *e, bool by_paddr, size_t *idx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->phnum; i++) {
+		uint64_t a;
+		size_t k;
+
+		if (e->ph[i].p_type != PT_LOAD || !e->ph[i].p_memsz)
+			continue;
+		a = by_paddr ? e->ph[i].p_paddr : e->ph[i].p_vaddr;
+		for (k = n; k > 0; k--) {
+			const struct kx_elf_phdr *q = &e->ph[idx[k - 1]];
+
+			if ((by_paddr ? q->p_paddr : q->p_vaddr) <= a)
+				break;
+			idx[k] = idx[k - 1];
+		}
+		idx[k] = i;
+		n++;
+	}
+	for (size_t k = 1; k < n; k++) {
+		const struct kx_elf_phdr *a = &e->ph[idx[k - 1]], *b = &e->ph[idx[k]];
+		uint64_t as = by_paddr ? a->p_paddr : a->p_vaddr;
+		uint64_t bs = by_paddr ? b->p_paddr : b->p_vaddr;
+
+		if (as + a->p_memsz > bs)
+			return kx_err(EINVAL, MOD,
+				      "PT_LOAD segments %zu (0x%llx-0x%llx) and %zu (0x%llx-0x%llx) "
+				      "overlap", idx[k - 1], (unsigned long long)as,
+				      (unsigned long long)(as + a->p_memsz), idx[k],
+				      (unsigned long long)bs, (unsigned long long)(bs + b->p_memsz));
+	}
+	return (int)n;
+}
+
+/* Copies the file bytes of segments idx[first..last] into a new buffer that
+ * starts at `base` (a physical or virtual address, as `by_paddr` says). */
+static uint8_t *gather(const uint8_t *img, const struct kx_elf_info *e, const size_t *idx,
+		       size_t first, size_t last, bool by_paddr, uint64_t base, size_t size)
+{
+	uint8_t *buf = calloc(1, size ? size : 1);
+
+	if (!buf)
+		return NULL;
+	for (size_t k = first; k <= last; k++) {
+		const struct kx_elf_phdr *ph = &e->ph[idx[k]];
+		uint64_t at = (by_paddr ? ph->p_paddr : ph->p_vaddr) - base;
+
+		if (ph->p_filesz && at < size)
+			memcpy(buf + at, img + ph->p_offset,
+			       ph->p_filesz < size - at ? ph->p_filesz : size - at);
+	}
+	return buf;
+}
+
+/* ET_EXEC: every PT_LOAD at its p_paddr. Segments that share a page become
+ * one plan segment (the kernel loads whole pages); a page-aligned segment
+ * alone in its pages is loaded straight from the file, without a copy. */
+static int load_fixed(const uint8_t *img, const struct kx_elf_info *e, struct kx_plan *p)
+{
+	size_t idx[KX_ELF_MAX_PHDRS];
+	int n = sorted_loads(e, true, idx);
+
+	if (n < 0)
+		return n;
+	for (size_t k = 0; k < (size_t)n;) {
+		const struct kx_elf_phdr *ph = &e->ph[idx[k]];
+		uint64_t start = page_down(ph->p_paddr);
+		uint64_t end = page_up(ph->p_paddr + ph->p_memsz);
+		uint64_t file_end = ph->p_paddr + ph->p_filesz;
+		size_t last = k;
+		struct kx_place_req req = { .align = KX_PAGE_SIZE, .pref = start, .fixed = true };
+		const uint8_t *buf;
+		uint8_t *owned = NULL;
+		int i;
+
+		while (last + 1 < (size_t)n && page_down(e->ph[idx[last + 1]].p_paddr) < end) {
+			const struct kx_elf_phdr *q = &e->ph[idx[++last]];
+
+			if (page_up(q->p_paddr + q->p_memsz) > end)
+				end = page_up(q->p_paddr + q->p_memsz);
+			if (q->p_filesz && q->p_paddr + q->p_filesz > file_end)
+				file_end = q->p_paddr + q->p_filesz;
+		}
+		if (file_end < start)
+			file_end = start;
+		if (last == k && start == ph->p_paddr) {
+			buf = img + ph->p_offset;
+		} else {
+			owned = gather(img, e, idx, k, last, true, start, file_end - start);
+			if (!owned)
+				return kx_err(ENOMEM, MOD, "out of memory");
+			buf = owned;
+		}
+		i = kx_plan_add_placed(p, KX_ROLE_KERNEL, buf, file_end - start, end - start, &req,
+				       owned);
+		if (i < 0)
+			return kx_err_prefix(i, "elf: PT_LOAD segment %zu (0x%llx-0x%llx)", idx[k],
+					     (unsigned long long)ph->p_paddr,
+					     (unsigned long long)(ph->p_paddr + ph->p_memsz));
+		k = last + 1;
+	}
+	return 0;
+}
+
+/* The file offset of `size` bytes at virtual address `va`, from the PT_LOAD
+ * whose file bytes hold them. */
+static int vaddr_to_offset(const struct kx_elf_info *e, uint64_t va, uint64_t size,
+			   uint64_t *off, const char *what)
+{
+	for (size_t i = 0; i < e->phnum; i++) {
+		const struct kx_elf_phdr *ph = &e->ph[i];
+
+		if (ph->p_type == PT_LOAD && va >= ph->p_vaddr && size <= ph->p_filesz &&
+		    va - ph->p_vaddr <= ph->p_filesz - size) {
+			*off = ph->p_offset + (va - ph->p_vaddr);
+			return 0;
+		}
+	}
+	return kx_err(EINVAL, MOD, "%s at 0x%llx (+0x%llx) is not inside any PT_LOAD's file bytes",
+		      what, (unsigned long long)va, (unsigned long long)size);
+}
+
+struct reloc_table {
+	uint64_t addr, size, ent;
+	bool rela;
+};
+
+static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
+			const struct reloc_table *t, uint8_t *buf, uint64_t base, uint64_t extent,
+			uint64_t bias)
+{
+	size_t word = e->is64 ? 8 : 4;
+	size_t want = e->is64 ? (t->rela ? RELA64_SIZE : REL64_SIZE)
+			      : (t->rela ? RELA32_SIZE : REL32_SIZE);
+	uint64_t off = 0;
+	int ret;
+
+	if (!t->size)
+		return 0;
+	if (t->ent != want)
+		return kx_err(EINVAL, MOD, "relocation entries of %llu bytes, expected %zu",
+			      (unsigned long long)t->ent, want);
+	if (t->size % want)
+		return kx_err(EINVAL, MOD, "relocation table size %llu is not a multiple of %zu",
+			      (unsigned long long)t->size, want);
+	ret = vaddr_to_offset(e, t->addr, t->size, &off, "relocation table");
+	if (ret < 0)
+		return ret;
+	for (uint64_t r = 0; r < t->size / want; r++) {
+		const uint8_t *q = img + off + r * want;
+		uint64_t r_offset = rdword(q, e->is64);
+		uint64_t info = rdword(q + word, e->is64);
+		uint32_t type = e->is64 ? (uint32_t)info : (uint32_t)(info & 0xff);
+		uint64_t at;
+
+		if (type == R_X86_64_NONE)
+			continue;
+		if (type != (e->is64 ? R_X86_64_RELATIVE : R_386_RELATIVE))
+			return kx_err(EINVAL, MOD,
+				      "relocation %llu has type %u; a position-independent image may "
+				      "only use %s (link with -static-pie)", (unsigned long long)r,
+				      type, e->is64 ? "R_X86_64_RELATIVE" : "R_386_RELATIVE");
+		if (r_offset < base || r_offset - base > extent - word)
+			return kx_err(EINVAL, MOD,
+				      "relocation %llu patches 0x%llx, outside the image", 
+				      (unsigned long long)r, (unsigned long long)r_offset);
+		at = r_offset - base;
+		if (e->is64) {
+			uint64_t addend = t->rela ? rdword(q + 2 * word, true) : rd64(buf + at);
+
+			wr64(buf + at, addend + bias);
+		} else {
+			uint32_t addend = t->rela ? (uint32_t)rdword(q + 2 * word, false)
+						  : rd32(buf + at);
+
+			wr32(buf + at, (uint32_t)(addend + bias));
+		}
+	}
+	return 0;
+}
+
+/* Reads DT_RELA / DT_REL (and DT_JMPREL) from PT_LOAD's dynamic section. */
+static int find_relocs(const uint8_t *img, size_t len, const struct kx_elf_info *e,
+		       struct reloc_table t[3])
+{
+	size_t dsz = e->is64 ? 16 : 8, word = e->is64 ? 8 : 4;
+	uint64_t pltrel = 0;
+
+	memset(t, 0, 3 * sizeof(*t));
+	t[0].rela = true;
+	for (size_t i = 0; i < e->phnum; i++) {
+		const struct kx_elf_phdr *ph = &e->ph[i];
+
+		if (ph->p_type != PT_DYNAMIC)
+			continue;
+		if (!in_file(ph->p_offset, ph->p_filesz, len))
+			return kx_err(EINVAL, MOD, "PT_DYNAMIC lies outside the file: truncated image?");
+		for (uint64_t d = 0; d + dsz <= ph->p_filesz; d += dsz) {
+			uint64_t tag = rdword(img + ph->p_offset + d, e->is64);
+			uint64_t val = rdword(img + ph->p_offset + d + word, e->is64);
+
+			if (tag == DT_NULL)
+				break;
+			switch (tag) {
+			case DT_RELA: t[0].addr = val; break;
+			case DT_RELASZ: t[0].size = val; break;
+			case DT_RELAENT: t[0].ent = val; break;
+			case DT_REL: t[1].addr = val; break;
+			case DT_RELSZ: t[1].size = val; break;
+			case DT_RELENT: t[1].ent = val; break;
+			case DT_JMPREL: t[2].addr = val; break;
+			case DT_PLTRELSZ: t[2].size = val; break;
+			case DT_PLTREL: pltrel = val; break;
+			case DT_RELR:
+			case DT_RELRSZ:
+				if (val && tag == DT_RELRSZ)
+					return kx_err(EINVAL, MOD,
+						      "packed relocations (DT_RELR) are not supported: "
+						      "link without -z pack-relative-relocs");
+				break;
+			default: break;
+			}
+		}
+	}
+	if (t[2].size) {
+		t[2].rela = pltrel == DT_RELA;
+		t[2].ent = e->is64 ? (t[2].rela ? RELA64_SIZE : REL64_SIZE)
+				   : (t[2].rela ? RELA32_SIZE : REL32_SIZE);
+	}
+	return 0;
+}
+
+/* ET_DYN: one block from the lowest to the highest PT_LOAD, placed by the
+ * planner with the largest p_align, then relocated. Returns the load bias. */
+static int load_pie(const uint8_t *img, size_t len, const struct kx_elf_info *e,
+		    struct kx_plan *p, uint64_t *bias)
+{
+	size_t idx[KX_ELF_MAX_PHDRS];
+	struct reloc_table t[3];
+	int n = sorted_loads(e, false, idx), ret, i;
+	uint64_t align = KX_PAGE_SIZE, base, hi = 0, extent;
+	struct kx_place_req req;
+	uint8_t *buf;
+
+	if (n < 0)
+		return n;
+	for (size_t k = 0; k < (size_t)n; k++) {
+		const struct kx_elf_phdr *ph = &e->ph[idx[k]];
+
+		if (ph->p_align > align)
+			align = ph->p_align;
+		if (ph->p_vaddr + ph->p_memsz > hi)
+			hi = ph->p_vaddr + ph->p_memsz;
+	}
+	if (align > KX_GIB)
+		return kx_err(EINVAL, MOD, "p_align 0x%llx is more than 1 GiB",
+			      (unsigned long long)align);
+	base = e->ph[idx[0]].p_vaddr & ~(align - 1);
+	extent = page_up(hi - base);
+	if (extent > PIE_MAX_EXTENT)
+		return kx_err(EINVAL, MOD, "position-independent image spans 0x%llx bytes (max 1 GiB)",
+			      (unsigned long long)extent);
+	ret = find_relocs(img, len, e, t);
+	if (ret < 0)
+		return ret;
+	buf = gather(img, e, idx, 0, (size_t)n - 1, false, base, extent);
+	if (!buf)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	/* Below 4 GiB: 32-bit images need it, and 64-bit ones get addresses that
+	 * any entry convention can carry. */
+	req = (struct kx_place_req){ .align = align, .min = KX_MIB, .max = KX_4G,
+				     .pref = KX_NO_PREF };
+	i = kx_plan_add_placed(p, KX_ROLE_KERNEL, buf, extent, extent, &req, buf);
+	if (i < 0)
+		return kx_err_prefix(i, "elf: position-independent image of 0x%llx bytes",
+				     (unsigned long long)extent);
+	*bias = p->seg[i].mem - base;
+	for (int k = 0; k < 3; k++) {
+		ret = apply_relocs(img, e, &t[k], buf, base, extent, *bias);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* The physical address of e_entry: ET_EXEC entries are normally physical
+ * (vmlinux: phys_startup_64), but a virtual one is translated through the
+ * segment that holds it. */
+static int entry_address(const struct kx_elf_info *e, uint64_t bias, uint64_t *out)
+{
+	for (size_t i = 0; i < e->phnum; i++) {
+		const struct kx_elf_phdr *ph = &e->ph[i];
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (e->e_type == ET_DYN) {
+			if (e->e_entry >= ph->p_vaddr && e->e_entry - ph->p_vaddr < ph->p_memsz) {
+				*out = e->e_entry + bias;
+				return 0;
+			}
+		} else if (e->e_entry >= ph->p_paddr && e->e_entry - ph->p_paddr < ph->p_memsz) {
+			*out = e->e_entry;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < e->phnum && e->e_type == ET_EXEC; i++) {
+		const struct kx_elf_phdr *ph = &e->ph[i];
+
+		if (ph->p_type == PT_LOAD && e->e_entry >= ph->p_vaddr &&
+		    e->e_entry - ph->p_vaddr < ph->p_memsz) {
+			*out = ph->p_paddr + (e->e_entry - ph->p_vaddr);
+			return 0;
+		}
+	}
+	return kx_err(EINVAL, MOD, "entry point 0x%llx is outside every PT_LOAD segment",
+		      (unsigned long long)e->e_entry);
+}
+
+static int add_initrd(const struct kx_load_opts *o, struct kx_plan *p, uint64_t max,
+		      uint64_t *addr)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = max,
+				    .pref = KX_NO_PREF, .top_down = true };
+	int i;
+
+	*addr = 0;
+	if (!o->initrd || !o->initrd_len)
+		return 0;
+	i = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len, o->initrd_len, &req,
+			       NULL);
+	if (i < 0)
+		return kx_err_prefix(i, "initrd of %zu bytes", o->initrd_len);
+	*addr = p->seg[i].mem;
+	return 0;
+}
+
+/* The setup header a bzImage of this kernel would carry; a vmlinux has none. */
+static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_header *h)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	for (size_t i = 0; i < e->phnum; i++) {
+		const struct kx_elf_phdr *ph = &e->ph[i];
+
+		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+			continue;
+		if (ph->p_paddr < lo)
+			lo = ph->p_paddr;
+		if (ph->p_paddr + ph->p_memsz > hi)
+			hi = ph->p_paddr + ph->p_memsz;
+	}
+	memset(h, 0, sizeof(*h));
+	h->boot_flag = BP_BOOT_FLAG;
+	h->header = BP_HDR_MAGIC;
+	h->version = LINUX_BOOT_PROTOCOL;
+	h->loadflags = BP_LOADED_HIGH;
+	h->code32_start = (uint32_t)lo;
+	h->initrd_addr_max = LINUX_INITRD_ADDR_MAX;
+	h->kernel_alignment = LINUX_KERNEL_ALIGN;
+	h->xloadflags = e->is64 ? BP_XLF_KERNEL_64 : 0;
+	h->cmdline_size = LINUX_CMDLINE_SIZE;
+	h->pref_address = lo;
+	h->init_size = (uint32_t)(hi - lo);
+}
+
+static int plan_linux(const struct kx_elf_info *e, uint64_t entry, const struct kx_load_opts *o,
+		      const struct kx_facts *f, struct kx_plan *p)
+{
+	struct bp_setup_header h;
+	struct bp_layout lay = { .cmdline = o->cmdline };
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				    .pref = KX_NO_PREF };
+	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0, bp_size;
+	uint8_t *bp;
+	int ret, i;
+
+	linux_setup_header(e, &h);
+	if (cmdlen > h.cmdline_size)
+		return kx_err(E2BIG, MOD, "command line is %zu bytes, Linux takes at most %u",
+			      cmdlen, h.cmdline_size);
+	ret = add_initrd(o, p, (uint64_t)h.initrd_addr_max + 1, &lay.initrd_addr);
+	if (ret < 0)
+		return ret;
+	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
+	bp_size = kx_bp_segment_size(f, o->cmdline);
+	bp = calloc(1, bp_size);
+	if (!bp)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	i = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
+	if (i < 0)
+		return i;
+	lay.base = p->seg[i].mem;
+	ret = kx_bp_build(bp, bp_size, (const uint8_t *)&h, sizeof(h), &lay, f);
+	if (ret < 0)
+		return ret;
+	if (e->is64) {
+		p->entry_mode = KX_ENTRY_LINUX64;
+		p->regs64.rip = entry;
+		p->regs64.rsi = lay.base;
+	} else {
+		/* 32-bit boot protocol: protected mode, esi = boot_params (boot.rst). */
+		p->entry_mode = KX_ENTRY_PM32;
+		p->regs32.eip = (uint32_t)entry;
+		p->regs32.esi = (uint32_t)lay.base;
+	}
+	return 0;
+}
+
+static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
+			 const struct kx_load_opts *o, struct kx_plan *p)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				    .pref = KX_NO_PREF };
+	uint64_t cmd = 0, initrd = 0, initrd_len = 0;
+	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0;
+	int ret;
+
+	if (cmdlen) {
+		char *copy = strdup(o->cmdline);
+		int i;
+
+		if (!copy)
+			return kx_err(ENOMEM, MOD, "out of memory");
+		i = kx_plan_add_placed(p, KX_ROLE_CMDLINE, copy, cmdlen + 1, cmdlen + 1, &req, copy);
+		if (i < 0)
+			return i;
+		cmd = p->seg[i].mem;
+	}
+	ret = add_initrd(o, p, KX_4G, &initrd);
+	if (ret < 0)
+		return ret;
+	if (initrd)
+		initrd_len = o->initrd_len;
+	if (e->is64) {
+		p->entry_mode = KX_ENTRY_LINUX64;
+		p->regs64.rip = entry;
+		p->regs64.rdi = cmd;
+		p->regs64.rsi = initrd;
+		p->regs64.rdx = initrd_len;
+	} else {
+		p->entry_mode = KX_ENTRY_PM32;
+		p->regs32.eip = (uint32_t)entry;
+		p->regs32.edi = (uint32_t)cmd;
+		p->regs32.esi = (uint32_t)initrd;
+		p->regs32.edx = (uint32_t)initrd_len;
+	}
+	return 0;
+}
+
+static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+		    const struct kx_facts *f, struct kx_plan *p)
+{
+	struct kx_elf_info *e = malloc(sizeof(*e));
+	enum kx_image_args args = o->args;
+	uint64_t bias = 0, entry = 0;
+	int ret;
+
+	if (!e)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	ret = kx_elf_parse(img, len, e);
+	if (ret < 0)
+		goto out;
+	if (args == KX_ARGS_AUTO)
+		args = e->is_linux ? KX_ARGS_LINUX : KX_ARGS_ELF;
+	if (args == KX_ARGS_NONE && o->initrd) {
+		ret = kx_err(EINVAL, MOD, "--args-none passes nothing to the image: drop --initrd "
+			     "or use --args-elf");
+		goto out;
+	}
+	ret = e->e_type == ET_EXEC ? load_fixed(img, e, p) : load_pie(img, len, e, p, &bias);
+	if (ret < 0)
+		goto out;
+	ret = entry_address(e, bias, &entry);
+	if (ret < 0)
+		goto out;
+	if (!e->is64 && entry >= KX_4G) {
+		ret = kx_err(EINVAL, MOD, "ELF32 entry point 0x%llx is above 4 GiB",
+			     (unsigned long long)entry);
+		goto out;
+	}
+	memset(&p->regs64, 0, sizeof(p->regs64));
+	memset(&p->regs32, 0, sizeof(p->regs32));
+	switch (args) {
+	case KX_ARGS_LINUX:
+		p->format = "elf-linux";
+		ret = plan_linux(e, entry, o, f, p);
+		break;
+	case KX_ARGS_NONE:
+		p->entry_mode = e->is64 ? KX_ENTRY_LINUX64 : KX_ENTRY_PM32;
+		p->regs64.rip = entry;
+		p->regs32.eip = (uint32_t)entry;
+		ret = 0;
+		break;
+	default:
+		ret = plan_elf_args(e, entry, o, p);
+		break;
+	}
+out:
+	free(e);
+	return ret;
+}
+
+/* kexec-tools' names for ELF on x86 (kexec -t). */
+static const char *const elf_aliases[] = { "elf-x86_64", "elf-x86", "elf32-x86_64", "elf64",
+					   "elf32", "vmlinux", NULL };
+
+const struct kx_format kx_format_elf = {
+	.name = "elf",
+	.aliases = elf_aliases,
+	.probe = elf_probe,
+	.plan = elf_plan,
+};
