@@ -307,7 +307,7 @@ static void test_plan_errors(void **state)
 	assert_int_equal(kx_build_plan((const uint8_t *)"hello world\n", 12, &o, &f, &p), -ENOEXEC);
 	assert_int_equal(kx_build_plan((const uint8_t *)"", 0, &o, &f, &p), -ENOEXEC);
 	/* -t with an unknown type */
-	o.type = "elf-x86";
+	o.type = "nbi-x86";
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), -EINVAL);
 	o.type = "bzImage64";
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
