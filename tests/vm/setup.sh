@@ -51,6 +51,21 @@ fetch_xen() {
 mkdir -p "$cache"
 fetch_xen
 
+# The ELF vmlinux inside the kernel's bzImage, and a gzip'd copy, for the
+# vmlinux-* scenarios (tests/vm/extract-vmlinux.sh; written via a temp file).
+derive_vmlinux() {
+  [ -s "$cache/vmlinuz" ] || return 0
+  if [ ! -s "$cache/vmlinux" ] || [ "$cache/vmlinuz" -nt "$cache/vmlinux" ]; then
+    "$(dirname "$0")/extract-vmlinux.sh" "$cache/vmlinuz" "$cache/vmlinux" &&
+      echo "setup: ELF vmlinux in $cache/vmlinux"
+  fi
+  if [ ! -s "$cache/vmlinux.gz" ] || [ "$cache/vmlinux" -nt "$cache/vmlinux.gz" ]; then
+    gzip -c "$cache/vmlinux" > "$cache/vmlinux.gz.tmp.$$" &&
+      mv "$cache/vmlinux.gz.tmp.$$" "$cache/vmlinux.gz"
+  fi
+}
+derive_vmlinux
+
 have_all() {
   [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
     [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]
@@ -104,3 +119,4 @@ cp "$img" "$cache/vmlinuz.tmp"
 mv "$cache/vmlinuz.tmp" "$cache/vmlinuz"
 echo "$ver" > "$cache/kernel-version"
 echo "setup: kernel $ver in $cache/vmlinuz"
+derive_vmlinux
