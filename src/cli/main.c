@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/load.h"
 #include "sys/acpi_read.h"
+#include "sys/crash_read.h"
 #include "sys/kexec_sys.h"
 #include "sys/sysfacts.h"
 
@@ -202,6 +203,10 @@ static int do_load(const struct kx_request *r)
 	if (map_modules(r, mod_maps, mods) < 0)
 		goto err;
 	if (kx_facts_read(r->sysroot, &facts) < 0)
+		goto err;
+	/* Only a capture kernel needs the crashed kernel's notes and mappings
+	 * (its ELF core header); normal loads never open /proc/kcore. */
+	if (r->panic && kx_crash_facts_read(r->sysroot, &facts) < 0)
 		goto err;
 	/* Optional: only multiboot2 hands the RSDP over, and only when found. */
 	kx_acpi_rsdp_read(r->sysroot, &facts);

@@ -12,5 +12,6 @@ void kx_facts_free(struct kx_facts *f)
 	free(f->boot_params);
 	free(f->efi.map);
 	free(f->cmdline);
+	free(f->kdump.notes);
 	memset(f, 0, sizeof(*f));
 }

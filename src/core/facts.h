@@ -41,6 +41,33 @@ struct kx_efi_facts {
 	size_t map_n;
 };
 
+/* One CPU's crash note buffer: /sys/devices/system/cpu/cpuN/crash_notes (its
+ * physical address) and crash_notes_size. The crashing kernel writes the CPU's
+ * NT_PRSTATUS there (kernel/crash_core.c); the capture kernel reads it through
+ * the core header's PT_NOTE. */
+struct kx_crash_note {
+	uint32_t cpu;
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* What a capture kernel's core header needs about the running kernel; read
+ * only for `kexec -p` (src/sys/crash_read.c), never for normal loads. */
+struct kx_crash_facts {
+	bool present;               /* filled by kx_crash_facts_read */
+	struct kx_crash_note *notes; /* possible CPUs that have a crash_notes file */
+	size_t notes_n;
+	uint64_t vmcoreinfo_addr;   /* /sys/kernel/vmcoreinfo: "addr size" in hex */
+	uint64_t vmcoreinfo_size;
+	/* The kernel image mapping [_text, _end) as /proc/kcore's KCORE_TEXT
+	 * PT_LOAD shows it: virtual address (KASLR-randomized), physical, size. */
+	uint64_t kernel_vaddr;
+	uint64_t kernel_paddr;
+	uint64_t kernel_size;
+	/* The direct map base (page_offset_base, KASLR-randomized): __va(0). */
+	uint64_t page_offset;
+};
+
 struct kx_facts {
 	/* The firmware's map: /sys/firmware/memmap, else the top level of /proc/iomem.
 	 * This is what the next kernel is told (e820). */
@@ -63,6 +90,8 @@ struct kx_facts {
 	uint64_t rsdp_addr;
 	uint8_t rsdp[36];
 	size_t rsdp_len;
+	/* Only for -p: the crashed kernel's notes, VMCOREINFO and mappings. */
+	struct kx_crash_facts kdump;
 };
 
 void kx_facts_free(struct kx_facts *f);

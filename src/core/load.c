@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/purgatory.h"
+#include "crash/corehdr.h"
 #include "formats/decompress.h"
 
 /* Fills purgatory's parameter block from the plan and adds it as a segment. */
@@ -71,6 +72,25 @@ out:
 	return ret;
 }
 
+/* A capture kernel (-p) learns where the crashed kernel's memory, notes and
+ * VMCOREINFO are from the ELF core header, placed like any other segment inside
+ * the crash region (ELF_CORE_HEADER_ALIGN, include/linux/crash_core.h) and
+ * verified by purgatory; the format passes its address (elfcorehdr=). */
+static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = 0, .max = 0,
+				    .pref = KX_NO_PREF };
+	uint8_t *hdr;
+	size_t len;
+	int ret;
+
+	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash, &hdr, &len);
+	if (ret < 0)
+		return ret;
+	ret = kx_plan_add_placed(p, KX_ROLE_ELFCOREHDR, hdr, len, len, &req, hdr);
+	return ret < 0 ? kx_err_prefix(ret, "ELF core header of %zu bytes", len) : 0;
+}
+
 int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 		  const struct kx_facts *f, struct kx_plan *p)
 {
@@ -109,6 +129,11 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 	if (comp != KX_COMP_NONE)
 		p->compression = kx_compression_name(comp);
 	p->format = fmt->name;
+	if (o->panic) {
+		ret = plan_add_elfcorehdr(p, f);
+		if (ret < 0)
+			goto fail;
+	}
 	ret = fmt->plan(img, len, o, f, p);
 	if (ret < 0)
 		goto fail;

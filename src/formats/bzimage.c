@@ -7,6 +7,7 @@
 #include "formats/bzimage.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,13 +124,42 @@ static int bzimage_probe(const uint8_t *img, size_t len)
 	return 0;
 }
 
+/* A capture kernel (-p) finds the core header through elfcorehdr= (the
+ * kernel parses it with memparse, so hex is fine: kernel/crash_dump.c
+ * setup_elfcorehdr) and gets the crash e820 instead of the firmware's. */
+static int crash_layout(const struct kx_load_opts *o, const struct kx_plan *p,
+			struct bp_layout *lay, char **cmdline)
+{
+	const struct kx_segment *hdr = NULL;
+
+	*cmdline = NULL;
+	if (!o->panic)
+		return 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->seg[i].role == KX_ROLE_ELFCOREHDR)
+			hdr = &p->seg[i];
+	if (!hdr)
+		return kx_err(EINVAL, MOD, "capture kernel without an ELF core header segment");
+	if (asprintf(cmdline, "%s%selfcorehdr=%#llx", o->cmdline ? o->cmdline : "",
+		     o->cmdline && *o->cmdline ? " " : "", (unsigned long long)hdr->mem) < 0) {
+		*cmdline = NULL;
+		return kx_err(ENOMEM, MOD, "out of memory");
+	}
+	lay->cmdline = *cmdline;
+	lay->crash = true;
+	lay->elfcorehdr = hdr->mem;
+	lay->elfcorehdr_size = hdr->memsz;
+	return 0;
+}
+
 static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 			const struct kx_facts *f, struct kx_plan *p)
 {
 	struct bzimage_info bz;
 	struct kx_place_req req;
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0;
+	char *crash_cmdline = NULL;
+	size_t cmdlen;
 	uint64_t align, memsz;
 	size_t bp_size;
 	uint8_t *bp;
@@ -138,9 +168,15 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	ret = bzimage_parse_header(img, len, &bz);
 	if (ret < 0)
 		return ret;
-	if (cmdlen > bz.cmdline_size)
-		return kx_err(E2BIG, MOD, "command line is %zu bytes, this kernel takes at most %u",
-			      cmdlen, bz.cmdline_size);
+	ret = crash_layout(o, p, &lay, &crash_cmdline);
+	if (ret < 0)
+		return ret;
+	cmdlen = lay.cmdline ? strlen(lay.cmdline) : 0;
+	if (cmdlen > bz.cmdline_size) {
+		ret = kx_err(E2BIG, MOD, "command line is %zu bytes%s, this kernel takes at most %u",
+			     cmdlen, lay.crash ? " with elfcorehdr=" : "", bz.cmdline_size);
+		goto out;
+	}
 
 	align = bz.kernel_alignment > KX_PAGE_SIZE ? bz.kernel_alignment : KX_PAGE_SIZE;
 	memsz = bz.init_size > bz.kernel_len ? bz.init_size : bz.kernel_len;
@@ -155,8 +191,10 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	};
 	kern = kx_plan_add_placed(p, KX_ROLE_KERNEL, img + bz.kernel_off, bz.kernel_len, memsz,
 				  &req, NULL);
-	if (kern < 0)
-		return kern;
+	if (kern < 0) {
+		ret = kern;
+		goto out;
+	}
 
 	if (o->initrd && o->initrd_len) {
 		uint64_t max = (uint64_t)bz.initrd_addr_max + 1;
@@ -168,33 +206,46 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 					     .pref = KX_NO_PREF, .top_down = true };
 		ird = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len,
 					 o->initrd_len, &req, NULL);
-		if (ird < 0)
-			return kx_err_prefix(ird, "initrd of %zu bytes", o->initrd_len);
+		if (ird < 0) {
+			ret = kx_err_prefix(ird, "initrd of %zu bytes", o->initrd_len);
+			goto out;
+		}
 		lay.initrd_addr = p->seg[ird].mem;
 		lay.initrd_size = o->initrd_len;
 	}
 
-	bp_size = kx_bp_segment_size(f, o->cmdline);
+	bp_size = kx_bp_segment_size_for(f, &lay);
+	if (!bp_size) {
+		ret = kx_err_prefix(-ENOMEM, MOD);
+		goto out;
+	}
 	bp = calloc(1, bp_size);
-	if (!bp)
-		return kx_err(ENOMEM, MOD, "out of memory");
+	if (!bp) {
+		ret = kx_err(ENOMEM, MOD, "out of memory");
+		goto out;
+	}
 	/* boot_params: cmd_line_ptr and the setup_data list are 32/64-bit; keep it
 	 * below 4 GiB so every consumer can reach it. */
 	req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
 				     .pref = KX_NO_PREF };
 	bpi = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
-	if (bpi < 0)
-		return bpi;
+	if (bpi < 0) {
+		ret = bpi;
+		goto out;
+	}
 	lay.base = p->seg[bpi].mem;
 	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, bz.hdr_len, &lay, f);
 	if (ret < 0)
-		return ret;
+		goto out;
 
 	p->entry_mode = KX_ENTRY_LINUX64;
 	memset(&p->regs64, 0, sizeof(p->regs64));
 	p->regs64.rip = p->seg[kern].mem + BP_ENTRY64_OFFSET;
 	p->regs64.rsi = lay.base;
-	return 0;
+	ret = 0;
+out:
+	free(crash_cmdline);
+	return ret;
 }
 
 static const char *const bzimage_aliases[] = { "bzImage64", "bzimage", NULL };

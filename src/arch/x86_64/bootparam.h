@@ -8,6 +8,7 @@
 #ifndef KX_X86_BOOTPARAM_H
 #define KX_X86_BOOTPARAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -187,10 +188,25 @@ struct bp_layout {
 	uint64_t initrd_addr;
 	uint64_t initrd_size;
 	const char *cmdline;
+	/* A capture kernel (-p): the e820 is kx_bp_crash_e820's, not the firmware's. */
+	bool crash;
+	uint64_t elfcorehdr;      /* the core header segment, left out of that e820 */
+	uint64_t elfcorehdr_size;
 };
 
 /* Size of the boot-params segment for these facts and command line. */
 size_t kx_bp_segment_size(const struct kx_facts *f, const char *cmdline);
+/* The same for a layout (its base unused; a capture kernel's e820 differs);
+ * 0 when the e820 cannot be built (message set). */
+size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *lay);
+/* The memory map a capture kernel may use, as the kernel's own loader gives
+ * it (arch/x86/kernel/crash.c crash_setup_memmap_entries): System RAM below
+ * 1 MiB, the firmware's ACPI, NVS and reserved ranges as they are, and the
+ * crash regions as RAM except [hdr, hdr + hdr_size), which is left out so the
+ * capture kernel neither allocates nor maps it as its own RAM (fs/proc/vmcore.c
+ * reads it as old memory). Sorted. */
+int kx_bp_crash_e820(const struct kx_facts *f, uint64_t hdr, uint64_t hdr_size,
+		     struct kx_memmap *out);
 /* Fills the boot-params segment (buf of kx_bp_segment_size bytes, zeroed):
  * boot_params with the image's setup header, command line, e820, EFI state. */
 int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup_hdr_len,

@@ -18,14 +18,67 @@ static size_t align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-static size_t e820_count(const struct kx_facts *f)
-{
-	size_t n = 0;
+#define LOW_1M (1ull << 20)
 
-	for (size_t i = 0; i < f->firmware_map.n; i++)
+int kx_bp_crash_e820(const struct kx_facts *f, uint64_t hdr, uint64_t hdr_size,
+		     struct kx_memmap *out)
+{
+	struct kx_memmap crash = { 0 };
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < f->firmware_map.n && !ret; i++) {
+		const struct kx_mem_region *r = &f->firmware_map.v[i];
+
+		switch (r->type) {
+		case KX_MEM_RAM:
+			/* The capture kernel runs its real-mode trampoline there. */
+			if (r->start < LOW_1M)
+				ret = kx_memmap_add(out, r->start, r->end < LOW_1M ? r->end : LOW_1M,
+						    KX_MEM_RAM);
+			break;
+		case KX_MEM_ACPI:
+		case KX_MEM_NVS:
+		case KX_MEM_RESERVED:
+			ret = kx_memmap_add(out, r->start, r->end, r->type);
+			break;
+		default:
+			break;
+		}
+	}
+	for (size_t i = 0; i < f->crash.n && !ret; i++)
+		ret = kx_memmap_add(&crash, f->crash.v[i].start, f->crash.v[i].end, KX_MEM_RAM);
+	if (!ret && hdr_size)
+		ret = hdr > UINT64_MAX - hdr_size ? -ERANGE : kx_memmap_remove(&crash, hdr, hdr + hdr_size);
+	for (size_t i = 0; i < crash.n && !ret; i++)
+		ret = kx_memmap_add(out, crash.v[i].start, crash.v[i].end, KX_MEM_RAM);
+	kx_memmap_free(&crash);
+	if (ret) {
+		kx_memmap_free(out);
+		return ret == -ERANGE ? kx_err(ERANGE, "bootparams", "core header at %#llx wraps",
+					       (unsigned long long)hdr) : ret;
+	}
+	kx_memmap_normalize(out);
+	return 0;
+}
+
+/* The e820 the next kernel gets: the firmware's map (without the crash
+ * region marker), or for a capture kernel only what it may use. */
+static int bp_e820_map(const struct kx_facts *f, const struct bp_layout *lay,
+		       struct kx_memmap *out)
+{
+	int ret = 0;
+
+	if (lay->crash)
+		return kx_bp_crash_e820(f, lay->elfcorehdr, lay->elfcorehdr_size, out);
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < f->firmware_map.n && !ret; i++)
 		if (f->firmware_map.v[i].type != KX_MEM_CRASH)
-			n++;
-	return n;
+			ret = kx_memmap_add(out, f->firmware_map.v[i].start, f->firmware_map.v[i].end,
+					    f->firmware_map.v[i].type);
+	if (ret)
+		kx_memmap_free(out);
+	return ret;
 }
 
 /* The running kernel's boot_params, or NULL when not available. */
@@ -48,10 +101,10 @@ struct bp_offsets {
 	size_t ext_entries;
 };
 
-static void bp_measure(const struct kx_facts *f, const char *cmdline, struct bp_offsets *o)
+static void bp_measure(const struct kx_facts *f, const char *cmdline, size_t n,
+		       struct bp_offsets *o)
 {
 	struct boot_params cur;
-	size_t n = e820_count(f);
 
 	memset(o, 0, sizeof(*o));
 	o->cmdline = BP_SIZE;
@@ -73,9 +126,20 @@ static void bp_measure(const struct kx_facts *f, const char *cmdline, struct bp_
 
 size_t kx_bp_segment_size(const struct kx_facts *f, const char *cmdline)
 {
+	struct bp_layout lay = { .cmdline = cmdline };
+
+	return kx_bp_segment_size_for(f, &lay);
+}
+
+size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *lay)
+{
+	struct kx_memmap e820;
 	struct bp_offsets o;
 
-	bp_measure(f, cmdline, &o);
+	if (bp_e820_map(f, lay, &e820))
+		return 0;
+	bp_measure(f, lay->cmdline, e820.n, &o);
+	kx_memmap_free(&e820);
 	return o.total;
 }
 
@@ -144,12 +208,19 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 	const char *cmdline = lay->cmdline ? lay->cmdline : "";
 	size_t cmdlen = strlen(cmdline);
 	struct bp_offsets o;
+	struct kx_memmap e820;
 	uint64_t cmd_addr = lay->base + BP_SIZE;
 	size_t e = 0;
+	int ret;
 
-	bp_measure(f, cmdline, &o);
-	if (len < o.total)
+	ret = bp_e820_map(f, lay, &e820);
+	if (ret)
+		return ret;
+	bp_measure(f, cmdline, e820.n, &o);
+	if (len < o.total) {
+		kx_memmap_free(&e820);
 		return kx_err(EINVAL, "bootparams", "segment too small (%zu < %zu bytes)", len, o.total);
+	}
 	memset(&bp, 0, sizeof(bp));
 	if (setup_hdr_len > sizeof(bp.hdr))
 		setup_hdr_len = sizeof(bp.hdr);
@@ -177,11 +248,9 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 	if (!bp.acpi_rsdp_addr)
 		bp.acpi_rsdp_addr = f->efi.acpi20;
 
-	for (size_t i = 0; i < f->firmware_map.n; i++) {
-		const struct kx_mem_region *r = &f->firmware_map.v[i];
+	for (size_t i = 0; i < e820.n; i++) {
+		const struct kx_mem_region *r = &e820.v[i];
 
-		if (r->type == KX_MEM_CRASH)
-			continue;
 		if (e < BP_E820_MAX_ZEROPAGE) {
 			put_e820(&bp.e820_table[e], r);
 		} else {
@@ -191,6 +260,7 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 		}
 		e++;
 	}
+	kx_memmap_free(&e820);
 	bp.e820_entries = (uint8_t)(e < BP_E820_MAX_ZEROPAGE ? e : BP_E820_MAX_ZEROPAGE);
 	if (o.ext_entries)
 		link_setup_data(buf, &bp, lay->base, o.e820_ext, BP_SETUP_E820_EXT,

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+#include "crash/corehdr.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define MOD "corehdr"
+
+/* ELF64 (System V gABI) and the values Linux checks in fs/proc/vmcore.c
+ * (parse_crash_elf64_headers: ELFMAG, ELFCLASS64, ET_CORE, EM_X86_64,
+ * EV_CURRENT, e_phentsize == sizeof(Elf64_Phdr)). */
+#define ELF_EHDR_SIZE 64
+#define ELF_PHDR_SIZE 56
+#define ELF_CLASS64 2
+#define ELF_DATA2LSB 1
+#define ELF_EV_CURRENT 1
+#define ELF_OSABI_NONE 0
+#define ELF_ET_CORE 4
+#define ELF_EM_X86_64 62
+#define ELF_PT_LOAD 1
+#define ELF_PT_NOTE 4
+#define ELF_PF_X 1u
+#define ELF_PF_W 2u
+#define ELF_PF_R 4u
+/* e_phnum is 16 bits; 0xffff (PN_XNUM) means extended numbering, which
+ * vmcore.c does not read. */
+#define ELF_PHNUM_MAX 0xfffeu
+
+/* One program header in native form; written out field by field. */
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static size_t write_ehdr(uint8_t *p, uint16_t phnum)
+{
+	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', ELF_CLASS64, ELF_DATA2LSB,
+					   ELF_EV_CURRENT, ELF_OSABI_NONE };
+
+	memcpy(p, ident, sizeof(ident));
+	put16(p + 16, ELF_ET_CORE);           /* e_type */
+	put16(p + 18, ELF_EM_X86_64);         /* e_machine */
+	put32(p + 20, ELF_EV_CURRENT);        /* e_version */
+	put64(p + 24, 0);                     /* e_entry */
+	put64(p + 32, ELF_EHDR_SIZE);         /* e_phoff: right after this header */
+	put64(p + 40, 0);                     /* e_shoff */
+	put32(p + 48, 0);                     /* e_flags */
+	put16(p + 52, ELF_EHDR_SIZE);         /* e_ehsize */
+	put16(p + 54, ELF_PHDR_SIZE);         /* e_phentsize */
+	put16(p + 56, phnum);                 /* e_phnum */
+	put16(p + 58, 0);                     /* e_shentsize */
+	put16(p + 60, 0);                     /* e_shnum */
+	put16(p + 62, 0);                     /* e_shstrndx */
+	return ELF_EHDR_SIZE;
+}
+
+static size_t write_phdr(uint8_t *p, const struct phdr *h)
+{
+	put32(p + 0, h->type);
+	put32(p + 4, h->flags);
+	put64(p + 8, h->offset);
+	put64(p + 16, h->vaddr);
+	put64(p + 24, h->paddr);
+	put64(p + 32, h->filesz);
+	put64(p + 40, h->memsz);
+	put64(p + 48, h->align);
+	return ELF_PHDR_SIZE;
+}
+
+/* A note lives in the crashed kernel's memory: vmcore.c reads it from
+ * p_offset (an old-memory physical address) and takes p_memsz as the most it
+ * may read, walking the real notes inside (merge_note_headers_elf64). */
+static struct phdr note_phdr(uint64_t addr, uint64_t size)
+{
+	return (struct phdr){ .type = ELF_PT_NOTE, .offset = addr, .paddr = addr,
+			      .filesz = size, .memsz = size };
+}
+
+/* RAM as the capture kernel sees it: p_offset is the physical address, which
+ * vmcore.c turns into a file offset (process_ptload_program_headers_elf64). */
+static struct phdr load_phdr(uint64_t vaddr, uint64_t paddr, uint64_t size)
+{
+	return (struct phdr){ .type = ELF_PT_LOAD, .flags = ELF_PF_R | ELF_PF_W | ELF_PF_X,
+			      .offset = paddr, .vaddr = vaddr, .paddr = paddr,
+			      .filesz = size, .memsz = size };
+}
+
+static int check_facts(const struct kx_crash_facts *k)
+{
+	if (!k->present)
+		return kx_err(EINVAL, MOD, "the crash facts were not read");
+	if (!k->vmcoreinfo_addr || !k->vmcoreinfo_size)
+		return kx_err(ENOENT, MOD, "no VMCOREINFO note (/sys/kernel/vmcoreinfo): "
+			      "the capture kernel could not make sense of the dump");
+	if (!k->notes_n)
+		return kx_err(ENOENT, MOD, "no CPU crash notes");
+	if (!k->kernel_size || k->kernel_vaddr > UINT64_MAX - k->kernel_size ||
+	    k->kernel_paddr > UINT64_MAX - k->kernel_size)
+		return kx_err(EINVAL, MOD, "kernel mapping of %#llx bytes at %#llx (phys %#llx) "
+			      "wraps", (unsigned long long)k->kernel_size,
+			      (unsigned long long)k->kernel_vaddr,
+			      (unsigned long long)k->kernel_paddr);
+	for (size_t i = 0; i < k->notes_n; i++)
+		if (!k->notes[i].size || k->notes[i].addr > UINT64_MAX - k->notes[i].size)
+			return kx_err(EINVAL, MOD, "CPU %u: crash note of %#llx bytes at %#llx",
+				      k->notes[i].cpu, (unsigned long long)k->notes[i].size,
+				      (unsigned long long)k->notes[i].addr);
+	return 0;
+}
+
+/* The RAM to dump: `ram` minus the first MiB and the crash regions. */
+static int dump_ranges(const struct kx_memmap *ram, const struct kx_memmap *crash,
+		       struct kx_memmap *out)
+{
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < ram->n && !ret; i++)
+		if (ram->v[i].type == KX_MEM_RAM && ram->v[i].end > ram->v[i].start)
+			ret = kx_memmap_add(out, ram->v[i].start, ram->v[i].end, KX_MEM_RAM);
+	if (!ret) {
+		kx_memmap_normalize(out);
+		ret = kx_memmap_remove(out, 0, KX_COREHDR_LOW_EXCLUDE);
+	}
+	for (size_t i = 0; i < crash->n && !ret; i++)
+		ret = kx_memmap_remove(out, crash->v[i].start, crash->v[i].end);
+	if (ret)
+		kx_memmap_free(out);
+	return ret;
+}
+
+int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram,
+		     const struct kx_memmap *crash, uint8_t **out, size_t *len)
+{
+	struct kx_memmap dump;
+	size_t phnum, size, at = 0;
+	uint8_t *buf;
+	int ret;
+
+	*out = NULL;
+	*len = 0;
+	ret = check_facts(k);
+	if (ret)
+		return ret;
+	ret = dump_ranges(ram, crash, &dump);
+	if (ret)
+		return ret;
+	if (!dump.n) {
+		kx_memmap_free(&dump);
+		return kx_err(EINVAL, MOD, "no System RAM outside the crash region to dump");
+	}
+	for (size_t i = 0; i < dump.n; i++) {
+		if (dump.v[i].end - 1 > UINT64_MAX - k->page_offset) {
+			kx_memmap_free(&dump);
+			return kx_err(ERANGE, MOD, "RAM at %#llx is beyond the direct map at %#llx",
+				      (unsigned long long)dump.v[i].start,
+				      (unsigned long long)k->page_offset);
+		}
+	}
+
+	/* Measure. */
+	phnum = k->notes_n + 1 /* VMCOREINFO */ + 1 /* kernel image */ + dump.n;
+	if (phnum > ELF_PHNUM_MAX) {
+		kx_memmap_free(&dump);
+		return kx_err(E2BIG, MOD, "%zu program headers, ELF allows %u", phnum,
+			      ELF_PHNUM_MAX);
+	}
+	size = ELF_EHDR_SIZE + phnum * ELF_PHDR_SIZE;
+	buf = calloc(1, size);
+	if (!buf) {
+		kx_memmap_free(&dump);
+		return kx_err(ENOMEM, MOD, "out of memory for %zu bytes", size);
+	}
+
+	/* Fill. */
+	at += write_ehdr(buf, (uint16_t)phnum);
+	for (size_t i = 0; i < k->notes_n; i++) {
+		struct phdr h = note_phdr(k->notes[i].addr, k->notes[i].size);
+
+		at += write_phdr(buf + at, &h);
+	}
+	{
+		struct phdr h = note_phdr(k->vmcoreinfo_addr, k->vmcoreinfo_size);
+
+		at += write_phdr(buf + at, &h);
+	}
+	{
+		struct phdr h = load_phdr(k->kernel_vaddr, k->kernel_paddr, k->kernel_size);
+
+		at += write_phdr(buf + at, &h);
+	}
+	for (size_t i = 0; i < dump.n; i++) {
+		const struct kx_mem_region *r = &dump.v[i];
+		struct phdr h = load_phdr(k->page_offset + r->start, r->start, r->end - r->start);
+
+		at += write_phdr(buf + at, &h);
+	}
+	kx_memmap_free(&dump);
+
+	/* Assert: what was written is what was measured. */
+	if (at != size) {
+		free(buf);
+		return kx_err(EFAULT, MOD, "internal error: wrote %zu of %zu bytes", at, size);
+	}
+	*out = buf;
+	*len = size;
+	return 0;
+}

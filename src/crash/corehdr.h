@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ELF64 core header a capture kernel exports as /proc/vmcore (passed as
+ * elfcorehdr=). Pure: built from the crash facts and the memory maps, as the
+ * kernel's own kexec_file_load does (kernel/crash_core.c
+ * crash_prepare_elf64_headers, arch/x86/kernel/crash.c).
+ */
+#ifndef KX_COREHDR_H
+#define KX_COREHDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/facts.h"
+#include "core/memmap.h"
+
+/* Low memory the capture kernel runs in and the first kernel never used for
+ * data: since Linux 5.13 the first kernel reserves the whole first MiB, so it
+ * holds nothing to dump (arch/x86/kernel/crash.c elf_header_exclude_ranges). */
+#define KX_COREHDR_LOW_EXCLUDE (1ull << 20)
+
+/* Builds the header: one PT_NOTE per CPU crash note, one for VMCOREINFO, one
+ * PT_LOAD for the kernel image mapping and one per System RAM range of `ram`
+ * (KX_MEM_RAM regions) minus the first MiB and minus every region of `crash`.
+ * *out is malloc'ed, *len bytes. */
+int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram,
+		     const struct kx_memmap *crash, uint8_t **out, size_t *len);
+
+#endif
