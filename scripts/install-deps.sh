@@ -6,7 +6,7 @@ pkgs=(
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
   qemu-system-x86 ovmf busybox-static cpio openssl
-  kexec-tools time
+  kexec-tools makedumpfile time
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -66,6 +66,9 @@ int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out)
 
 	while (i < len && is_blank(s[i]))
 		i++;
+	/* crash_notes is "%llx"; vmcoreinfo's address is "%pa", which has 0x. */
+	if (len - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X'))
+		i += 2;
 	for (; i < len && hex_value(s[i]) >= 0; i++, digits++) {
 		if (v >> 60)
 			return -ERANGE;

@@ -20,10 +20,10 @@
 /* Parses a sysfs CPU list ("0-3,5\n", Documentation/ABI/testing/sysfs-devices-system-cpu)
  * into ascending, unique CPU numbers below KX_CRASH_MAX_CPUS. *cpus is malloc'ed. */
 int kx_cpulist_parse(const char *text, size_t len, uint32_t **cpus, size_t *n);
-/* Parses /sys/kernel/vmcoreinfo: "<addr> <size>\n", both hex without 0x
- * (kernel/ksysfs.c vmcoreinfo_show). */
+/* Parses /sys/kernel/vmcoreinfo: "<addr> <size>\n", "%pa %x" (0x-prefixed
+ * address, bare hex size: kernel/ksysfs.c vmcoreinfo_show). */
 int kx_vmcoreinfo_sys_parse(const char *text, size_t len, uint64_t *addr, uint64_t *size);
-/* Parses a plain hex number as sysfs prints "%llx" (crash_notes): no 0x prefix. */
+/* Parses a hex number as sysfs prints "%llx" (crash_notes) or "%pa" (0x...). */
 int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out);
 
 /* What /proc/kcore's program headers tell about the kernel's mappings. */

@@ -1,0 +1,97 @@
+# Helpers of the kdump-* scenarios; the scenarios copy this file to
+# /etc/kx-kdump.sh with '# file:' and source it after /etc/kx-lib.sh.
+# The capture kernel boots the same initramfs (make_capture_initrd), so the
+# scenario runs twice: first kernel (no /proc/vmcore) and capture kernel.
+
+KD_MARKER=KX-KDUMP-MARKER-$KX_BOOT_TOKEN
+KD_PAGE_TOKEN=kxpage-$KX_BOOT_TOKEN
+KD_KT_DMESG=$KX_KEXEC_TOOLS_DIR/vmcore-dmesg
+
+# The capture kernel's initramfs: our own root without the kernel images
+# (not needed there) and the mounts.
+make_capture_initrd() {
+    mkdir -p /tmp/cap || return 1
+    for d in /*; do
+        case "$d" in
+        /boot|/proc|/sys|/dev|/tmp|/run) mkdir -p "/tmp/cap$d" ;;
+        *) cp -a "$d" /tmp/cap/ || return 1 ;;
+        esac
+    done
+    # The kernel opens /dev/console of the initramfs before init runs.
+    mknod /tmp/cap/dev/console c 5 1 || return 1
+    (cd /tmp/cap && find . | cpio -o -H newc > /tmp/capture.cpio 2>/dev/null) || return 1
+    rm -rf /tmp/cap
+    ls -l /tmp/capture.cpio
+}
+
+# Starts pagefill in the background; sets KD_PAGE (physical address).
+start_pagefill() {
+    /sbin/pagefill "$KD_PAGE_TOKEN" > /tmp/pagefill.out 2>&1 &
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        KD_PAGE=$(sed -n 's/^KX-PAGEFILL phys=//p' /tmp/pagefill.out)
+        [ -n "$KD_PAGE" ] && break
+        sleep 1
+    done
+    cat /tmp/pagefill.out
+    [ -n "$KD_PAGE" ] || { fail "pagefill did not start"; return 1; }
+    ok "pagefill page at $KD_PAGE"
+}
+
+# The capture kernel's command line: the page address rides along on it.
+capture_append() {
+    echo "console=ttyS0 panic=-1 irqpoll nr_cpus=1 reset_devices kx.page=$KD_PAGE"
+}
+
+# status_says WHAT 0|1: `kexec -S -p` exits 0 when a capture kernel is loaded.
+status_says() {
+    kexec -S -p; st=$?
+    want=$2
+    if [ "$want" = 1 ] && [ $st -eq 0 ]; then ok "$1: kexec -S -p says loaded"
+    elif [ "$want" = 0 ] && [ $st -eq 1 ]; then ok "$1: kexec -S -p says not loaded"
+    else fail "$1: kexec -S -p status $st, kexec_crash_loaded=$(crash_loaded)"; fi
+}
+
+crash_now() {
+    echo "$KD_MARKER" > /dev/kmsg
+    echo "KX-CRASHING"
+    echo c > /proc/sysrq-trigger
+    fail "still alive after sysrq crash"
+}
+
+# Everything checked in the capture kernel.
+capture_checks() {
+    echo "KX-CAPTURE-UP"
+    cat /proc/cmdline
+    if grep -q 'elfcorehdr=' /proc/cmdline; then ok "elfcorehdr= on the command line"
+    else fail "no elfcorehdr= on the command line"; fi
+    ls -l /proc/vmcore
+    page=$(sed -n 's/.*kx\.page=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
+    if /sbin/vmcore_peek /proc/vmcore "$page" "$KD_PAGE_TOKEN"; then ok "vmcore page exact"
+    else fail "vmcore page at $page differs"; fi
+
+    if [ -x /sbin/vmcore-dmesg ]; then
+        /sbin/vmcore-dmesg > /tmp/ours.txt; rc=$?
+        [ $rc -eq 0 ] || fail "vmcore-dmesg: status $rc"
+        if grep -q "$KD_MARKER" /tmp/ours.txt; then ok "vmcore-dmesg marker found"
+        else fail "marker $KD_MARKER not in vmcore-dmesg output"; fi
+        if grep -q "sysrq triggered crash" /tmp/ours.txt; then ok "vmcore-dmesg panic found"
+        else fail "no 'sysrq triggered crash' in vmcore-dmesg output"; fi
+        if [ -x "$KD_KT_DMESG" ]; then
+            "$KD_KT_DMESG" /proc/vmcore > /tmp/theirs.txt
+            if cmp -s /tmp/ours.txt /tmp/theirs.txt; then
+                ok "vmcore-dmesg identical to kexec-tools' ($(wc -l < /tmp/ours.txt) lines)"
+            else fail "vmcore-dmesg differs from kexec-tools'"; fi
+        fi
+        tail -n 4 /tmp/ours.txt
+    else
+        echo "KX-SKIP no vmcore-dmesg built"
+    fi
+
+    if [ -x /opt/makedumpfile/makedumpfile ]; then
+        /opt/makedumpfile/makedumpfile -l -d 31 /proc/vmcore /tmp/dump > /tmp/mdf.txt 2>&1; rc=$?
+        tail -n 6 /tmp/mdf.txt
+        if [ $rc -eq 0 ] && [ -s /tmp/dump ]; then
+            ok "makedumpfile accepted the vmcore ($(wc -c < /tmp/dump) bytes)"
+        else fail "makedumpfile: status $rc"; fi
+    fi
+}
