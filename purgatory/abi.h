@@ -37,6 +37,9 @@ enum kx_purg_entry_mode {
 #define KX_PURG_F_VGA       (1u << 1) /* print progress on the VGA text screen */
 #define KX_PURG_F_RESET_VGA (1u << 2) /* reset VGA to 80x25 text mode before entry */
 #define KX_PURG_F_RESET_PIC (1u << 3) /* put the 8259 PICs back in legacy mode */
+/* KX_ENTRY_REAL16 always resets the PICs and the PIT as a PC BIOS leaves
+ * them: a real-mode image calls the BIOS, whose interrupt handlers expect
+ * IRQ0-7 at vectors 0x08-0x0f and a ticking timer. */
 
 #define KX_PURG_MAX_REGIONS 32
 
@@ -56,10 +59,17 @@ struct kx_purg_regs32 {
 	uint32_t reserved;
 };
 
+/*
+ * Real-mode entry. The trampoline page travels here rather than in
+ * low_trampoline because the plan hands regs16 to purgatory as a whole.
+ */
 struct kx_purg_regs16 {
 	uint32_t eax, ebx, ecx, edx, esi, edi, esp, ebp;
 	uint16_t cs, ip, ds, es, ss, fs, gs;
-	uint16_t reserved;
+	/* Segment of a 4 KiB page below 1 MiB, reserved by the loader as a
+	 * segment of its own, that purgatory may overwrite with its switch to
+	 * real mode (address = trampoline_seg << 4, page aligned). */
+	uint16_t trampoline_seg;
 };
 
 struct kx_purg_params {
@@ -71,7 +81,7 @@ struct kx_purg_params {
 	struct kx_purg_regs64 regs64;
 	struct kx_purg_regs32 regs32;
 	struct kx_purg_regs16 regs16;
-	/* Real-mode entry: a 4 KiB area below 1 MiB purgatory may use as trampoline. */
+	/* Unused (0): see kx_purg_regs16.trampoline_seg. */
 	uint64_t low_trampoline;
 	/* Copy [backup_src, +backup_len) to backup_dst before verifying (kdump). */
 	uint64_t backup_src;

@@ -10,6 +10,7 @@
 #include "handoff.h"
 
 /* Intel SDM vol. 3A, 2.5 "Control registers" and 2.2.1 (IA32_EFER). */
+#define CR0_PE         (1 << 0)
 #define CR0_MP         (1 << 1)
 #define CR0_EM         (1 << 2)
 #define CR0_TS         (1 << 3)
@@ -200,6 +201,67 @@ pm32_cs:
 	mov	KX_HO_RBP(%ebx), %ebp
 	mov	KX_HO_RBX(%ebx), %ebx
 	ret
+
+	/*
+	 * Real-mode hand-off (SDM vol. 3A, 10.9.2 "Switching Back to
+	 * Real-Address Mode"). Copied to a page P below 1 MiB and entered by
+	 * the 32-bit hand-off above with esi = P, paging off, interrupts off.
+	 * From 32-bit protected mode it goes through 16-bit protected mode
+	 * with real-mode-like descriptors (base P, limit 0xffff, byte
+	 * granular) so the hidden segment state is valid in real mode, clears
+	 * CR0.PE, far-returns to segment P >> 4 and loads the target's state.
+	 * Every address is an offset from P, so the copy runs anywhere.
+	 */
+	.balign 16
+	.globl kx_real16_tramp
+	.hidden kx_real16_tramp
+kx_real16_tramp:
+	.code32
+	lgdt	KX_RT_GDTR(%esi)
+	ljmp	$KX_RT_SEL_CODE16, $(rt_pm16 - kx_real16_tramp)
+
+	.code16
+rt_pm16:
+	mov	$KX_RT_SEL_DATA16, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %fs
+	mov	%ax, %gs
+	mov	%ax, %ss
+	mov	$KX_RT_SIZE, %esp
+	mov	%cr0, %eax
+	and	$~(CR0_PG | CR0_PE), %eax
+	mov	%eax, %cr0
+	/* Real mode now; the far return reloads CS from the stack as a
+	 * real-mode segment and flushes the prefetched protected-mode code. */
+	pushw	KX_RT_RMSEG
+	pushw	$(rt_real - kx_real16_tramp)
+	lretw
+
+rt_real:
+	/* The BIOS interrupt vector table, so the image can call the BIOS
+	 * once it enables interrupts (SDM 20.1.4: IDTR base 0, limit 0x3ff). */
+	lidtl	%cs:KX_RT_IDTR
+	mov	%cs:KX_RT_SS, %ss
+	mov	%cs:KX_RT_ESP, %esp
+	mov	%cs:KX_RT_DS, %ds
+	mov	%cs:KX_RT_ES, %es
+	mov	%cs:KX_RT_FS, %fs
+	mov	%cs:KX_RT_GS, %gs
+	mov	%cs:KX_RT_EAX, %eax
+	mov	%cs:KX_RT_EBX, %ebx
+	mov	%cs:KX_RT_ECX, %ecx
+	mov	%cs:KX_RT_EDX, %edx
+	mov	%cs:KX_RT_ESI, %esi
+	mov	%cs:KX_RT_EDI, %edi
+	mov	%cs:KX_RT_EBP, %ebp
+	ljmpw	*%cs:KX_RT_IP
+	.globl kx_real16_tramp_end
+	.hidden kx_real16_tramp_end
+kx_real16_tramp_end:
+	.if kx_real16_tramp_end - kx_real16_tramp > KX_RT_CODE_MAX
+	.error "real-mode trampoline overlaps its data block"
+	.endif
 
 	.code64
 	/* A zero-limit IDT turns the breakpoint into a triple fault, which

@@ -40,6 +40,23 @@ struct kx_purg_params kx_purg_params;
 #define PIC_ICW4_8086 0x01
 #define PIC_MASK_NONE 0x00
 
+/* 8254 PIT (Intel 8254 data sheet): channel 0, lobyte/hibyte access, mode 3
+ * (square wave), binary, divisor 0 = 65536: the 18.2 Hz tick a PC BIOS
+ * programs and its timer interrupt handler counts in the BDA. */
+#define PIT_CH0_DATA 0x40
+#define PIT_MODE 0x43
+#define PIT_CH0_LOHI_MODE3 0x36
+#define PIT_DIVISOR_BIOS 0
+
+/* Real-mode trampoline descriptors (SDM vol. 3A, 3.4.5): byte granular,
+ * limit 0xffff, 16-bit default size, present, accessed preset; and the
+ * real-mode IVT (SDM vol. 3A, 20.1.4). */
+#define DESC_ACCESS_CODE16 0x9b
+#define DESC_ACCESS_DATA16 0x93
+#define REALMODE_LIMIT 0xffff
+#define REALMODE_IVT_LIMIT 0x3ff
+#define REALMODE_TOP 0x100000ull
+
 /* Reset paths, tried in order (each one should not return). */
 #define KBC_CMD 0x64
 #define KBC_PULSE_RESET 0xfe     /* 8042: pulse the CPU reset line */
@@ -68,6 +85,16 @@ static void pic_reset(void)
 	io_delay();
 	outb(PIC1_DATA, PIC_MASK_NONE);
 	outb(PIC2_DATA, PIC_MASK_NONE);
+}
+
+static void pit_reset(void)
+{
+	outb(PIT_MODE, PIT_CH0_LOHI_MODE3);
+	io_delay();
+	outb(PIT_CH0_DATA, PIT_DIVISOR_BIOS & 0xff);
+	io_delay();
+	outb(PIT_CH0_DATA, PIT_DIVISOR_BIOS >> 8);
+	io_delay();
 }
 
 static __attribute__((noreturn)) void machine_reset(void)
@@ -141,7 +168,74 @@ static void report_failure(struct kx_purg_console *con, const struct kx_purg_par
 
 static uint64_t entry_address(const struct kx_purg_params *p)
 {
+	if (p->entry_mode == KX_ENTRY_REAL16)
+		return ((uint64_t)p->regs16.cs << 4) + p->regs16.ip;
 	return p->entry_mode == KX_ENTRY_LINUX64 ? p->regs64.rip : p->regs32.eip;
+}
+
+static void put16(uint8_t *page, unsigned off, uint16_t v)
+{
+	__builtin_memcpy(page + off, &v, sizeof(v));
+}
+
+static void put32(uint8_t *page, unsigned off, uint32_t v)
+{
+	__builtin_memcpy(page + off, &v, sizeof(v));
+}
+
+static void put_desc16(uint8_t *page, unsigned off, uint32_t base, uint8_t access)
+{
+	uint64_t d = REALMODE_LIMIT | (uint64_t)(base & 0xffffff) << 16 | (uint64_t)access << 40 |
+		     (uint64_t)(base >> 24) << 56;
+
+	__builtin_memcpy(page + off, &d, sizeof(d));
+}
+
+/*
+ * Copies the real-mode trampoline to its page and turns the REAL16 request
+ * into a 32-bit hand-off to it (entry.S, kx_real16_tramp). The page must lie
+ * wholly below 1 MiB: real mode reaches nothing above.
+ */
+static void prepare_real16(struct kx_purg_console *con, const struct kx_purg_params *p,
+			   struct kx_purg_handoff *out)
+{
+	uint32_t base = (uint32_t)p->regs16.trampoline_seg << 4;
+	uint8_t *page = (uint8_t *)(uintptr_t)base;
+	size_t code = (size_t)(kx_real16_tramp_end - kx_real16_tramp);
+	const struct kx_purg_regs16 *r = &p->regs16;
+
+	if (!base || (base & (KX_RT_SIZE - 1)) || base + KX_RT_SIZE > REALMODE_TOP)
+		fail(con, "bad parameters: real-mode trampoline page not a page below 1 MiB");
+	__builtin_memset(page, 0, KX_RT_SIZE);
+	__builtin_memcpy(page, kx_real16_tramp, code);
+	put_desc16(page, KX_RT_GDT + KX_RT_SEL_CODE16, base, DESC_ACCESS_CODE16);
+	put_desc16(page, KX_RT_GDT + KX_RT_SEL_DATA16, base, DESC_ACCESS_DATA16);
+	put16(page, KX_RT_GDTR, 3 * 8 - 1);
+	put32(page, KX_RT_GDTR + 2, base + KX_RT_GDT);
+	put16(page, KX_RT_IDTR, REALMODE_IVT_LIMIT);
+	put32(page, KX_RT_IDTR + 2, 0);
+	put16(page, KX_RT_RMSEG, p->regs16.trampoline_seg);
+	put32(page, KX_RT_EAX, r->eax);
+	put32(page, KX_RT_EBX, r->ebx);
+	put32(page, KX_RT_ECX, r->ecx);
+	put32(page, KX_RT_EDX, r->edx);
+	put32(page, KX_RT_ESI, r->esi);
+	put32(page, KX_RT_EDI, r->edi);
+	put32(page, KX_RT_ESP, r->esp);
+	put32(page, KX_RT_EBP, r->ebp);
+	put16(page, KX_RT_IP, r->ip);
+	put16(page, KX_RT_CS, r->cs);
+	put16(page, KX_RT_DS, r->ds);
+	put16(page, KX_RT_ES, r->es);
+	put16(page, KX_RT_SS, r->ss);
+	put16(page, KX_RT_FS, r->fs);
+	put16(page, KX_RT_GS, r->gs);
+
+	__builtin_memset(out, 0, sizeof(*out));
+	out->mode = KX_ENTRY_PM32;
+	out->rip = base;
+	out->rsi = base;
+	out->rsp = base + KX_RT_SIZE;
 }
 
 static void fill_handoff(const struct kx_purg_params *p, struct kx_purg_handoff *out)
@@ -193,9 +287,6 @@ void kx_purg_main(struct kx_purg_handoff *out)
 		report_failure(&con, p, &res);
 		machine_reset();
 	}
-	if (p->entry_mode == KX_ENTRY_REAL16)
-		fail(&con, "real-mode entry not supported yet");
-
 	/* After the check, as kexec-tools' purgatory does: the backup
 	 * destination is a segment the loader hashed as loaded (zeros), and
 	 * the copy must not be made from or into memory already found bad. */
@@ -210,6 +301,12 @@ void kx_purg_main(struct kx_purg_handoff *out)
 	con_hex(&con, entry_address(p));
 	con_puts(&con, "\n");
 
+	if (p->entry_mode == KX_ENTRY_REAL16) {
+		pic_reset();
+		pit_reset();
+		prepare_real16(&con, p, out);
+		return;
+	}
 	if (p->flags & KX_PURG_F_RESET_PIC)
 		pic_reset();
 	fill_handoff(p, out);

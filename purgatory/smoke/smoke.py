@@ -14,8 +14,10 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PURG_ADDR, PAYLOAD_ADDR = 0x200000, 0x300000
+# Real mode: the payload below 1 MiB (smoke.lds), the trampoline page under it.
+PAYLOAD16_ADDR, TRAMP16_ADDR = 0x80000, 0x70000
 HDR = struct.Struct('<IHHIIIIII')  # struct kx_purg_header (purgatory/abi.h)
-OFF_REGS64, OFF_REGS32, OFF_NR_REGIONS, OFF_REGIONS = 16, 88, 208, 216
+OFF_REGS64, OFF_REGS32, OFF_REGS16, OFF_NR_REGIONS, OFF_REGIONS = 16, 88, 128, 208, 216
 F_SERIAL, F_VGA, F_RESET_VGA, F_RESET_PIC = 1, 2, 4, 8
 
 
@@ -26,7 +28,7 @@ def run(cmd, **kw):
 def build_payload(cc, work, name):
     o, elf, b = (os.path.join(work, name + s) for s in ('.o', '.elf', '.bin'))
     run([cc, '-c', os.path.join(HERE, name + '.S'), '-o', o])
-    run(['ld', '-Ttext=%#x' % PAYLOAD_ADDR, '-o', elf, o])
+    run(['ld', '-Ttext=%#x' % (0 if name == 'payload16' else PAYLOAD_ADDR), '-o', elf, o])
     run(['objcopy', '-O', 'binary', elf, b])
     return open(b, 'rb').read()
 
@@ -35,14 +37,19 @@ def patch_blob(blob, mode, payload, flags):
     blob = bytearray(blob)
     magic, _, _, _, poff, _, isz, msz, _ = HDR.unpack_from(blob, 0)
     assert magic == 0x4752504b and isz == len(blob)
-    struct.pack_into('<IIHHI', blob, poff, 1 if mode == 64 else 2, flags, 0x3f8, 0, 115200)
-    if mode == 64:
+    struct.pack_into('<IIHHI', blob, poff, {64: 1, 32: 2, 16: 3}[mode], flags, 0x3f8, 0, 115200)
+    addr = PAYLOAD16_ADDR if mode == 16 else PAYLOAD_ADDR
+    if mode == 16:
+        # eax..ebp, then cs, ip, ds, es, ss, fs, gs, trampoline_seg
+        struct.pack_into('<8I8H', blob, poff + OFF_REGS16, 1, 2, 3, 4, 0x12345678, 6, 0x7000, 8,
+                         PAYLOAD16_ADDR >> 4, 0, 0x1234, 0x2345, 0x5000, 0, 0, TRAMP16_ADDR >> 4)
+    elif mode == 64:
         struct.pack_into('<9Q', blob, poff + OFF_REGS64, 1, 2, 3, 4, 0x12345678abcdef, 6, 0,
                          8, PAYLOAD_ADDR)
     else:
         struct.pack_into('<9I', blob, poff + OFF_REGS32, 0x2badb002, 0x9000, 3, 4, 5, 6, 0,
                          8, PAYLOAD_ADDR)
-    regions = [(PAYLOAD_ADDR, len(payload)), (PAYLOAD_ADDR, 0)]
+    regions = [(addr, len(payload)), (addr, 0)]
     struct.pack_into('<I', blob, poff + OFF_NR_REGIONS, len(regions))
     for i, (start, n) in enumerate(regions):
         struct.pack_into('<QQ32s', blob, poff + OFF_REGIONS + 48 * i, start, n,
@@ -60,18 +67,25 @@ def boot(args, work, mode, corrupt, flags):
     open(os.path.join(work, 'payload.bin'), 'wb').write(payload)
     with open(os.path.join(work, 'blobs.S'), 'w') as f:
         f.write('\t.section .purg, "aw"\n\t.incbin "purg_patched.bin"\n'
-                '\t.section .payload, "aw"\n\t.incbin "payload.bin"\n')
+                '\t.section %s, "aw"\n\t.incbin "payload.bin"\n'
+                % ('.payload16' if mode == 16 else '.payload'))
     run([args.cc, '-c', os.path.join(HERE, 'shim.S'), '-o', os.path.join(work, 'shim.o')])
     run([args.cc, '-c', 'blobs.S', '-o', 'blobs.o'], cwd=work)
-    run(['ld', '--no-warn-rwx-segments', '-T', os.path.join(HERE, 'smoke.lds'),
+    # -N: no page alignment in the file, so the multiboot header stays in the
+    # first 8 KiB even with the real-mode payload's segment before it.
+    run(['ld', '-N', '--no-warn-rwx-segments', '-T', os.path.join(HERE, 'smoke.lds'),
          '-o', 'smoke64.elf', 'shim.o', 'blobs.o'], cwd=work)
     # QEMU's multiboot loader takes 32-bit ELF only.
     run(['objcopy', '-O', 'elf32-i386', 'smoke64.elf', 'smoke.elf'], cwd=work)
-    p = subprocess.run([args.qemu, '-nographic', '-no-reboot', '-m', '256',
-                        '-kernel', os.path.join(work, 'smoke.elf'),
-                        '-device', 'isa-debug-exit,iobase=0xf4,iosize=1',
-                        '-serial', 'stdio', '-monitor', 'none', '-display', 'none'],
-                       capture_output=True, text=True, timeout=60)
+    try:
+        p = subprocess.run([args.qemu, '-nographic', '-no-reboot', '-m', '256',
+                            '-kernel', os.path.join(work, 'smoke.elf'),
+                            '-device', 'isa-debug-exit,iobase=0xf4,iosize=1',
+                            '-serial', 'stdio', '-monitor', 'none', '-display', 'none'],
+                           capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired as e:  # a hang: show what it printed
+        out = e.stdout.decode(errors='replace') if isinstance(e.stdout, bytes) else e.stdout
+        return (out or '') + '\n[timed out]\n'
     return p.stdout
 
 
@@ -86,6 +100,11 @@ CASES = [
     # The optional jobs must not disturb the hand-off.
     (64, False, F_SERIAL | F_VGA | F_RESET_VGA | F_RESET_PIC,
      ['entering image at 0x300000', 'P64 @aabcdefghiklmnop'], []),
+    # Real mode: PE clear, cs:ip = 0x8000:0, the segments and sp asked for,
+    # esi intact, the IDT is the real-mode IVT (limit 0x3ff, base 0).
+    (16, False, F_SERIAL, ['entering image at 0x80000',
+                           'R16 0 8000 1234 2345 5000 7000 1234 5678 03ff 0000'], []),
+    (16, True, F_SERIAL, ['SHA-256 mismatch in region 0 (start 0x80000'], ['R16']),
 ]
 
 
