@@ -53,7 +53,10 @@ status_says() {
 
 crash_now() {
     echo "$KD_MARKER" > /dev/kmsg
+    # The kernel's console lines would cut into ours: let them drain first.
+    sleep 1
     echo "KX-CRASHING"
+    sleep 1
     echo c > /proc/sysrq-trigger
     fail "still alive after sysrq crash"
 }
