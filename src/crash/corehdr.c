@@ -171,11 +171,12 @@ int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram
 		return kx_err(EINVAL, MOD, "no System RAM outside the crash region to dump");
 	}
 	for (size_t i = 0; i < dump.n; i++) {
+		uint64_t start = dump.v[i].start;
+
 		if (dump.v[i].end - 1 > UINT64_MAX - k->page_offset) {
 			kx_memmap_free(&dump);
 			return kx_err(ERANGE, MOD, "RAM at %#llx is beyond the direct map at %#llx",
-				      (unsigned long long)dump.v[i].start,
-				      (unsigned long long)k->page_offset);
+				      (unsigned long long)start, (unsigned long long)k->page_offset);
 		}
 	}
 
