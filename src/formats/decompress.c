@@ -35,7 +35,7 @@ static const uint8_t LZ4_LEGACY_MAGIC[] = { 0x02, 0x21, 0x4c, 0x18 };
 #define XZ_MEMLIMIT (256ull << 20)
 /* First output buffer: a guess at the ratio, grown by doubling. */
 #define FIRST_GUESS_RATIO 4
-#define FIRST_GUESS_MIN (1u << 20)
+#define FIRST_GUESS_MIN (64u << 10)
 
 static bool has_magic(const uint8_t *buf, size_t len, const uint8_t *magic, size_t mlen)
 {
@@ -335,6 +335,7 @@ static int unlz4_legacy(const uint8_t *in, size_t len, struct outbuf *o)
 
 	while (pos < len) {
 		uint32_t csize;
+		size_t room;
 		int n;
 
 		if (len - pos < 4)
@@ -353,27 +354,27 @@ static int unlz4_legacy(const uint8_t *in, size_t len, struct outbuf *o)
 			return truncated(o, len);
 		if (o->len >= o->cap)
 			return bomb(o);
-		/* Room for a whole block; a block that lands past the cap is a bomb. */
-		if (o->size - o->len < LZ4_LEGACY_BLOCK_MAX) {
-			size_t want = o->size + LZ4_LEGACY_BLOCK_MAX;
-			uint8_t *nb;
+		/* Room for a whole block, or one byte past the cap: a block that
+		 * reaches that byte is a bomb, not corrupt data. */
+		room = LZ4_LEGACY_BLOCK_MAX;
+		if (o->cap - o->len < room)
+			room = o->cap - o->len + 1;
+		if (o->size - o->len < room) {
+			uint8_t *nb = realloc(o->buf, o->len + room);
 
-			if (want < o->len + LZ4_LEGACY_BLOCK_MAX)
-				want = o->len + LZ4_LEGACY_BLOCK_MAX;
-			nb = realloc(o->buf, want);
 			if (!nb)
-				return kx_err(ENOMEM, MOD, "out of memory for %zu bytes", want);
+				return kx_err(ENOMEM, MOD, "out of memory for %zu bytes", o->len + room);
 			o->buf = nb;
-			o->size = want;
+			o->size = o->len + room;
 		}
-		n = LZ4_decompress_safe((const char *)in + pos, (char *)o->buf + o->len, (int)csize,
-					LZ4_LEGACY_BLOCK_MAX);
+		n = LZ4_decompress_safe_partial((const char *)in + pos, (char *)o->buf + o->len,
+						(int)csize, (int)room, (int)room);
 		if (n < 0)
 			return corrupt(o, "bad block data");
 		o->len += (size_t)n;
-		pos += csize;
 		if (o->len > o->cap)
 			return bomb(o);
+		pos += csize;
 	}
 	return 0;
 }
