@@ -4,6 +4,7 @@
 # dry run reads and hashes every segment, so hashing sets the floor; the goal is
 # kx <= 1.5x openssl. Also prints the raw SHA-256 throughput of kx's scalar and
 # SHA-NI code and the dry run's peak RSS.
+# Then bench/vm.sh (skip with BENCH_VM=0) compares kx with kexec-tools in QEMU.
 # Exits non-zero only when a measurement could not be taken at all.
 set -uo pipefail
 
@@ -162,5 +163,14 @@ fi
 if command -v openssl >/dev/null 2>&1; then
   openssl speed -evp sha256 -bytes 16384 -seconds 1 2>/dev/null |
     awk '$1 == "sha256" { v = $NF; sub(/k$/, "", v); printf "  %-8s %10.1f MiB/s\n", "openssl", v * 1000 / 1048576 }'
+fi
+
+# --- QEMU: kx against kexec-tools in the same guest (bench/vm.sh) -------------
+# Three VM runs, a few minutes under TCG; BENCH_VM=0 skips them.
+if [ "${BENCH_VM:-1}" != 0 ]; then
+  "$top/bench/vm.sh" || status=1
+else
+  echo
+  echo "QEMU comparison with kexec-tools skipped (BENCH_VM=0)"
 fi
 exit $status

@@ -4,6 +4,8 @@
  * files + facts -> plan -> syscall. The only code that prints and exits.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +165,63 @@ static int map_modules(const struct kx_request *r, struct kx_mapped *maps, struc
 	return 0;
 }
 
+/* The files a plan's segments may point into, for release_hashed. */
+struct hashed_files {
+	const struct kx_mapped *kernel, *initrd, *modules;
+	size_t n_modules;
+};
+
+static void release_hashed(void *ctx, const void *buf, size_t len)
+{
+	const struct hashed_files *h = ctx;
+
+	if (kx_mapped_release(h->kernel, buf, len) || kx_mapped_release(h->initrd, buf, len))
+		return;
+	for (size_t i = 0; i < h->n_modules; i++) {
+		if (kx_mapped_release(&h->modules[i], buf, len))
+			return;
+	}
+}
+
+struct digest_job {
+	struct kx_plan *plan;
+	size_t seg;
+	const struct kx_release_hook *rel;
+};
+
+static void *digest_job_run(void *arg)
+{
+	struct digest_job *j = arg;
+
+	kx_segment_hash_release(&j->plan->seg[j->seg], j->rel);
+	return NULL;
+}
+
+/* kx_plan_digest with the largest segment (the initrd, usually) hashed on a
+ * second thread while this one hashes the rest: one SHA-256 stream cannot be
+ * split, but the kernel's (its init_size zero tail included) can run beside it. */
+static void digest_plan(struct kx_plan *p, const struct kx_release_hook *rel)
+{
+	struct digest_job job = { .plan = p, .seg = SIZE_MAX, .rel = rel };
+	pthread_t th;
+	bool threaded = false;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (kx_plan_digest_needs(p, i) &&
+		    (job.seg == SIZE_MAX || p->seg[i].memsz > p->seg[job.seg].memsz))
+			job.seg = i;
+	}
+	if (job.seg != SIZE_MAX && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		threaded = pthread_create(&th, NULL, digest_job_run, &job) == 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (kx_plan_digest_needs(p, i) && (i != job.seg || !threaded))
+			kx_segment_hash_release(&p->seg[i], rel);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	kx_plan_digest_seal(p);
+}
+
 static int do_load(const struct kx_request *r)
 {
 	struct kx_mapped *mod_maps = NULL;
@@ -232,6 +291,7 @@ static int do_load(const struct kx_request *r)
 		.console_vga = r->console_vga,
 		.reset_vga = r->reset_vga,
 		.test_bad_digest = r->test_bad_digest,
+		.defer_digests = true,
 	};
 	/* The plan is built for every load, also with -s: it validates the image,
 	 * the command line and the placement before anything is handed to the kernel,
@@ -249,6 +309,12 @@ static int do_load(const struct kx_request *r)
 		meta.syscall = "auto (kexec_file_load, else kexec_load)";
 
 	if (r->dry_run) {
+		struct hashed_files files = { &kernel, &initrd, mod_maps, r->n_modules };
+		struct kx_release_hook rel = { release_hashed, &files };
+
+		/* Nothing reads the files after this: each stretch is dropped once
+		 * hashed, so a large initrd is never resident all at once. */
+		digest_plan(&plan, &rel);
 		if (r->json)
 			kx_print_plan_json(stdout, &plan, &meta);
 		else
@@ -256,8 +322,10 @@ static int do_load(const struct kx_request *r)
 		rc = 0;
 		goto out;
 	}
-	if (r->debug)
+	if (r->debug) {
+		digest_plan(&plan, NULL);
 		kx_print_plan(stderr, &plan, &meta);
+	}
 
 	ret = -ENOSYS;
 	if (sc != KX_SYSCALL_LOAD) {
@@ -278,6 +346,9 @@ static int do_load(const struct kx_request *r)
 		}
 	}
 	if (ret != 0) {
+		/* Only now are the digests needed; this pass also faults in the pages
+		 * the kernel copies next, so they are read from the files once. */
+		digest_plan(&plan, NULL);
 		ret = kx_sys_kexec_load(&plan, r->panic);
 		if (ret < 0) {
 			rc = report_syscall_error(r, "kexec_load", ret);

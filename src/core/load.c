@@ -52,9 +52,9 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 		ret = kx_purgatory_add_region(&pg, p->seg[s].mem, p->seg[s].memsz, p->seg[s].sha256);
 		if (ret < 0)
 			goto out;
-		if (o->test_bad_digest && pp->nr_regions == 1)
-			pp->regions[0].sha256[0] ^= 0xff;
+		p->purg_region_seg[pp->nr_regions - 1] = (uint8_t)s;
 	}
+	p->bad_digest = o->test_bad_digest;
 	/* The image copy becomes the segment's buffer and is freed with the plan. */
 	i = kx_plan_add_placed(p, KX_ROLE_PURGATORY, pg.image, pg.image_size, pg.mem_size, &req,
 			       pg.image);
@@ -64,7 +64,8 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 		goto out;
 	}
 	p->seg[i].verify = false;
-	kx_segment_hash(&p->seg[i]);
+	p->purg_params = pp;
+	p->purg_seg = (size_t)i;
 	p->entry = p->seg[i].mem + hdr.entry_offset;
 	ret = 0;
 out:
@@ -137,10 +138,11 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 	ret = fmt->plan(img, len, o, f, p);
 	if (ret < 0)
 		goto fail;
-	kx_plan_hash(p);
 	ret = plan_add_purgatory(p, o, f);
 	if (ret < 0)
 		goto fail;
+	if (!o->defer_digests)
+		kx_plan_digest(p, NULL);
 	return 0;
 fail:
 	kx_plan_free(p);

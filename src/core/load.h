@@ -38,6 +38,9 @@ struct kx_load_opts {
 	uint64_t mem_max;         /* --mem-max (0: none) */
 	bool panic;               /* -p: place everything in the crash kernel region */
 	bool no_checks;           /* -i: purgatory skips the SHA-256 verification */
+	/* Leave the SHA-256 digests to kx_plan_digest, called only if kexec_load
+	 * is: kexec_file_load needs none (the kernel hashes on its own). */
+	bool defer_digests;
 	const char *type;         /* -t: format name, NULL to probe */
 	enum kx_image_args args;  /* --args-linux / --args-elf / --args-none */
 	const char *image_name;   /* the kernel file as named on the command line (NULL: none) */

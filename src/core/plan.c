@@ -233,18 +233,66 @@ int kx_plan_add_placed(struct kx_plan *p, enum kx_seg_role role, const void *buf
 	return ret < 0 ? ret : i;
 }
 
-void kx_segment_hash(struct kx_segment *s)
+/* Pages are handed back in stretches this long: big enough that the hook's
+ * syscall costs nothing next to hashing them, small next to an initrd. */
+#define HASH_RELEASE_CHUNK (8ull << 20)
+
+void kx_segment_hash_release(struct kx_segment *s, const struct kx_release_hook *rel)
 {
 	struct kx_sha256 c;
+	size_t off = 0;
 
 	kx_sha256_init(&c, KX_SHA256_AUTO);
-	kx_sha256_update(&c, s->buf, s->bufsz);
+	while (off < s->bufsz) {
+		size_t n = s->bufsz - off < HASH_RELEASE_CHUNK ? s->bufsz - off : HASH_RELEASE_CHUNK;
+
+		kx_sha256_update(&c, s->buf + off, n);
+		if (rel && rel->release)
+			rel->release(rel->ctx, s->buf + off, n);
+		off += n;
+	}
 	kx_sha256_update_zeros(&c, s->memsz - s->bufsz);
 	kx_sha256_final(&c, s->sha256);
+}
+
+void kx_segment_hash(struct kx_segment *s)
+{
+	kx_segment_hash_release(s, NULL);
 }
 
 void kx_plan_hash(struct kx_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		kx_segment_hash(&p->seg[i]);
+}
+
+bool kx_plan_digest_needs(const struct kx_plan *p, size_t i)
+{
+	return !p->digested && i < p->n && !(p->purg_params && i == p->purg_seg);
+}
+
+void kx_plan_digest(struct kx_plan *p, const struct kx_release_hook *rel)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (kx_plan_digest_needs(p, i))
+			kx_segment_hash_release(&p->seg[i], rel);
+	}
+	kx_plan_digest_seal(p);
+}
+
+void kx_plan_digest_seal(struct kx_plan *p)
+{
+	struct kx_purg_params *pp = p->purg_params;
+
+	if (p->digested)
+		return;
+	if (pp) {
+		for (uint32_t r = 0; r < pp->nr_regions && r < KX_PURG_MAX_REGIONS; r++)
+			memcpy(pp->regions[r].sha256, p->seg[p->purg_region_seg[r]].sha256,
+			       sizeof(pp->regions[r].sha256));
+		if (p->bad_digest && pp->nr_regions)
+			pp->regions[0].sha256[0] ^= 0xff;
+		kx_segment_hash(&p->seg[p->purg_seg]);
+	}
+	p->digested = true;
 }

@@ -80,6 +80,23 @@ struct kx_plan {
 	struct kx_purg_regs64 regs64;
 	struct kx_purg_regs32 regs32;
 	struct kx_purg_regs16 regs16;
+	/* Digests come last (kx_plan_digest), only when someone needs them: a
+	 * kexec_file_load has the kernel hash, so the loader's own pass over a
+	 * large initrd would be wasted. Until then purgatory's regions hold
+	 * zeros; region r verifies segment purg_region_seg[r]. */
+	bool digested;
+	bool bad_digest;         /* test hook: spoil region 0's digest once known */
+	struct kx_purg_params *purg_params; /* in the purgatory segment's buffer */
+	size_t purg_seg;
+	uint8_t purg_region_seg[KX_PURG_MAX_REGIONS];
+};
+
+/* Lets the caller drop pages of a file mapping once they are hashed (the cli
+ * uses madvise), so a dry run of a large initrd is never resident all at once.
+ * `buf` may point anywhere (also into malloc'd memory): the hook must check. */
+struct kx_release_hook {
+	void (*release)(void *ctx, const void *buf, size_t len);
+	void *ctx;
 };
 
 const char *kx_role_name(enum kx_seg_role role);
@@ -104,7 +121,17 @@ int kx_plan_add_placed(struct kx_plan *p, enum kx_seg_role role, const void *buf
 
 /* Hashes a segment over memsz (zero tail included), as purgatory will. */
 void kx_segment_hash(struct kx_segment *s);
+/* The same, handing each hashed stretch of buf to `rel` (NULL: none). */
+void kx_segment_hash_release(struct kx_segment *s, const struct kx_release_hook *rel);
 void kx_plan_hash(struct kx_plan *p);
+/* Hashes every segment, writes the digests into purgatory's regions, then
+ * hashes the purgatory segment itself. Idempotent. */
+void kx_plan_digest(struct kx_plan *p, const struct kx_release_hook *rel);
+/* kx_plan_digest in two steps, for a caller that hashes on several threads:
+ * kx_segment_hash_release on each segment i for which kx_plan_digest_needs
+ * (distinct segments may be hashed concurrently), then kx_plan_digest_seal. */
+bool kx_plan_digest_needs(const struct kx_plan *p, size_t i);
+void kx_plan_digest_seal(struct kx_plan *p);
 
 /* The lowest address >= `from` in [lo, hi) of `free` where size bytes fit with
  * `align`; pure helper, exposed for tests. Returns false when none. */

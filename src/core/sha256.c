@@ -79,8 +79,39 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* FIPS 180-4 section 6.2.2, with the message schedule kept as a rolling
- * window of 16 words instead of 64. */
+/* FIPS 180-4 section 4.1.2 (Ch, Maj in forms with one operation fewer) and
+ * section 6.2.2. A round renames the eight working variables instead of
+ * moving them: the macro is called with them rotated by one each time, so a
+ * group of 16 rounds is straight-line code with no moves and no branches,
+ * which also matters under emulation (QEMU's TCG, where purgatory and the
+ * loader run scalar). The message schedule is a rolling window of 16 words. */
+#define SHA256_S0(x) (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
+#define SHA256_S1(x) (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
+#define SHA256_ROUND(a, b, c, d, e, f, g, h, i)                                           \
+	do {                                                                              \
+		uint32_t t1_ = (h) + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +         \
+			       ((((f) ^ (g)) & (e)) ^ (g)) + k[i] + w[i];                 \
+		uint32_t t2_ = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +              \
+			       (((a) & (b)) | ((c) & ((a) | (b))));                       \
+		(d) += t1_;                                                               \
+		(h) = t1_ + t2_;                                                          \
+	} while (0)
+#define SHA256_ROUNDS8(i)                                                                 \
+	do {                                                                              \
+		SHA256_ROUND(a, b, c, d, e, f, g, hh, (i) + 0);                           \
+		SHA256_ROUND(hh, a, b, c, d, e, f, g, (i) + 1);                           \
+		SHA256_ROUND(g, hh, a, b, c, d, e, f, (i) + 2);                           \
+		SHA256_ROUND(f, g, hh, a, b, c, d, e, (i) + 3);                           \
+		SHA256_ROUND(e, f, g, hh, a, b, c, d, (i) + 4);                           \
+		SHA256_ROUND(d, e, f, g, hh, a, b, c, (i) + 5);                           \
+		SHA256_ROUND(c, d, e, f, g, hh, a, b, (i) + 6);                           \
+		SHA256_ROUND(b, c, d, e, f, g, hh, a, (i) + 7);                           \
+	} while (0)
+/* W[t] for the next 16 rounds, in place: w[i] holds W[t-16] until replaced. */
+#define SHA256_SCHED(i)                                                                   \
+	(w[i] += SHA256_S1(w[((i) + 14) & 15]) + w[((i) + 9) & 15] +                      \
+		 SHA256_S0(w[((i) + 1) & 15]))
+
 static void sha256_blocks_scalar(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
 	uint32_t w[16];
@@ -88,34 +119,19 @@ static void sha256_blocks_scalar(uint32_t h[8], const uint8_t *p, size_t nblocks
 	for (; nblocks; nblocks--, p += KX_SHA256_BLOCK_SIZE) {
 		uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
 		uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
+		const uint32_t *k = sha256_k;
 
-		for (int t = 0; t < 64; t++) {
-			uint32_t wt;
-
-			if (t < 16) {
-				wt = load_be32(p + 4 * t);
-			} else {
-				uint32_t w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15];
-				uint32_t s0 = ror32(w15, 7) ^ ror32(w15, 18) ^ (w15 >> 3);
-				uint32_t s1 = ror32(w2, 17) ^ ror32(w2, 19) ^ (w2 >> 10);
-
-				wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
+		for (int i = 0; i < 16; i++)
+			w[i] = load_be32(p + 4 * i);
+		for (int t = 0; t < 64; t += 16, k += 16) {
+			if (t) {
+				SHA256_SCHED(0); SHA256_SCHED(1); SHA256_SCHED(2); SHA256_SCHED(3);
+				SHA256_SCHED(4); SHA256_SCHED(5); SHA256_SCHED(6); SHA256_SCHED(7);
+				SHA256_SCHED(8); SHA256_SCHED(9); SHA256_SCHED(10); SHA256_SCHED(11);
+				SHA256_SCHED(12); SHA256_SCHED(13); SHA256_SCHED(14); SHA256_SCHED(15);
 			}
-			w[t & 15] = wt;
-
-			uint32_t t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +
-				      ((e & f) ^ (~e & g)) + sha256_k[t] + wt;
-			uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +
-				      ((a & b) ^ (a & c) ^ (b & c));
-
-			hh = g;
-			g = f;
-			f = e;
-			e = d + t1;
-			d = c;
-			c = b;
-			b = a;
-			a = t1 + t2;
+			SHA256_ROUNDS8(0);
+			SHA256_ROUNDS8(8);
 		}
 		h[0] += a;
 		h[1] += b;

@@ -19,6 +19,10 @@ struct kx_mapped {
 /* Opens and maps a regular file; clear errors for missing files, directories. */
 int kx_map_file(const char *path, const char *what, struct kx_mapped *m);
 void kx_unmap_file(struct kx_mapped *m);
+/* Drops the pages of [buf, buf+len) from memory when that range lies in m's
+ * mapping (they are read back from the file if touched again); false when it
+ * does not, and then nothing is done. */
+bool kx_mapped_release(const struct kx_mapped *m, const void *buf, size_t len);
 
 /* Raw syscalls: return 0 or -errno, no message. */
 int kx_sys_kexec_load(const struct kx_plan *p, bool panic);

@@ -57,7 +57,10 @@ int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 	}
 	if (st.st_size == 0)
 		return 0;
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, m->fd, 0);
+	/* Not populated: a kexec_file_load never touches the initrd's pages here
+	 * (the kernel reads the file), and a dry run drops them as it hashes
+	 * (kx_mapped_release), so only what is in use counts in our RSS. */
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
 	if (p == MAP_FAILED) {
 		int e = errno;
 
@@ -69,6 +72,23 @@ int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 	m->data = p;
 	m->len = (size_t)st.st_size;
 	return 0;
+}
+
+bool kx_mapped_release(const struct kx_mapped *m, const void *buf, size_t len)
+{
+	uintptr_t base = (uintptr_t)m->data, lo = (uintptr_t)buf, hi = lo + len;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (!m->data || lo < base || hi < lo || hi > base + m->len)
+		return false;
+	/* Whole pages inside [buf, buf+len) only: the bytes either side may not
+	 * be hashed yet. The mapping is private and never written, so a page
+	 * touched again later is read back from the file, unchanged. */
+	lo = (lo + page - 1) & ~(page - 1);
+	hi = hi == base + m->len ? (hi + page - 1) & ~(page - 1) : hi & ~(page - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	return true;
 }
 
 void kx_unmap_file(struct kx_mapped *m)

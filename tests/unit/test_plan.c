@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -169,6 +170,51 @@ static void test_hash_zero_tail(void **state)
 	assert_memory_equal(s.sha256, want, 32);
 }
 
+struct release_log {
+	const uint8_t *next; /* where the next released stretch must start */
+	size_t calls;
+};
+
+static void log_release(void *ctx, const void *buf, size_t len)
+{
+	struct release_log *l = ctx;
+
+	assert_ptr_equal(buf, l->next);
+	l->next += len;
+	l->calls++;
+}
+
+/* The release hook sees every byte of the buffer once, in order, in several
+ * stretches for a large segment, and the digest is that of the whole. */
+static void test_hash_release(void **state)
+{
+	size_t len = (20u << 20) + 123;
+	uint8_t *buf = malloc(len);
+	struct kx_segment s = { 0 };
+	struct release_log l = { 0 };
+	struct kx_release_hook rel = { log_release, &l };
+	struct kx_sha256 c;
+	uint8_t want[32];
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 7 + (i >> 12));
+	s.buf = buf;
+	s.bufsz = len;
+	s.memsz = len + 2 * K4;
+	l.next = buf;
+	kx_segment_hash_release(&s, &rel);
+	assert_ptr_equal(l.next, buf + len);
+	assert_true(l.calls >= 3);
+	kx_sha256_init(&c, KX_SHA256_AUTO);
+	kx_sha256_update(&c, buf, len);
+	kx_sha256_update_zeros(&c, 2 * K4);
+	kx_sha256_final(&c, want);
+	assert_memory_equal(s.sha256, want, 32);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_no_overlap),
 		cmocka_unit_test(test_add_rules),
 		cmocka_unit_test(test_hash_zero_tail),
+		cmocka_unit_test(test_hash_release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

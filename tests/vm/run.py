@@ -327,9 +327,13 @@ def qemu_command(scn, kernel, initrd, append, tmp):
     return cmd + scn.qemu_args
 
 
-def run_qemu(cmd, log_path, timeout, verbose):
+def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None):
     start = time.monotonic()
     timed_out = False
+    # Host arrival time of each console line (--stamps): the guest's clocks do
+    # not survive a kexec, the host's does, so timings across it come from here.
+    stamps = open(stamps_path, "w") if stamps_path else None
+    partial, partial_t = b"", 0.0
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -358,10 +362,25 @@ def run_qemu(cmd, log_path, timeout, verbose):
             chunk = chunk.replace(b"\r", b"")
             log.write(chunk)
             log.flush()
+            if stamps:
+                # A line is stamped when its first byte arrives: "Decompressing
+                # Linux... " starts the moment purgatory hands over.
+                now = time.monotonic() - start
+                while chunk:
+                    if not partial:
+                        partial_t = now
+                    line, nl, chunk = chunk.partition(b"\n")
+                    partial += line
+                    if nl:
+                        stamps.write("%.3f %s\n" % (partial_t,
+                                                     partial.decode("utf-8", "replace")))
+                        partial = b""
             if verbose:
                 sys.stdout.buffer.write(chunk)
                 sys.stdout.flush()
         proc.wait()
+    if stamps:
+        stamps.close()
     return proc.returncode, timed_out, time.monotonic() - start
 
 
@@ -441,6 +460,9 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="copy the serial console to stdout live")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--stamps", metavar="FILE",
+                    help="also write each console line to FILE prefixed with the "
+                         "host's seconds since QEMU started (bench/vm.sh times kexec -e)")
     args = ap.parse_args()
 
     scn = Scenario(find_scenario(args.scenario))
@@ -494,7 +516,8 @@ def main():
         t_build = time.monotonic() - t0
         cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp)
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
-        rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose)
+        rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
+                                          args.stamps)
     finally:
         if args.keep:
             print(f"vm: temp dir kept: {tmp}")
