@@ -33,7 +33,7 @@ EXIT_SKIP = 77
 
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
-               "cmdline-reuse", "description", "kexec", "file"}
+               "cmdline-reuse", "description", "kexec", "file", "check"}
 
 
 class Scenario:
@@ -52,6 +52,7 @@ class Scenario:
         self.description = ""
         self.kexec = "kx"
         self.files = []            # (source, path in the initramfs)
+        self.checks = []           # scripts in tests/vm/checks/ run on the log
         self._parse()
 
     def _parse(self):
@@ -96,6 +97,8 @@ class Scenario:
                     if len(words) != 2:
                         sys.exit(f"{self.path}:{lineno}: file takes SOURCE DEST")
                     self.files.append((words[0], words[1]))
+                elif key == "check":
+                    self.checks.append(val)
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -527,6 +530,13 @@ def main():
     with open(log_path, "rb") as f:
         log = f.read().decode("utf-8", "replace")
     errors = check(scn, log, subst)
+    # Host-side checks that compare what the guest planned with what a probe
+    # payload reported (tests/vm/checks/NAME LOG: exit 0 or print why not).
+    for script in scn.checks:
+        res = subprocess.run([sys.executable, os.path.join(HERE, "checks", script), log_path],
+                             capture_output=True, text=True)
+        if res.returncode != 0:
+            errors.append(f"check {script}: {(res.stdout + res.stderr).strip()}")
     if timed_out:
         errors.insert(0, f"timed out after {scn.timeout} s (QEMU killed)")
     elif rc != 0:
