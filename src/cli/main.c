@@ -16,6 +16,7 @@
 #include "core/cmdline.h"
 #include "core/err.h"
 #include "core/load.h"
+#include "formats/bzimage.h"
 #include "sys/acpi_read.h"
 #include "sys/crash_read.h"
 #include "sys/kexec_sys.h"
@@ -128,6 +129,18 @@ static int do_exec(const struct kx_request *r)
 	ret = kx_sys_reboot_kexec();
 	fprintf(stderr, "kexec: reboot into the loaded kernel failed: %s\n", strerror(-ret));
 	return 1;
+}
+
+/* --real-mode / --entry-32bit (kexec-tools' bzImage options) name an entry
+ * that only the linux16 format provides: a bzImage, probed or named with -t,
+ * goes to linux16 then. */
+static const char *linux_entry_type(const struct kx_request *r)
+{
+	if (r->linux_entry == KX_LINUX_ENTRY_AUTO)
+		return r->type;
+	if (!r->type || kx_format_by_name(r->type) == &kx_format_bzimage)
+		return "linux16";
+	return r->type;
 }
 
 static int build_cmdline(const struct kx_request *r, const struct kx_facts *f, char **out)
@@ -280,8 +293,9 @@ static int do_load(const struct kx_request *r)
 		.mem_max = r->mem_max,
 		.panic = r->panic,
 		.no_checks = r->no_checks,
-		.type = r->type,
+		.type = linux_entry_type(r),
 		.args = r->args,
+		.linux_entry = r->linux_entry,
 		.image_name = r->kernel,
 		.modules = mods,
 		.n_modules = r->n_modules,

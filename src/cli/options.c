@@ -29,6 +29,8 @@ enum {
 	OPT_ARGS_LINUX,
 	OPT_ARGS_ELF,
 	OPT_ARGS_NONE,
+	OPT_REAL_MODE,
+	OPT_ENTRY_32BIT,
 };
 
 static const struct option long_opts[] = {
@@ -68,6 +70,8 @@ static const struct option long_opts[] = {
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
 	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
+	{ "real-mode", no_argument, NULL, OPT_REAL_MODE },
+	{ "entry-32bit", no_argument, NULL, OPT_ENTRY_32BIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,6 +100,8 @@ void kx_usage(FILE *out)
 	      "      --args-linux          ELF: boot it as Linux (boot_params); default for a vmlinux\n"
 	      "      --args-elf            ELF: command line and initrd addresses in rdi, rsi, rdx\n"
 	      "      --args-none           ELF: pass nothing but the entry point\n"
+	      "      --real-mode           Linux boot protocol: enter the setup code in real mode\n"
+	      "      --entry-32bit         Linux boot protocol: enter code32_start in 32-bit mode\n"
 	      "      --mem-min=ADDR        lowest address to load at\n"
 	      "      --mem-max=ADDR        highest address to load at\n"
 	      "\nPurgatory:\n"
@@ -215,6 +221,19 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case OPT_ARGS_LINUX: r->args = KX_ARGS_LINUX; break;
 		case OPT_ARGS_ELF: r->args = KX_ARGS_ELF; break;
 		case OPT_ARGS_NONE: r->args = KX_ARGS_NONE; break;
+		case OPT_REAL_MODE:
+		case OPT_ENTRY_32BIT: {
+			enum kx_linux_entry e = c == OPT_REAL_MODE ? KX_LINUX_ENTRY_REAL16
+								   : KX_LINUX_ENTRY_PM32;
+
+			if (r->linux_entry != KX_LINUX_ENTRY_AUTO && r->linux_entry != e) {
+				fputs("kexec: --real-mode and --entry-32bit exclude each other\n",
+				      stderr);
+				return 2;
+			}
+			r->linux_entry = e;
+			break;
+		}
 		case OPT_MODULE: {
 			const char **m = realloc(r->modules, (r->n_modules + 1) * sizeof(*m));
 

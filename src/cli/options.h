@@ -42,6 +42,7 @@ struct kx_request {
 	char *append;             /* all --append/--command-line pieces joined */
 	const char *type;
 	enum kx_image_args args;   /* --args-linux / --args-elf / --args-none */
+	enum kx_linux_entry linux_entry; /* --real-mode / --entry-32bit */
 	uint64_t mem_min, mem_max;
 	bool console_serial, console_vga, reset_vga;
 	uint16_t serial_port;

@@ -30,6 +30,14 @@ enum kx_image_args {
 	KX_ARGS_NONE,  /* nothing but the entry point */
 };
 
+/* How a Linux boot-protocol image without a 64-bit entry is entered
+ * (kexec-tools' --entry-32bit / --real-mode force one; formats/linux16.c). */
+enum kx_linux_entry {
+	KX_LINUX_ENTRY_AUTO,
+	KX_LINUX_ENTRY_PM32,   /* 32-bit boot protocol: code32_start, esi = boot_params */
+	KX_LINUX_ENTRY_REAL16, /* real mode at the setup code, as a BIOS boot loader does */
+};
+
 struct kx_load_opts {
 	const char *cmdline;      /* the complete command line for the next kernel ("" = none) */
 	const uint8_t *initrd;    /* NULL when no initrd */
@@ -43,6 +51,7 @@ struct kx_load_opts {
 	bool defer_digests;
 	const char *type;         /* -t: format name, NULL to probe */
 	enum kx_image_args args;  /* --args-linux / --args-elf / --args-none */
+	enum kx_linux_entry linux_entry; /* --entry-32bit / --real-mode */
 	const char *image_name;   /* the kernel file as named on the command line (NULL: none) */
 	const struct kx_module *modules; /* --module, in order (multiboot formats) */
 	size_t n_modules;

@@ -121,6 +121,12 @@ static int bzimage_probe(const uint8_t *img, size_t len)
 	if (len < HDR(header) + 4 || rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG ||
 	    rd32(img, HDR(header)) != BP_HDR_MAGIC)
 		return kx_err(ENOEXEC, MOD, "not a bzImage (no HdrS signature)");
+	/* Without a 64-bit entry (protocol < 2.12 or XLF_KERNEL_64 unset) the
+	 * image is linux16's: it enters in 32-bit or real mode (formats.c). */
+	if (len < HDR(xloadflags) + 2 || rd16(img, HDR(version)) < BP_PROTO_XLOADFLAGS ||
+	    0x202 + (size_t)rd8(img, 0x201) < HDR(xloadflags) + 2 ||
+	    !(rd16(img, HDR(xloadflags)) & BP_XLF_KERNEL_64))
+		return kx_err(ENOEXEC, MOD, "no 64-bit entry point (XLF_KERNEL_64 unset)");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "core/load.h"
 #include "formats/bzimage.h"
 #include "formats/elf.h"
+#include "formats/linux16.h"
 #include "formats/multiboot.h"
 #include "formats/multiboot2.h"
 
@@ -14,6 +15,9 @@
  * Probe order: formats with a strong signature at a fixed offset first.
  * bzImage ("HdrS" at 0x202) comes first: a bzImage also carries a PE header
  * for the EFI stub, and we want the boot protocol, not PE.
+ * linux16 right after: the same signature, for the images bzImage declines
+ * because they have no 64-bit entry (iPXE's .lkrn, 32-bit kernels); it
+ * enters them in 32-bit protected mode or in real mode.
  * Multiboot2 before Multiboot v1: an image with both headers (Xen) gets the
  * richer protocol (relocation, ACPI and EFI tags). Both before ELF: Xen's
  * xen.gz is an ELF file that must boot through its multiboot header.
@@ -21,6 +25,7 @@
  */
 const struct kx_format *const kx_formats[] = {
 	&kx_format_bzimage,
+	&kx_format_linux16,
 	&kx_format_multiboot2,
 	&kx_format_multiboot,
 	&kx_format_elf,
