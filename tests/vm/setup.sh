@@ -51,6 +51,29 @@ fetch_xen() {
 mkdir -p "$cache"
 fetch_xen
 
+# memtest86+ and iPXE for the memtest-* and ipxe-* scenarios, as files only:
+# tests/vm/cache/legacy/{memtest86+x64.bin,memtest86+ia32.bin,ipxe.lkrn}.
+# Scenarios copy them with '# file:'. A failure here only fails those.
+fetch_legacy() {
+  local lwork f
+  [ -s "$cache/legacy/ipxe.lkrn" ] && [ -s "$cache/legacy/memtest86+ia32.bin" ] &&
+    [ -s "$cache/legacy/memtest86+x64.bin" ] && return 0
+  mkdir -p "$cache/legacy"
+  lwork=$(mktemp -d "$cache/legacyfetch.XXXXXX")
+  chmod 777 "$lwork"
+  if (cd "$lwork" && apt-get download -q memtest86+ ipxe); then
+    for d in "$lwork"/*.deb; do dpkg -x "$d" "$lwork/root"; done
+    for f in memtest86+x64.bin memtest86+ia32.bin ipxe.lkrn; do
+      cp "$lwork/root/boot/$f" "$cache/legacy/$f"
+    done
+    echo "setup: memtest86+ and iPXE in $cache/legacy"
+  else
+    echo "setup: could not fetch memtest86+ / ipxe; the memtest-* and ipxe-* scenarios will fail" >&2
+  fi
+  rm -rf "$lwork"
+}
+fetch_legacy
+
 # The ELF vmlinux inside the kernel's bzImage, and a gzip'd copy, for the
 # vmlinux-* scenarios (tests/vm/extract-vmlinux.sh; written via a temp file).
 derive_vmlinux() {
