@@ -5,34 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "purgatory"
 
 /* The header is read field by field from bytes, never cast: the blob given
  * may be anything (the fuzzer feeds it). */
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static void parse_header(const uint8_t *b, struct kx_purg_header *h)
 {
-	h->magic = get_le32(b + offsetof(struct kx_purg_header, magic));
-	h->version = get_le16(b + offsetof(struct kx_purg_header, version));
-	h->header_size = get_le16(b + offsetof(struct kx_purg_header, header_size));
-	h->entry_offset = get_le32(b + offsetof(struct kx_purg_header, entry_offset));
-	h->params_offset = get_le32(b + offsetof(struct kx_purg_header, params_offset));
-	h->params_size = get_le32(b + offsetof(struct kx_purg_header, params_size));
-	h->image_size = get_le32(b + offsetof(struct kx_purg_header, image_size));
-	h->mem_size = get_le32(b + offsetof(struct kx_purg_header, mem_size));
-	h->reserved = get_le32(b + offsetof(struct kx_purg_header, reserved));
+	h->magic = kx_le32(b + offsetof(struct kx_purg_header, magic));
+	h->version = kx_le16(b + offsetof(struct kx_purg_header, version));
+	h->header_size = kx_le16(b + offsetof(struct kx_purg_header, header_size));
+	h->entry_offset = kx_le32(b + offsetof(struct kx_purg_header, entry_offset));
+	h->params_offset = kx_le32(b + offsetof(struct kx_purg_header, params_offset));
+	h->params_size = kx_le32(b + offsetof(struct kx_purg_header, params_size));
+	h->image_size = kx_le32(b + offsetof(struct kx_purg_header, image_size));
+	h->mem_size = kx_le32(b + offsetof(struct kx_purg_header, mem_size));
+	h->reserved = kx_le32(b + offsetof(struct kx_purg_header, reserved));
 }
 
 static int check_header(const struct kx_purg_header *h, size_t len)

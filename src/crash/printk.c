@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "printk"
@@ -106,21 +107,6 @@ static int out_char(struct out *o, char c)
 	return ret;
 }
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* ---- VMCOREINFO lookups that name what they are for ---- */
 
 enum key_kind { KEY_SYMBOL, KEY_OFFSET, KEY_SIZE };
@@ -169,7 +155,7 @@ static int read_obj_u64(const struct kx_vmcore *vc, const char *what, uint64_t a
 	int ret = read_obj(vc, what, addr, b, sizeof(b));
 
 	if (!ret)
-		*out = le64(b);
+		*out = kx_le64(b);
 	return ret;
 }
 
@@ -180,7 +166,7 @@ static int read_obj_u32(const struct kx_vmcore *vc, const char *what, uint64_t a
 	int ret = read_obj(vc, what, addr, b, sizeof(b));
 
 	if (!ret)
-		*out = le32(b);
+		*out = kx_le32(b);
 	return ret;
 }
 
@@ -238,7 +224,7 @@ static int prb_dump_record(const struct prb *r, uint64_t id, struct out *o)
 	uint64_t i = id & (r->count - 1);
 	const uint8_t *desc = r->descs + i * r->desc_size;
 	const uint8_t *info = r->infos + i * r->info_size;
-	uint64_t sv = le64(desc + r->off_state);
+	uint64_t sv = kx_le64(desc + r->off_state);
 	uint64_t begin, next, len;
 	unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 	int ret;
@@ -247,15 +233,15 @@ static int prb_dump_record(const struct prb *r, uint64_t id, struct out *o)
 	 * a newer id are not part of the log. */
 	if ((sv & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
 		return 0;
-	ret = out_timestamp(o, le64(info + r->off_ts));
+	ret = out_timestamp(o, kx_le64(info + r->off_ts));
 	if (ret)
 		return ret;
 	/* Logical positions modulo the ring size (DATA_INDEX()). Equal positions
 	 * are a data-less record: an empty line or a failed reservation. */
-	begin = le64(desc + r->off_begin) & (r->data_size - 1);
-	next = le64(desc + r->off_next) & (r->data_size - 1);
+	begin = kx_le64(desc + r->off_begin) & (r->data_size - 1);
+	next = kx_le64(desc + r->off_next) & (r->data_size - 1);
 	if (begin != next) {
-		len = le16(info + r->off_text_len);
+		len = kx_le16(info + r->off_text_len);
 		/* A block that would cross the end of the ring is stored whole at its
 		 * start (data_alloc()), and next names the end of that copy. */
 		if (begin > next)
@@ -473,8 +459,8 @@ static int dump_structured(const struct kx_vmcore *vc, struct out *o)
 				     idx, buf_len);
 			goto out;
 		}
-		len = le16(ring + idx + off_len);
-		text_len = le16(ring + idx + off_text_len);
+		len = kx_le16(ring + idx + off_len);
+		text_len = kx_le16(ring + idx + off_text_len);
 		if (text_len > buf_len - idx - hdr) {
 			ret = kx_err(EINVAL, MOD, "record at log_buf index %" PRIu32 " has %u bytes "
 				     "of text past the end of the buffer: corrupt log", idx, text_len);
@@ -482,7 +468,7 @@ static int dump_structured(const struct kx_vmcore *vc, struct out *o)
 		}
 		/* Like kexec-tools, the wrap marker (len 0, zeroed by log_store()) is
 		 * printed as a record too: "[    0.000000] " and an empty line. */
-		if ((ret = out_timestamp(o, le64(ring + idx + off_ts))) ||
+		if ((ret = out_timestamp(o, kx_le64(ring + idx + off_ts))) ||
 		    (ret = out_text(o, ring + idx + hdr, text_len)) || (ret = out_char(o, '\n')))
 			goto out;
 		if (len == 0) {

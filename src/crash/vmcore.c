@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "vmcore"
@@ -62,21 +63,6 @@ _Static_assert(offsetof(Elf64_Phdr, p_memsz) == PHDR_P_MEMSZ, "p_memsz");
  * bottom of the kernel half (5-level paging: 0xff11000000000000). */
 #define X86_64_KERNEL_HALF 0xff00000000000000ull
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 int kx_vmcore_mem_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	const struct kx_vmcore_mem *m = ctx;
@@ -106,15 +92,15 @@ static int check_ehdr(const uint8_t *e)
 			      e[EI_CLASS]);
 	if (e[EI_DATA] != ELFDATA2LSB)
 		return kx_err(EINVAL, MOD, "not an ELF core file: not little-endian");
-	if (le16(e + EHDR_E_TYPE) != ET_CORE)
+	if (kx_le16(e + EHDR_E_TYPE) != ET_CORE)
 		return kx_err(EINVAL, MOD, "not an ELF core file: e_type %u, need ET_CORE (4)",
-			      le16(e + EHDR_E_TYPE));
-	if (le16(e + EHDR_E_MACHINE) != EM_X86_64)
+			      kx_le16(e + EHDR_E_TYPE));
+	if (kx_le16(e + EHDR_E_MACHINE) != EM_X86_64)
 		return kx_err(EINVAL, MOD, "not an x86_64 core file: e_machine %u",
-			      le16(e + EHDR_E_MACHINE));
-	if (le16(e + EHDR_E_PHENTSIZE) != PHDR_SIZE)
+			      kx_le16(e + EHDR_E_MACHINE));
+	if (kx_le16(e + EHDR_E_PHENTSIZE) != PHDR_SIZE)
 		return kx_err(EINVAL, MOD, "bad program header size %u (need %u)",
-			      le16(e + EHDR_E_PHENTSIZE), PHDR_SIZE);
+			      kx_le16(e + EHDR_E_PHENTSIZE), PHDR_SIZE);
 	return 0;
 }
 
@@ -125,7 +111,7 @@ static void find_vmcoreinfo(struct kx_vmcore *vc, const char *seg, size_t len)
 
 	while (len - pos >= NOTE_HDR_SIZE) {
 		const uint8_t *h = (const uint8_t *)seg + pos;
-		uint64_t namesz = le32(h), descsz = le32(h + 4), type = le32(h + 8);
+		uint64_t namesz = kx_le32(h), descsz = kx_le32(h + 4), type = kx_le32(h + 8);
 		uint64_t name_pad = (namesz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
 		uint64_t desc_pad = (descsz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
 		uint64_t room = len - pos - NOTE_HDR_SIZE;
@@ -155,8 +141,8 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
 
-		if (le32(p + PHDR_P_TYPE) == PT_NOTE)
-			total += le64(p + PHDR_P_FILESZ); /* each <= file size: no overflow */
+		if (kx_le32(p + PHDR_P_TYPE) == PT_NOTE)
+			total += kx_le64(p + PHDR_P_FILESZ); /* each <= file size: no overflow */
 	}
 	if (total > KX_VMCORE_MAX_NOTES)
 		return kx_err(E2BIG, MOD, "notes of %" PRIu64 " bytes, more than the %zu we accept",
@@ -167,11 +153,11 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 	vc->notes_len = total;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
-		uint64_t sz = le64(p + PHDR_P_FILESZ);
+		uint64_t sz = kx_le64(p + PHDR_P_FILESZ);
 
-		if (le32(p + PHDR_P_TYPE) != PT_NOTE)
+		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
 			continue;
-		ret = file_read(vc, vc->notes + at, sz, le64(p + PHDR_P_OFFSET));
+		ret = file_read(vc, vc->notes + at, sz, kx_le64(p + PHDR_P_OFFSET));
 		if (ret)
 			return ret;
 		find_vmcoreinfo(vc, vc->notes + at, sz);
@@ -231,8 +217,8 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 	ret = check_ehdr(ehdr);
 	if (ret)
 		return ret;
-	phoff = le64(ehdr + EHDR_E_PHOFF);
-	phnum = le16(ehdr + EHDR_E_PHNUM);
+	phoff = kx_le64(ehdr + EHDR_E_PHOFF);
+	phnum = kx_le16(ehdr + EHDR_E_PHNUM);
 	if (phnum == 0)
 		return kx_err(EINVAL, MOD, "no program headers");
 	if (phoff > file_size || (uint64_t)phnum * PHDR_SIZE > file_size - phoff)
@@ -249,13 +235,13 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 		goto out;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
-		uint32_t type = le32(p + PHDR_P_TYPE);
+		uint32_t type = kx_le32(p + PHDR_P_TYPE);
 		struct kx_vmcore_load l = {
-			.offset = le64(p + PHDR_P_OFFSET),
-			.vaddr = le64(p + PHDR_P_VADDR),
-			.paddr = le64(p + PHDR_P_PADDR),
-			.filesz = le64(p + PHDR_P_FILESZ),
-			.memsz = le64(p + PHDR_P_MEMSZ),
+			.offset = kx_le64(p + PHDR_P_OFFSET),
+			.vaddr = kx_le64(p + PHDR_P_VADDR),
+			.paddr = kx_le64(p + PHDR_P_PADDR),
+			.filesz = kx_le64(p + PHDR_P_FILESZ),
+			.memsz = kx_le64(p + PHDR_P_MEMSZ),
 		};
 
 		if (type != PT_LOAD && type != PT_NOTE)
@@ -404,7 +390,7 @@ int kx_vmcore_read_u16(const struct kx_vmcore *vc, uint64_t vaddr, uint16_t *out
 	int ret = kx_vmcore_read_vaddr(vc, vaddr, b, sizeof(b));
 
 	if (!ret)
-		*out = le16(b);
+		*out = kx_le16(b);
 	return ret;
 }
 
@@ -414,7 +400,7 @@ int kx_vmcore_read_u32(const struct kx_vmcore *vc, uint64_t vaddr, uint32_t *out
 	int ret = kx_vmcore_read_vaddr(vc, vaddr, b, sizeof(b));
 
 	if (!ret)
-		*out = le32(b);
+		*out = kx_le32(b);
 	return ret;
 }
 
@@ -424,6 +410,6 @@ int kx_vmcore_read_u64(const struct kx_vmcore *vc, uint64_t vaddr, uint64_t *out
 	int ret = kx_vmcore_read_vaddr(vc, vaddr, b, sizeof(b));
 
 	if (!ret)
-		*out = le64(b);
+		*out = kx_le64(b);
 	return ret;
 }

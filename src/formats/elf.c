@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "arch/x86_64/bootparam.h"
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "elf"
@@ -91,21 +92,6 @@ static const uint8_t ELF_MAGIC[4] = { 0x7f, 'E', 'L', 'F' };
 /* A position-independent image larger than this is not a boot payload. */
 #define PIE_MAX_EXTENT (1ull << 30)
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 static void wr32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
@@ -121,7 +107,7 @@ static void wr64(uint8_t *p, uint64_t v)
 /* A word of the file's class: 8 bytes for ELF64, 4 for ELF32. */
 static uint64_t rdword(const uint8_t *p, bool is64)
 {
-	return is64 ? rd64(p) : rd32(p);
+	return is64 ? kx_le64(p) : kx_le32(p);
 }
 
 static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
@@ -155,23 +141,23 @@ static uint64_t page_up(uint64_t v)
 static void parse_phdr(const uint8_t *q, bool is64, struct kx_elf_phdr *ph)
 {
 	if (is64) {
-		ph->p_type = rd32(q + 0);
-		ph->p_flags = rd32(q + 4);
-		ph->p_offset = rd64(q + 8);
-		ph->p_vaddr = rd64(q + 16);
-		ph->p_paddr = rd64(q + 24);
-		ph->p_filesz = rd64(q + 32);
-		ph->p_memsz = rd64(q + 40);
-		ph->p_align = rd64(q + 48);
+		ph->p_type = kx_le32(q + 0);
+		ph->p_flags = kx_le32(q + 4);
+		ph->p_offset = kx_le64(q + 8);
+		ph->p_vaddr = kx_le64(q + 16);
+		ph->p_paddr = kx_le64(q + 24);
+		ph->p_filesz = kx_le64(q + 32);
+		ph->p_memsz = kx_le64(q + 40);
+		ph->p_align = kx_le64(q + 48);
 	} else {
-		ph->p_type = rd32(q + 0);
-		ph->p_offset = rd32(q + 4);
-		ph->p_vaddr = rd32(q + 8);
-		ph->p_paddr = rd32(q + 12);
-		ph->p_filesz = rd32(q + 16);
-		ph->p_memsz = rd32(q + 20);
-		ph->p_flags = rd32(q + 24);
-		ph->p_align = rd32(q + 28);
+		ph->p_type = kx_le32(q + 0);
+		ph->p_offset = kx_le32(q + 4);
+		ph->p_vaddr = kx_le32(q + 8);
+		ph->p_paddr = kx_le32(q + 12);
+		ph->p_filesz = kx_le32(q + 16);
+		ph->p_memsz = kx_le32(q + 20);
+		ph->p_flags = kx_le32(q + 24);
+		ph->p_align = kx_le32(q + 28);
 	}
 }
 
@@ -206,7 +192,7 @@ static bool notes_say_linux(const uint8_t *n, uint64_t len, uint64_t align)
 	uint64_t off = 0;
 
 	while (len - off >= 12) {
-		uint32_t namesz = rd32(n + off), descsz = rd32(n + off + 4), type = rd32(n + off + 8);
+		uint32_t namesz = kx_le32(n + off), descsz = kx_le32(n + off + 4), type = kx_le32(n + off + 8);
 		uint64_t name = off + 12;
 		uint64_t desc = name + ((namesz + pad - 1) & ~(pad - 1));
 		uint64_t next = desc + ((descsz + pad - 1) & ~(pad - 1));
@@ -244,8 +230,8 @@ int kx_elf_parse(const uint8_t *img, size_t len, struct kx_elf_info *o)
 	if (len < ehsize)
 		return kx_err(EINVAL, MOD, "file too short for an ELF%d header (%zu < %zu bytes)",
 			      o->is64 ? 64 : 32, len, ehsize);
-	o->e_type = rd16(img + 16);
-	o->e_machine = rd16(img + 18);
+	o->e_type = kx_le16(img + 16);
+	o->e_machine = kx_le16(img + 18);
 	if (o->e_type == ET_REL)
 		return kx_err(EINVAL, MOD, "a relocatable object (.o), not an executable: link it");
 	if (o->e_type == ET_CORE)
@@ -258,15 +244,15 @@ int kx_elf_parse(const uint8_t *img, size_t len, struct kx_elf_info *o)
 		return kx_err(EINVAL, MOD, "ELF%d for machine %u, not x86 (EM_386 / EM_X86_64)",
 			      o->is64 ? 64 : 32, o->e_machine);
 	if (o->is64) {
-		o->e_entry = rd64(img + 24);
-		phoff = rd64(img + 32);
-		phentsize = rd16(img + 54);
-		o->phnum = rd16(img + 56);
+		o->e_entry = kx_le64(img + 24);
+		phoff = kx_le64(img + 32);
+		phentsize = kx_le16(img + 54);
+		o->phnum = kx_le16(img + 56);
 	} else {
-		o->e_entry = rd32(img + 24);
-		phoff = rd32(img + 28);
-		phentsize = rd16(img + 42);
-		o->phnum = rd16(img + 44);
+		o->e_entry = kx_le32(img + 24);
+		phoff = kx_le32(img + 28);
+		phentsize = kx_le16(img + 42);
+		o->phnum = kx_le16(img + 44);
 	}
 	if (phentsize != (o->is64 ? PHDR64_SIZE : PHDR32_SIZE))
 		return kx_err(EINVAL, MOD, "e_phentsize %zu, expected %d", phentsize,
@@ -489,12 +475,12 @@ static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
 				      (unsigned long long)r, (unsigned long long)r_offset);
 		at = r_offset - base;
 		if (e->is64) {
-			uint64_t addend = t->rela ? rdword(q + 2 * word, true) : rd64(buf + at);
+			uint64_t addend = t->rela ? rdword(q + 2 * word, true) : kx_le64(buf + at);
 
 			wr64(buf + at, addend + bias);
 		} else {
 			uint32_t addend = t->rela ? (uint32_t)rdword(q + 2 * word, false)
-						  : rd32(buf + at);
+						  : kx_le32(buf + at);
 
 			wr32(buf + at, (uint32_t)(addend + bias));
 		}

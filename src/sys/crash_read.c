@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/bytes.h"
 #include "core/err.h"
 #include "sys/sysfacts.h"
 
@@ -181,21 +182,6 @@ int kx_vmcoreinfo_sys_parse(const char *text, size_t len, uint64_t *addr, uint64
 	return 0;
 }
 
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* Where the program headers sit in a kcore prefix, after checking the ELF header. */
 static int kcore_phdr_table(const uint8_t *buf, size_t len, uint64_t *phoff, uint16_t *phnum)
 {
@@ -203,13 +189,13 @@ static int kcore_phdr_table(const uint8_t *buf, size_t len, uint64_t *phoff, uin
 
 	if (len < ELF_EHDR_SIZE || memcmp(buf, magic, sizeof(magic)) ||
 	    buf[ELF_EI_CLASS] != ELF_CLASS64 || buf[ELF_EI_DATA] != ELF_DATA2LSB ||
-	    le16(buf + EHDR_E_TYPE) != ELF_ET_CORE)
+	    kx_le16(buf + EHDR_E_TYPE) != ELF_ET_CORE)
 		return kx_err(EINVAL, MOD, "%s: not a little-endian ELF64 core file", KCORE_PATH);
-	if (le16(buf + EHDR_E_PHENTSIZE) != ELF_PHDR_SIZE)
+	if (kx_le16(buf + EHDR_E_PHENTSIZE) != ELF_PHDR_SIZE)
 		return kx_err(EINVAL, MOD, "%s: program header size %u, expected %d", KCORE_PATH,
-			      le16(buf + EHDR_E_PHENTSIZE), ELF_PHDR_SIZE);
-	*phoff = le64(buf + EHDR_E_PHOFF);
-	*phnum = le16(buf + EHDR_E_PHNUM);
+			      kx_le16(buf + EHDR_E_PHENTSIZE), ELF_PHDR_SIZE);
+	*phoff = kx_le64(buf + EHDR_E_PHOFF);
+	*phnum = kx_le16(buf + EHDR_E_PHNUM);
 	if (*phnum == ELF_PN_XNUM)
 		return kx_err(EINVAL, MOD, "%s: extended program header numbering", KCORE_PATH);
 	return 0;
@@ -231,10 +217,10 @@ int kx_kcore_parse(const uint8_t *buf, size_t len, struct kx_kcore_maps *out)
 			      KCORE_PATH, phnum, (unsigned long long)phoff, len);
 	for (uint16_t i = 0; i < phnum; i++) {
 		const uint8_t *ph = buf + phoff + (size_t)i * ELF_PHDR_SIZE;
-		uint64_t vaddr = le64(ph + PHDR_P_VADDR), paddr = le64(ph + PHDR_P_PADDR);
-		uint64_t memsz = le64(ph + PHDR_P_MEMSZ);
+		uint64_t vaddr = kx_le64(ph + PHDR_P_VADDR), paddr = kx_le64(ph + PHDR_P_PADDR);
+		uint64_t memsz = kx_le64(ph + PHDR_P_MEMSZ);
 
-		if (le32(ph + PHDR_P_TYPE) != ELF_PT_LOAD || paddr == KCORE_NO_PADDR)
+		if (kx_le32(ph + PHDR_P_TYPE) != ELF_PT_LOAD || paddr == KCORE_NO_PADDR)
 			continue;
 		if (vaddr >= X86_START_KERNEL_MAP) {
 			if (have_text)
