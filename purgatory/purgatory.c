@@ -125,11 +125,12 @@ static __attribute__((noreturn)) void fail(struct kx_purg_console *con, const ch
 	machine_reset();
 }
 
-static const void *identity_map(void *ctx, uint64_t addr, uint64_t len)
+static bool identity_map(void *ctx, uint64_t addr, uint64_t len, const void **out)
 {
 	(void)ctx;
 	(void)len;
-	return (const void *)(uintptr_t)addr;
+	*out = (const void *)(uintptr_t)addr;
+	return true;
 }
 
 static void report_failure(struct kx_purg_console *con, const struct kx_purg_params *p,

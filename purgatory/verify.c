@@ -43,9 +43,9 @@ static enum kx_purg_status verify_region(const struct kx_purg_region *r, kx_purg
 	kx_sha256_init(&c, KX_SHA256_AUTO);
 	res->shani = c.impl == KX_SHA256_SHANI;
 	if (r->len) {
-		const void *mem = map(ctx, r->start, r->len);
+		const void *mem;
 
-		if (!mem)
+		if (!map(ctx, r->start, r->len, &mem))
 			return KX_PURG_REGION_UNMAPPED;
 		kx_sha256_update(&c, mem, (size_t)r->len);
 	}

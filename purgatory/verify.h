@@ -28,8 +28,10 @@ struct kx_purg_verify_result {
 	bool shani;             /* hashed with the SHA extensions */
 };
 
-/* Returns a pointer to [addr, addr + len) or NULL when that is not memory. */
-typedef const void *(*kx_purg_map_fn)(void *ctx, uint64_t addr, uint64_t len);
+/* Points *out at [addr, addr + len); false when that is not memory. A bool,
+ * not a NULL pointer, says so: under the identity map a region at physical
+ * address 0 (a BIOS data area page) is reached through a null pointer. */
+typedef bool (*kx_purg_map_fn)(void *ctx, uint64_t addr, uint64_t len, const void **out);
 
 /* Checks the fields purgatory trusts before it hashes or jumps. */
 enum kx_purg_status kx_purg_check_params(const struct kx_purg_params *p);

@@ -13,5 +13,6 @@ void kx_facts_free(struct kx_facts *f)
 	free(f->efi.map);
 	free(f->cmdline);
 	free(f->kdump.notes);
+	free(f->acpi_tables);
 	memset(f, 0, sizeof(*f));
 }

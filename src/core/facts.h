@@ -90,6 +90,14 @@ struct kx_facts {
 	uint64_t rsdp_addr;
 	uint8_t rsdp[36];
 	size_t rsdp_len;
+	/* When the RSDP is unreadable (x86 IO_STRICT_DEVMEM keeps /dev/mem off the
+	 * busy ACPI ranges where UEFI firmware puts it), the tables the root table
+	 * lists, as the running kernel exports them in /sys/firmware/acpi/tables
+	 * (the XSDT itself is not exported), back to back, FACP first; DSDT and
+	 * FACS are left out: the FADT copy keeps pointing at the firmware's. Enough
+	 * to recreate an RSDP and XSDT for loaded copies. 0 when not needed. */
+	uint8_t *acpi_tables;
+	size_t acpi_tables_len;
 	/* Only for -p: the crashed kernel's notes, VMCOREINFO and mappings. */
 	struct kx_crash_facts kdump;
 };

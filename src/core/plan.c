@@ -172,6 +172,42 @@ bool kx_find_hole(const struct kx_memmap *free_map, uint64_t size, uint64_t alig
 	return found;
 }
 
+/* The checks for a fixed request over firmware-kept low memory, which the
+ * free map does not list: below 1 MiB, inside the window, no overlap with a
+ * placed segment. */
+static int place_firmware_low(struct kx_plan *p, struct kx_segment *s)
+{
+	const struct kx_place_req *q = &s->req;
+	uint64_t end = q->pref + s->memsz;
+	uint64_t hi = p->mem_max ? p->mem_max : UINT64_MAX;
+
+	if (!q->fixed || q->pref == KX_NO_PREF || (q->pref & (q->align - 1)) || end < q->pref ||
+	    end > KX_MIB)
+		return kx_err(EINVAL, "plan",
+			      "%s: a firmware low-memory request must be fixed, aligned and end "
+			      "at or below 1 MiB", kx_role_name(s->role));
+	if (q->pref < q->min || (q->max && end > q->max) || q->pref < p->mem_min || end > hi)
+		return kx_err(EADDRNOTAVAIL, "plan",
+			      "%s must be loaded at 0x%llx-0x%llx, outside --mem-min/--mem-max "
+			      "(0x%llx-0x%llx)", kx_role_name(s->role),
+			      (unsigned long long)q->pref, (unsigned long long)end,
+			      (unsigned long long)p->mem_min, (unsigned long long)hi);
+	for (size_t j = 0; j < p->n; j++) {
+		const struct kx_segment *o = &p->seg[j];
+
+		if (o == s || !o->placed || o->mem >= end || q->pref >= o->mem + o->memsz)
+			continue;
+		return kx_err(EADDRNOTAVAIL, "plan", "%s at 0x%llx-0x%llx overlaps the %s at 0x%llx",
+			      kx_role_name(s->role), (unsigned long long)q->pref,
+			      (unsigned long long)end, kx_role_name(o->role),
+			      (unsigned long long)o->mem);
+	}
+	s->mem = q->pref;
+	s->placed = true;
+	/* Nothing else may land there later either. */
+	return kx_memmap_remove(&p->free, s->mem, end);
+}
+
 int kx_plan_place(struct kx_plan *p, size_t i)
 {
 	struct kx_segment *s = &p->seg[i];
@@ -181,6 +217,8 @@ int kx_plan_place(struct kx_plan *p, size_t i)
 
 	if (s->placed)
 		return 0;
+	if (q->firmware_low)
+		return place_firmware_low(p, s);
 	if (q->max && q->max <= q->min)
 		return kx_err(EINVAL, "plan", "%s: empty address window [0x%llx, 0x%llx)",
 			      kx_role_name(s->role), (unsigned long long)q->min,
@@ -235,7 +273,7 @@ int kx_plan_add_placed(struct kx_plan *p, enum kx_seg_role role, const void *buf
 
 /* Pages are handed back in stretches this long: big enough that the hook's
  * syscall costs nothing next to hashing them, small next to an initrd. */
-#define HASH_RELEASE_CHUNK (8ull << 20)
+#define HASH_RELEASE_CHUNK (2ull << 20)
 
 void kx_segment_hash_release(struct kx_segment *s, const struct kx_release_hook *rel)
 {

@@ -47,6 +47,13 @@ struct kx_place_req {
 	uint64_t pref;   /* preferred start (KX_NO_PREF: none) */
 	bool top_down;   /* search from the highest address down (initrds, like GRUB) */
 	bool fixed;      /* must sit exactly at pref (ELF ET_EXEC, legacy layouts) */
+	/* With fixed: pref may lie in memory below 1 MiB that the running kernel
+	 * keeps for the firmware rather than listing it as free RAM (page 0: the
+	 * real-mode IVT and BIOS data area, reserved by Linux's X86_RESERVE_LOW).
+	 * The span must end at or below 1 MiB, stay inside --mem-min/--mem-max
+	 * and overlap no other segment. Only for a format that must recreate
+	 * what firmware would have left there (the BDA a UEFI machine lacks). */
+	bool firmware_low;
 };
 
 struct kx_segment {

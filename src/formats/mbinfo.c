@@ -346,20 +346,144 @@ bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_fr
 	return fb->addr && fb->width && fb->height && fb->bpp && fb->pitch;
 }
 
+/* BIOS data area fields (IBM PC/AT BIOS data area at 0x400; ACPI 6.5
+ * 5.2.5.1 for the EBDA pointer at 0x40E that OS RSDP scans read). */
 #define BDA_EBDA_SEGMENT 0x40e
 #define BDA_BASE_MEM_KB 0x413
+/* The stand-in EBDA: above the IVT and BDA (0x000-0x4ff) in the same page.
+ * ACPICA's scan only looks at an EBDA above 0x400 and searches its first
+ * KiB on 16-byte boundaries, so 0x800 with the RSDP at its start is found. */
 #define SHIM_EBDA 0x800
+_Static_assert(MB_UEFI_ROOT_ADDR >= SHIM_EBDA + 36, "the XSDT follows the RSDP");
+/* How far the recreated tables may reach: Linux keeps the first 64 KiB for
+ * the firmware (X86_RESERVE_LOW's default), so nothing of the running
+ * kernel lives there and no OS expects more than the BIOS left. */
+#define UEFI_LOW_MAX 0x10000u
+#define ACPI_TABLE_ALIGN 16
+
+/* RSDP fields (ACPI 6.5, 5.2.5.3, table 5.3) and the table header (5.2.6). */
+#define RSDP_CHECKSUM 8
+#define RSDP_OEMID 9
+#define RSDP_REVISION 15
+#define RSDP_LENGTH 20
+#define RSDP_XSDT 24
+#define RSDP_EXT_CHECKSUM 32
+#define RSDP_V1_LEN 20
+#define RSDP_V2_LEN 36
+#define SDT_LENGTH 4
+#define SDT_REVISION 8
+#define SDT_CHECKSUM 9
+#define SDT_OEMID 10
+#define SDT_HEADER_LEN 36
+#define XSDT_REVISION 1
+
+static uint8_t checksum8(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	return (uint8_t)(0u - s);
+}
+
+/* The length of the table copy at off, 0 at the end (or at a length that
+ * does not fit, which src/sys/acpi_read.c never hands over). */
+static size_t table_len_at(const struct kx_facts *f, size_t off)
+{
+	uint32_t len;
+
+	if (off > f->acpi_tables_len || f->acpi_tables_len - off < SDT_HEADER_LEN)
+		return 0;
+	len = mb_rd32(f->acpi_tables + off + SDT_LENGTH);
+	return len >= SDT_HEADER_LEN && len <= f->acpi_tables_len - off ? len : 0;
+}
+
+/* Walks the table copies: each starts with its header and its length. */
+static size_t table_count(const struct kx_facts *f)
+{
+	size_t n = 0;
+
+	for (size_t off = 0, len; (len = table_len_at(f, off)); n++)
+		off += len;
+	return n;
+}
+
+static uint64_t align16(uint64_t v)
+{
+	return (v + ACPI_TABLE_ALIGN - 1) & ~(uint64_t)(ACPI_TABLE_ALIGN - 1);
+}
+
+/* Bytes from 0 to the end of the last table copy; 0 when there is nothing to
+ * recreate or it would not fit below UEFI_LOW_MAX. */
+static uint64_t uefi_low_end(const struct kx_facts *f)
+{
+	uint64_t end = align16(MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * (uint64_t)table_count(f));
+
+	if (f->rsdp_len || !table_len_at(f, 0))
+		return 0;
+	for (size_t off = 0, len; (len = table_len_at(f, off)); off += len)
+		end = align16(end) + len;
+	return end <= UEFI_LOW_MAX ? end : 0;
+}
+
+size_t mb_uefi_made_rsdp(const struct kx_facts *f, uint8_t *out)
+{
+	memset(out, 0, RSDP_V2_LEN);
+	if (!uefi_low_end(f))
+		return 0;
+	memcpy(out, "RSD PTR ", 8);
+	/* The FADT comes first; its OEM ID is the firmware's. */
+	memcpy(out + RSDP_OEMID, f->acpi_tables + SDT_OEMID, 6);
+	out[RSDP_REVISION] = 2;
+	out[RSDP_LENGTH] = RSDP_V2_LEN;
+	for (int i = 0; i < 4; i++)
+		out[RSDP_XSDT + i] = (uint8_t)(MB_UEFI_ROOT_ADDR >> (8 * i));
+	out[RSDP_CHECKSUM] = checksum8(out, RSDP_V1_LEN);
+	out[RSDP_EXT_CHECKSUM] = checksum8(out, RSDP_V2_LEN);
+	return RSDP_V2_LEN;
+}
+
+/* The XSDT at MB_UEFI_ROOT_ADDR listing a 16-byte aligned copy of every
+ * table after it. The DSDT and FACS stay where the firmware put them (ACPI
+ * memory the e820 map keeps reserved): the FADT copy still points there. */
+static void write_made_tables(struct mb_writer *w, const struct kx_facts *f)
+{
+	size_t n = table_count(f), xlen = SDT_HEADER_LEN + 8 * n, i = 0;
+	uint64_t at = align16(MB_UEFI_ROOT_ADDR + xlen);
+	uint8_t *x = w->buf + MB_UEFI_ROOT_ADDR;
+
+	mb_putbytes(w, MB_UEFI_ROOT_ADDR, "XSDT", 4);
+	mb_put32(w, MB_UEFI_ROOT_ADDR + SDT_LENGTH, (uint32_t)xlen);
+	mb_put8(w, MB_UEFI_ROOT_ADDR + SDT_REVISION, XSDT_REVISION);
+	/* OEM ID, table ID and revision, creator: the FADT's, as firmware's. */
+	mb_putbytes(w, MB_UEFI_ROOT_ADDR + SDT_OEMID, f->acpi_tables + SDT_OEMID,
+		    SDT_HEADER_LEN - SDT_OEMID);
+	for (size_t off = 0, len; (len = table_len_at(f, off)); off += len, i++) {
+		at = align16(at);
+		mb_putbytes(w, (size_t)at, f->acpi_tables + off, len);
+		mb_put64(w, MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * i, at);
+		at += len;
+	}
+	if (!w->overflow)
+		x[SDT_CHECKSUM] = checksum8(x, xlen);
+}
 
 int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 {
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .max = KX_MIB, .pref = 0, .fixed = true };
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .max = KX_MIB, .pref = 0,
+				    .fixed = true, .firmware_low = true };
+	uint64_t end = uefi_low_end(f);
+	size_t size = (size_t)((end + KX_PAGE_SIZE - 1) & ~(KX_PAGE_SIZE - 1));
+	uint8_t rsdp[RSDP_V2_LEN];
 	struct mb_writer w;
 	uint32_t lower, upper;
 	int i;
 
 	if (!f->efi.present)
 		return 0;
-	w = (struct mb_writer){ .buf = calloc(1, KX_PAGE_SIZE), .size = KX_PAGE_SIZE };
+	if (size < KX_PAGE_SIZE)
+		size = KX_PAGE_SIZE;
+	w = (struct mb_writer){ .buf = calloc(1, size), .size = size };
 	if (!w.buf)
 		return kx_err(ENOMEM, "multiboot", "out of memory");
 	mb_mem_summary(&f->firmware_map, &lower, &upper);
@@ -367,12 +491,15 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 	if (f->rsdp_len) {
 		mb_put16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
 		mb_putbytes(&w, SHIM_EBDA, f->rsdp, f->rsdp_len);
+	} else if (mb_uefi_made_rsdp(f, rsdp)) {
+		mb_put16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
+		mb_putbytes(&w, SHIM_EBDA, rsdp, RSDP_V2_LEN);
+		write_made_tables(&w, f);
 	}
-	i = kx_plan_add(p, KX_ROLE_OTHER, w.buf, KX_PAGE_SIZE, KX_PAGE_SIZE, &req, w.buf);
-	if (i < 0)
-		return i;
-	p->seg[i].mem = 0;
-	p->seg[i].placed = true;
-	p->seg[i].verify = false;
-	return 0;
+	if (w.overflow) {
+		free(w.buf);
+		return kx_err(EFAULT, "multiboot", "internal error: the BDA pages outgrew their measure");
+	}
+	i = kx_plan_add_placed(p, KX_ROLE_OTHER, w.buf, size, size, &req, w.buf);
+	return i < 0 ? kx_err_prefix(i, "BIOS data area for the image (UEFI machine)") : 0;
 }

@@ -79,14 +79,20 @@ bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_fr
 
 /* On a UEFI machine there is no BIOS data area, yet Xen's head.S sizes low
  * memory from it (BDA 0x413, base memory KiB; 0x40E, EBDA segment) and its
- * ACPI code scans the EBDA and 0xE0000-0xFFFFF for the RSDP, ignoring the
- * Multiboot2 ACPI tags on the i386 entry. So on UEFI we load page 0 with a
- * minimal BDA: base memory = mem_lower and an "EBDA" at 0x800 that holds a
- * copy of the firmware's RSDP. The page is Linux-reserved, not free RAM, so
- * it is placed here rather than by the planner; it is not verified because
- * the running kernel rewrites page 0 after copying segments (observed under
- * OVMF). Does nothing on BIOS machines, whose BDA is real. */
+ * ACPI code, on the i386 entry, finds the RSDP only by scanning the EBDA and
+ * 0xE0000-0xFFFFF (it ignores the Multiboot2 ACPI tags there). So on UEFI we
+ * load page 0 with a minimal BDA: base memory = mem_lower and an "EBDA" at
+ * 0x800 that holds a copy of the firmware's RSDP. When the RSDP is unreadable
+ * (f->acpi_tables instead), the RSDP there is made for an XSDT at
+ * MB_UEFI_ROOT_ADDR listing copies of the tables that follow it, within the
+ * first 64 KiB. Linux keeps that memory out of free RAM, so it goes through
+ * the planner as a firmware_low request, and purgatory verifies it like any
+ * segment. Does nothing on BIOS machines, whose BDA is real. */
 int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p);
+#define MB_UEFI_ROOT_ADDR 0x840
+/* The RSDP mb_add_uefi_bda makes when it recreates the tables (36 bytes to
+ * out), for the Multiboot2 ACPI tags; returns 0 when it makes none. */
+size_t mb_uefi_made_rsdp(const struct kx_facts *f, uint8_t *out);
 
 /* Little-endian writer over a buffer of known size; an out-of-bounds write is
  * a measuring bug, recorded in `overflow` and asserted by the caller. */

@@ -189,6 +189,8 @@ struct mb2_info_plan {
 	bool fb;
 	struct mb_framebuffer fbi;
 	bool rsdp_old, rsdp_new;
+	uint8_t rsdp[36];       /* the firmware's, or one made for the page-0 root copy */
+	size_t rsdp_len;
 	bool efi64, efi_mmap;
 	uint64_t efi_systab;
 	bool load_base;
@@ -288,12 +290,12 @@ static size_t mb2_write_info(struct mb_writer *w, uint64_t base, const struct mb
 		off = put_tag(w, off, MB2_TAG_EFI64, 8);
 	}
 	if (ip->rsdp_old) {
-		mb_putbytes(w, off + 8, f->rsdp, MB2_RSDP_V1_SIZE);
+		mb_putbytes(w, off + 8, ip->rsdp, MB2_RSDP_V1_SIZE);
 		off = put_tag(w, off, MB2_TAG_ACPI_OLD, MB2_RSDP_V1_SIZE);
 	}
 	if (ip->rsdp_new) {
-		mb_putbytes(w, off + 8, f->rsdp, f->rsdp_len);
-		off = put_tag(w, off, MB2_TAG_ACPI_NEW, f->rsdp_len);
+		mb_putbytes(w, off + 8, ip->rsdp, ip->rsdp_len);
+		off = put_tag(w, off, MB2_TAG_ACPI_NEW, ip->rsdp_len);
 	}
 	if (ip->efi_mmap) {
 		/* Only the runtime regions are known after boot
@@ -379,9 +381,16 @@ static int mb2_decide_info(const struct mb2_header *h, const struct kx_facts *f,
 	if (h->fb_required && !ip->fb)
 		return kx_err(EINVAL, MOD, "the image requires a framebuffer and the running kernel "
 			      "has no linear framebuffer to pass on (kx cannot set a video mode)");
-	if (f->rsdp_len >= MB2_RSDP_V1_SIZE) {
+	if (f->rsdp_len) {
+		memcpy(ip->rsdp, f->rsdp, f->rsdp_len);
+		ip->rsdp_len = f->rsdp_len;
+	} else if (f->efi.present) {
+		/* The RSDP that mb_add_uefi_bda recreates in page 0. */
+		ip->rsdp_len = mb_uefi_made_rsdp(f, ip->rsdp);
+	}
+	if (ip->rsdp_len >= MB2_RSDP_V1_SIZE) {
 		ip->rsdp_old = true;
-		ip->rsdp_new = f->rsdp_len > MB2_RSDP_V1_SIZE;
+		ip->rsdp_new = ip->rsdp_len > MB2_RSDP_V1_SIZE;
 		have |= BIT(MB2_TAG_ACPI_OLD) | (ip->rsdp_new ? BIT(MB2_TAG_ACPI_NEW) : 0);
 	}
 	/* EFI tags only on request: an image that finds the EFI system table

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "sys/acpi_read.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,6 +87,99 @@ static bool scan(int fd, uint64_t start, uint64_t end, struct kx_facts *f)
 	return false;
 }
 
+/* ACPI 6.5 5.2.6: every table starts with a 36-byte header, `length` at 4,
+ * checksum over `length` bytes. */
+#define SDT_HEADER_LEN 36
+#define SDT_LENGTH 4
+#define ACPI_TABLES_DIR "/sys/firmware/acpi/tables"
+#define ACPI_TABLE_MAX (1u << 20)
+#define ACPI_TABLES_MAX (4u << 20)
+
+size_t kx_acpi_table_check(const uint8_t *buf, size_t len)
+{
+	uint32_t tlen;
+
+	if (len < SDT_HEADER_LEN)
+		return 0;
+	tlen = (uint32_t)buf[SDT_LENGTH] | (uint32_t)buf[SDT_LENGTH + 1] << 8 |
+	       (uint32_t)buf[SDT_LENGTH + 2] << 16 | (uint32_t)buf[SDT_LENGTH + 3] << 24;
+	if (tlen < SDT_HEADER_LEN || tlen != len || sum8(buf, tlen))
+		return 0;
+	return tlen;
+}
+
+/* The tables a recreated XSDT lists: not the DSDT and FACS, which the FADT
+ * points at (5.2.9), nor the root tables themselves. */
+static bool listed_by_root(const char *name)
+{
+	return strncmp(name, "DSDT", 4) && strncmp(name, "FACS", 4) && strncmp(name, "XSDT", 4) &&
+	       strncmp(name, "RSDT", 4);
+}
+
+/* FACP first, as firmware lists it; then by name, for a stable plan. */
+static int table_order(const struct dirent **a, const struct dirent **b)
+{
+	bool fa = !strncmp((*a)->d_name, "FACP", 4), fb = !strncmp((*b)->d_name, "FACP", 4);
+
+	if (fa != fb)
+		return fa ? -1 : 1;
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int only_tables(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && d->d_type != DT_DIR && listed_by_root(d->d_name);
+}
+
+/* The kernel exports every table it loaded under /sys/firmware/acpi/tables
+ * (drivers/acpi/sysfs.c), readable by root whatever the /dev/mem policy. */
+static void read_tables(const char *root, struct kx_facts *f)
+{
+	char dir[PATH_BUF], file[PATH_BUF];
+	struct dirent **names = NULL;
+	uint8_t *all = NULL;
+	size_t len = 0;
+	bool fadt = false;
+	int n;
+
+	if (kx_path_join(dir, sizeof(dir), root, ACPI_TABLES_DIR))
+		return;
+	n = scandir(dir, &names, only_tables, table_order);
+	if (n < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		uint8_t *buf = NULL, *grown;
+		size_t blen = 0;
+
+		snprintf(file, sizeof(file), ACPI_TABLES_DIR "/%s", names[i]->d_name);
+		if (kx_read_file(root, file, ACPI_TABLE_MAX, &buf, &blen) < 0 ||
+		    !kx_acpi_table_check(buf, blen) || len + blen > ACPI_TABLES_MAX) {
+			free(buf);
+			continue;
+		}
+		fadt |= !memcmp(buf, "FACP", 4);
+		grown = realloc(all, len + blen);
+		if (!grown) {
+			free(buf);
+			break;
+		}
+		all = grown;
+		memcpy(all + len, buf, blen);
+		len += blen;
+		free(buf);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	/* Without a FADT no OS gets far with the rest. */
+	if (!fadt) {
+		free(all);
+		return;
+	}
+	f->acpi_tables = all;
+	f->acpi_tables_len = len;
+}
+
 int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
 {
 	char path[PATH_BUF];
@@ -96,8 +192,10 @@ int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
 	if (ret)
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		read_tables(root, f);
 		return 0;
+	}
 	if (f->efi.acpi20 && try_addr(fd, f->efi.acpi20, f))
 		goto out;
 	if (f->boot_params && f->boot_params_len >= BP_ACPI_RSDP_ADDR + 8) {
@@ -116,5 +214,7 @@ int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
 	scan(fd, BIOS_ROM_START, BIOS_ROM_END, f);
 out:
 	close(fd);
+	if (!f->rsdp_len)
+		read_tables(root, f);
 	return 0;
 }

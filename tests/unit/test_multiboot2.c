@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "formats/mbinfo.h"
 #include "formats/multiboot2.h"
 #include "mb_fixture.h"
 
@@ -285,6 +286,198 @@ static void test_info(void **state)
 	free(im.b);
 }
 
+/* The page-0 request (kx_place_req.firmware_low): the only way a segment
+ * reaches memory the running kernel keeps out of its free RAM. */
+struct low_row {
+	const char *name;
+	bool ram_from_zero;      /* page 0 is free RAM too (it is not on Linux) */
+	uint64_t mem_min;
+	uint64_t pref, memsz;
+	bool fixed, firmware_low;
+	bool occupy_page0;       /* a firmware_low segment already sits at 0 */
+	int want;
+};
+
+static const struct low_row low_rows[] = {
+	{ "page 0, reserved by the kernel", false, 0, 0, 0x1000, true, true, false, 0 },
+	{ "page 0 without the flag is refused", false, 0, 0, 0x1000, true, false, false,
+	  -EADDRNOTAVAIL },
+	{ "up to exactly 1 MiB", false, 0, 0xff000, 0x1000, true, true, false, 0 },
+	{ "across 1 MiB", false, 0, 0xff000, 0x2000, true, true, false, -EINVAL },
+	{ "not fixed", false, 0, 0, 0x1000, false, true, false, -EINVAL },
+	{ "unaligned", false, 0, 0x800, 0x1000, true, true, false, -EINVAL },
+	{ "below --mem-min", false, 0x1000, 0, 0x1000, true, true, false, -EADDRNOTAVAIL },
+	{ "over another segment", false, 0, 0, 0x1000, true, true, true, -EADDRNOTAVAIL },
+	{ "page 0 that is free RAM", true, 0, 0, 0x1000, true, true, false, 0 },
+};
+
+static void test_firmware_low_request(void **state)
+{
+	static uint8_t page[0x2000];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(low_rows) / sizeof(low_rows[0]); i++) {
+		const struct low_row *r = &low_rows[i];
+		struct kx_place_req req = { .align = KX_PAGE_SIZE, .max = KX_MIB, .pref = r->pref,
+					    .fixed = r->fixed, .firmware_low = r->firmware_low };
+		struct kx_place_req any = { .align = KX_PAGE_SIZE, .pref = KX_NO_PREF };
+		struct kx_memmap ram = { 0 };
+		struct kx_plan p;
+		int got, other;
+
+		kx_memmap_add(&ram, r->ram_from_zero ? 0 : 0x1000, 0x9f000, KX_MEM_RAM);
+		kx_memmap_add(&ram, 0x100000, RAM_TOP, KX_MEM_RAM);
+		assert_int_equal(kx_plan_init(&p, &ram, r->mem_min, 0), 0);
+		if (r->occupy_page0) {
+			struct kx_place_req z = { .align = KX_PAGE_SIZE, .max = KX_MIB, .pref = 0,
+						  .fixed = true, .firmware_low = true };
+
+			assert_true(kx_plan_add_placed(&p, KX_ROLE_OTHER, page, 0x1000, 0x1000, &z,
+						       NULL) >= 0);
+		}
+		got = kx_plan_add_placed(&p, KX_ROLE_OTHER, page, (size_t)r->memsz, r->memsz, &req,
+					 NULL);
+		if ((got >= 0) != (r->want == 0) || (got < 0 && got != r->want))
+			fail_msg("row '%s': got %d, want %d (%s)", r->name, got, r->want,
+				 kx_errmsg());
+		if (got >= 0) {
+			assert_int_equal(p.seg[got].mem, r->pref);
+			assert_true(p.seg[got].verify);
+			/* A later bottom-up request must not land on it. */
+			other = kx_plan_add_placed(&p, KX_ROLE_MODULE, page, 0x1000, 0x1000, &any,
+						   NULL);
+			assert_true(other >= 0);
+			assert_true(p.seg[other].mem >= r->pref + r->memsz ||
+				    p.seg[other].mem + 0x1000 <= r->pref);
+		}
+		kx_plan_free(&p);
+		kx_memmap_free(&ram);
+	}
+}
+
+static uint8_t sum_bytes(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+/* UEFI with the RSDP unreadable (IO_STRICT_DEVMEM): the low pages get a
+ * revision 2 RSDP at 0x800, an XSDT at 0x840 and copies of the tables it
+ * lists, all with valid checksums, and the MB2 ACPI tags carry that RSDP. */
+static void test_uefi_bda_made_rsdp(const struct img *im)
+{
+	static const struct { const char *sig; size_t len; } tabs[] = { { "FACP", 116 },
+									 { "APIC", 0x80 },
+									 { "SSDT", 4000 } };
+	struct kx_load_opts o = { .cmdline = "" };
+	struct kx_facts f;
+	struct kx_plan p;
+	const struct kx_segment *bda = NULL, *info;
+	const uint8_t *r, *x, *t;
+	uint8_t *all = calloc(1, 116 + 0x80 + 4000);
+	size_t off = 0;
+
+	fixture_facts(&f);
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t *h = all + off;
+
+		memcpy(h, tabs[i].sig, 4);
+		put32(h + 4, (uint32_t)tabs[i].len);
+		memcpy(h + 10, "BOCHS ", 6);
+		for (size_t j = 36; j < tabs[i].len; j++)
+			h[j] = (uint8_t)(j * 13 + i);
+		h[9] = (uint8_t)(0u - sum_bytes(h, tabs[i].len));
+		off += tabs[i].len;
+	}
+	f.acpi_tables = all;
+	f.acpi_tables_len = off;
+	f.efi.present = true;
+	assert_int_equal(kx_plan_init(&p, &f.ram, 0, 0), 0);
+	assert_int_equal(kx_format_multiboot2.plan(im->b, IMG_SIZE, &o, &f, &p), 0);
+	for (size_t i = 0; i < p.n; i++)
+		if (p.seg[i].mem == 0)
+			bda = &p.seg[i];
+	assert_non_null(bda);
+	assert_true(bda->verify);
+	assert_int_equal(bda->memsz, 2 * KX_PAGE_SIZE); /* the SSDT crosses into page 1 */
+	r = bda->buf + 0x800;
+	assert_int_equal(bda->buf[0x40e] | bda->buf[0x40f] << 8, 0x80);
+	assert_memory_equal(r, "RSD PTR ", 8);
+	assert_memory_equal(r + 9, "BOCHS ", 6);
+	assert_int_equal(r[15], 2);
+	assert_int_equal(get32(r + 20), 36);
+	assert_int_equal(get64(r + 24), MB_UEFI_ROOT_ADDR);
+	assert_int_equal(sum_bytes(r, 20), 0);
+	assert_int_equal(sum_bytes(r, 36), 0);
+	x = bda->buf + MB_UEFI_ROOT_ADDR;
+	assert_memory_equal(x, "XSDT", 4);
+	assert_int_equal(get32(x + 4), 36 + 3 * 8);
+	assert_int_equal(sum_bytes(x, 36 + 3 * 8), 0);
+	off = 0;
+	for (size_t i = 0; i < 3; i++) {
+		uint64_t at = get64(x + 36 + 8 * i);
+
+		assert_int_equal(at % 16, 0);
+		assert_true(at + tabs[i].len <= bda->memsz);
+		assert_memory_equal(bda->buf + at, all + off, tabs[i].len);
+		off += tabs[i].len;
+	}
+	info = seg_of(&p, KX_ROLE_BOOT_INFO);
+	t = find_tag(info->buf, MB2_TAG_ACPI_NEW, 0);
+	assert_non_null(t);
+	assert_memory_equal(t + 8, r, 36);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+}
+
+/* On UEFI the plan carries page 0 with a stand-in BDA (base memory, an EBDA
+ * at 0x800 holding the RSDP), verified like any segment; on BIOS it does not
+ * touch page 0. */
+static void test_uefi_bda(void **state)
+{
+	const uint32_t req[] = { MB2_TAG_BASIC_MEMINFO };
+	struct kx_load_opts o = { .cmdline = "" };
+	struct kx_facts f;
+	struct kx_plan p;
+	struct img im;
+	const struct kx_segment *bda = NULL;
+
+	(void)state;
+	img_init(&im, 0x80);
+	add_tag(&im, MB2_HT_INFORMATION_REQUEST, 0, req, 1);
+	img_finish(&im, 0);
+	test_uefi_bda_made_rsdp(&im);
+	for (int uefi = 0; uefi < 2; uefi++) {
+		fixture_facts(&f);
+		memcpy(f.rsdp, "RSD PTR ", 8);
+		f.rsdp[8] = (uint8_t)(0u - (uint8_t)('R' + 'S' + 'D' + ' ' + 'P' + 'T' + 'R' + ' '));
+		f.rsdp_len = 20;
+		f.efi.present = uefi;
+		assert_int_equal(kx_plan_init(&p, &f.ram, 0, 0), 0);
+		assert_int_equal(kx_format_multiboot2.plan(im.b, IMG_SIZE, &o, &f, &p), 0);
+		bda = NULL;
+		for (size_t i = 0; i < p.n; i++)
+			if (p.seg[i].mem == 0)
+				bda = &p.seg[i];
+		if (!uefi) {
+			assert_null(bda);
+		} else {
+			assert_non_null(bda);
+			assert_true(bda->verify);
+			assert_int_equal(bda->memsz, KX_PAGE_SIZE);
+			assert_int_equal(bda->buf[0x413] | bda->buf[0x414] << 8, 0x9fc00 / 1024);
+			assert_int_equal(bda->buf[0x40e] | bda->buf[0x40f] << 8, 0x80);
+			assert_memory_equal(bda->buf + 0x800, f.rsdp, 20);
+		}
+		kx_plan_free(&p);
+		kx_facts_free(&f);
+	}
+	free(im.b);
+}
+
 static void test_required_info_unavailable(void **state)
 {
 	const uint32_t req[] = { MB2_TAG_ACPI_NEW };
@@ -333,6 +526,8 @@ int main(void)
 		cmocka_unit_test(test_relocatable),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_required_info_unavailable),
+		cmocka_unit_test(test_firmware_low_request),
+		cmocka_unit_test(test_uefi_bda),
 		cmocka_unit_test(test_probe_order_prefers_mb2),
 	};
 

@@ -26,13 +26,14 @@ struct fake_mem {
 	size_t size;
 };
 
-static const void *fake_map(void *ctx, uint64_t addr, uint64_t len)
+static bool fake_map(void *ctx, uint64_t addr, uint64_t len, const void **out)
 {
 	struct fake_mem *m = ctx;
 
 	if (addr < m->base || addr - m->base > m->size || len > m->size - (addr - m->base))
-		return NULL;
-	return m->buf + (addr - m->base);
+		return false;
+	*out = m->buf + (addr - m->base);
+	return true;
 }
 
 #define MEM_BASE 0x1000000ull
@@ -177,6 +178,27 @@ static void test_region_wraps_or_unmapped(void **state)
 	assert_int_equal(res.region, 1);
 }
 
+/* Regression: a region at physical address 0 (the BIOS data area page a
+ * multiboot load writes on UEFI machines) was reported unmapped, because the
+ * identity map's pointer to it is NULL. */
+static void test_region_at_address_zero(void **state)
+{
+	struct fixture *f = *state;
+	struct kx_purg_verify_result res;
+
+	f->mem.base = 0;
+	memset(&f->p, 0, sizeof(f->p));
+	f->p.entry_mode = KX_ENTRY_PM32;
+	f->p.nr_regions = 1;
+	f->p.regions[0].start = 0;
+	f->p.regions[0].len = 4096;
+	kx_sha256(f->mem.buf, 4096, f->p.regions[0].sha256);
+	assert_int_equal(kx_purg_verify(&f->p, fake_map, &f->mem, &res), KX_PURG_OK);
+	f->mem.buf[0x40e] ^= 1;
+	assert_int_equal(kx_purg_verify(&f->p, fake_map, &f->mem, &res), KX_PURG_MISMATCH);
+	assert_int_equal(res.region, 0);
+}
+
 /* ---- loader side: the embedded blob ---- */
 
 static uint32_t le32(const uint8_t *p)
@@ -298,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_regions_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_wraps_or_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_at_address_zero, setup, teardown),
 		cmocka_unit_test(test_embedded_blob_valid),
 		cmocka_unit_test(test_add_region_until_full),
 		cmocka_unit_test(test_corrupted_headers),

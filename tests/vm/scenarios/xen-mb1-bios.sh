@@ -12,8 +12,6 @@
 # reject: KX-SCENARIO-END
 . /etc/kx-lib.sh
 XEN=/boot/xen-4.17-amd64.gz
-# Until the loader decompresses images itself, fall back to the plain ELF.
-kexec --dry-run -l "$XEN" >/dev/null 2>&1 || XEN=/boot/xen-4.17-amd64
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all kx.xen=$KX_APPEND_TOKEN"
 run kexec -t multiboot --dry-run --json -l "$XEN" --command-line="$XEN_ARGS" \
 	--module "$KX_KERNEL console=hvc0 earlyprintk=xen $KX_APPEND" --module "$KX_INITRD" ||
