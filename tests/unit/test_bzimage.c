@@ -224,6 +224,44 @@ static void test_plan_bios(void **state)
 	free(img);
 }
 
+/* A plan built with deferred digests (what kexec -s and -c do) is, once
+ * kx_plan_digest has run, the plan an eager build makes: the same segment
+ * digests and the same purgatory parameter block, byte for byte. */
+static void test_plan_deferred_digests(void **state)
+{
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan eager, lazy;
+	size_t len;
+	uint8_t *img = bzfix_make(&fx, &len);
+	static const uint8_t initrd[70000] = { 9, 8, 7 };
+	static const uint8_t zero[32];
+	struct kx_load_opts o = { .cmdline = "quiet", .initrd = initrd,
+				  .initrd_len = sizeof(initrd) };
+
+	(void)state;
+	fake_facts(&f, false);
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &eager), 0);
+	o.defer_digests = true;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &lazy), 0);
+	assert_false(lazy.digested);
+	assert_int_equal(lazy.purg_params->nr_regions, eager.purg_params->nr_regions);
+	assert_memory_equal(lazy.purg_params->regions[0].sha256, zero, 32);
+	kx_plan_digest(&lazy, NULL);
+	assert_true(lazy.digested);
+	check_plan_common(&lazy, img, len, initrd, sizeof(initrd), o.cmdline);
+	assert_int_equal(lazy.n, eager.n);
+	for (size_t i = 0; i < lazy.n; i++) {
+		assert_int_equal(lazy.seg[i].mem, eager.seg[i].mem);
+		assert_memory_equal(lazy.seg[i].sha256, eager.seg[i].sha256, 32);
+	}
+	assert_memory_equal(lazy.purg_params, eager.purg_params, sizeof(*lazy.purg_params));
+	kx_plan_free(&lazy);
+	kx_plan_free(&eager);
+	kx_facts_free(&f);
+	free(img);
+}
+
 static void test_plan_efi(void **state)
 {
 	struct bzfix fx = bzfix_default();
@@ -385,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_plan_bios),
+		cmocka_unit_test(test_plan_deferred_digests),
 		cmocka_unit_test(test_plan_efi),
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_purgatory_console),
