@@ -49,40 +49,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out)
-{
-	size_t i = 0, digits = 0;
-	uint64_t v = 0;
-
-	while (i < len && is_blank(s[i]))
-		i++;
-	/* crash_notes is "%llx"; vmcoreinfo's address is "%pa", which has 0x. */
-	if (len - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X'))
-		i += 2;
-	for (; i < len && hex_value(s[i]) >= 0; i++, digits++) {
-		if (v >> 60)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)hex_value(s[i]);
-	}
-	while (i < len && is_blank(s[i]))
-		i++;
-	if (!digits || i != len)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_dec_u32(const char *s, size_t len, uint32_t *out)
 {
 	uint64_t v = 0;

@@ -23,8 +23,6 @@ int kx_cpulist_parse(const char *text, size_t len, uint32_t **cpus, size_t *n);
 /* Parses /sys/kernel/vmcoreinfo: "<addr> <size>\n", "%pa %x" (0x-prefixed
  * address, bare hex size: kernel/ksysfs.c vmcoreinfo_show). */
 int kx_vmcoreinfo_sys_parse(const char *text, size_t len, uint64_t *addr, uint64_t *size);
-/* Parses a hex number as sysfs prints "%llx" (crash_notes) or "%pa" (0x...). */
-int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out);
 
 /* What /proc/kcore's program headers tell about the kernel's mappings. */
 struct kx_kcore_maps {

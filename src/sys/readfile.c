@@ -109,20 +109,29 @@ static int hex_digit(char c)
 	return -1;
 }
 
-int kx_parse_u64(const char *s, size_t len, uint64_t *out)
+/* Blanks around the value are allowed: sysfs ends its values with a newline. */
+static void trim(const char *s, size_t *i, size_t *end)
 {
-	size_t i = 0, end = len;
-	unsigned base = 10;
+	while (*i < *end && is_blank(s[*i]))
+		(*i)++;
+	while (*end > *i && is_blank(s[*end - 1]))
+		(*end)--;
+}
+
+static bool skip_0x(const char *s, size_t *i, size_t end)
+{
+	if (end - *i > 2 && s[*i] == '0' && (s[*i + 1] == 'x' || s[*i + 1] == 'X')) {
+		*i += 2;
+		return true;
+	}
+	return false;
+}
+
+/* The digits of s[i, end) in base, with overflow checks. */
+static int parse_digits(const char *s, size_t i, size_t end, unsigned base, uint64_t *out)
+{
 	uint64_t v = 0;
 
-	while (i < end && is_blank(s[i]))
-		i++;
-	while (end > i && is_blank(s[end - 1]))
-		end--;
-	if (end - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-		base = 16;
-		i += 2;
-	}
 	if (i == end)
 		return -EINVAL;
 	for (; i < end; i++) {
@@ -136,6 +145,23 @@ int kx_parse_u64(const char *s, size_t len, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+int kx_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0, end = len;
+
+	trim(s, &i, &end);
+	return parse_digits(s, i, end, skip_0x(s, &i, end) ? 16 : 10, out);
+}
+
+int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0, end = len;
+
+	trim(s, &i, &end);
+	skip_0x(s, &i, end);
+	return parse_digits(s, i, end, 16, out);
 }
 
 int kx_read_u64(const char *root, const char *path, const char *module, uint64_t *out)

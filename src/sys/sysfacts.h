@@ -32,6 +32,8 @@ int kx_read_file(const char *root, const char *path, size_t max, uint8_t **out, 
  * surrounding blanks and a trailing newline. -EINVAL if not a number, -ERANGE
  * if it does not fit in 64 bits. Sets no message (callers name the file). */
 int kx_parse_u64(const char *s, size_t len, uint64_t *out);
+/* A hex number with or without 0x, as sysfs prints "%llx" (crash_notes) or "%pa". */
+int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out);
 /* The numeric entry names of a sysfs directory ("0", "1", ... "10"), sorted
  * numerically: readdir order is not the firmware's order. *out is malloc'ed. */
 int kx_sys_list_numeric_dir(const char *root, const char *dir, const char *module,

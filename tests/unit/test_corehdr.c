@@ -25,6 +25,7 @@
 #include "core/facts.h"
 #include "crash/corehdr.h"
 #include "sys/crash_read.h"
+#include "sys/sysfacts.h"
 
 #define MIB (1024ull * 1024)
 #define GIB (1024ull * MIB)
