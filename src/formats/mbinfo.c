@@ -227,15 +227,6 @@ uint32_t mb_mmap_type(enum kx_mem_type t)
 	}
 }
 
-size_t mb_mmap_count(const struct kx_memmap *fw)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < fw->n; i++)
-		n += fw->v[i].type != KX_MEM_CRASH;
-	return n;
-}
-
 int mb_place_modules(const struct kx_load_opts *o, struct kx_plan *p, uint64_t *addr)
 {
 	/* Above the first MiB (the BIOS data area and real-mode IVT stay intact,
@@ -502,4 +493,46 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 	}
 	i = kx_plan_add_placed(p, KX_ROLE_OTHER, w.buf, size, size, &req, w.buf);
 	return i < 0 ? kx_err_prefix(i, "BIOS data area for the image (UEFI machine)") : 0;
+}
+
+/* Appends [start, end) when it is not empty. */
+static int map_add_nonempty(struct kx_memmap *m, uint64_t start, uint64_t end,
+			    enum kx_mem_type type)
+{
+	return start < end ? kx_memmap_add(m, start, end, type) : 0;
+}
+
+int mb_handover_map(const struct kx_facts *f, struct kx_memmap *out)
+{
+	/* The tables mb_add_uefi_bda recreates, from the RSDP to the last copy:
+	 * the firmware map calls that RAM, and an image that takes it for free
+	 * memory overwrites its own ACPI tables. ACPI 6.5, chapter 15
+	 * (AddressRangeACPI): tables the OS may reclaim once read are type 3. */
+	uint64_t lo = SHIM_EBDA, hi = f->efi.present ? uefi_low_end(f) : 0;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < f->firmware_map.n && !ret; i++) {
+		const struct kx_mem_region *r = &f->firmware_map.v[i];
+		uint64_t a, b;
+
+		if (r->type == KX_MEM_CRASH)
+			continue;
+		if (r->type != KX_MEM_RAM || r->end <= lo || r->start >= hi) {
+			ret = kx_memmap_add(out, r->start, r->end, r->type);
+			continue;
+		}
+		a = r->start > lo ? r->start : lo;
+		b = r->end < hi ? r->end : hi;
+		ret = map_add_nonempty(out, r->start, a, KX_MEM_RAM);
+		if (!ret)
+			ret = map_add_nonempty(out, a, b, KX_MEM_ACPI);
+		if (!ret)
+			ret = map_add_nonempty(out, b, r->end, KX_MEM_RAM);
+	}
+	if (ret < 0) {
+		kx_memmap_free(out);
+		return kx_err_prefix(ret, "multiboot: memory map for the image");
+	}
+	return 0;
 }

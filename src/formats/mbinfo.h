@@ -51,8 +51,11 @@ void mb_mem_summary(const struct kx_memmap *fw, uint32_t *mem_lower, uint32_t *m
  * 3 ACPI, 4 preserve, 5 defective) and persistent memory keep theirs; any
  * other becomes 2 (reserved). */
 uint32_t mb_mmap_type(enum kx_mem_type t);
-/* How many firmware map entries are handed over (crash regions are not firmware). */
-size_t mb_mmap_count(const struct kx_memmap *fw);
+/* The memory map handed over (MB1 mmap, MB2 tag 6): the firmware's without
+ * crash regions (not firmware), and on UEFI with the ACPI tables that
+ * mb_add_uefi_bda recreates in page 0 marked ACPI reclaimable instead of
+ * RAM. The caller frees out with kx_memmap_free. */
+int mb_handover_map(const struct kx_facts *f, struct kx_memmap *out);
 
 /* Places every module as its own page-aligned segment between 1 MiB and 4 GiB
  * and stores its address in addr[i]. */

@@ -83,14 +83,14 @@ struct mb1_layout {
 	size_t size;
 };
 
-static void mb1_measure(const struct kx_load_opts *o, const struct kx_facts *f, const char *cmdline,
-			struct mb1_layout *l)
+static void mb1_measure(const struct kx_load_opts *o, const struct kx_memmap *map,
+			const char *cmdline, struct mb1_layout *l)
 {
 	size_t off = MB1_INFO_SIZE;
 
 	off = (off + 7) & ~(size_t)7;
 	l->mmap_off = off;
-	l->mmap_n = mb_mmap_count(&f->firmware_map);
+	l->mmap_n = map->n;
 	off += l->mmap_n * MB1_MMAP_ENTRY_SIZE;
 	l->mods_off = off;
 	off += o->n_modules * MB1_MOD_SIZE;
@@ -106,13 +106,13 @@ static void mb1_measure(const struct kx_load_opts *o, const struct kx_facts *f, 
 
 static int mb1_fill_info(struct mb_writer *w, const struct mb1_layout *l, uint64_t base,
 			 const struct kx_load_opts *o, const struct kx_facts *f,
-			 const char *cmdline, const uint64_t *mod_addr)
+			 const struct kx_memmap *map, const char *cmdline, const uint64_t *mod_addr)
 {
 	uint32_t flags = MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MEM_MAP |
 			 MB1_INFO_BOOT_LOADER_NAME;
 	uint32_t mem_lower, mem_upper;
 	struct mb_framebuffer fb;
-	size_t off, str = l->modstr_off, e = 0;
+	size_t off, str = l->modstr_off;
 
 	mb_mem_summary(&f->firmware_map, &mem_lower, &mem_upper);
 	mb_put32(w, 4, mem_lower);
@@ -135,12 +135,10 @@ static int mb1_fill_info(struct mb_writer *w, const struct mb1_layout *l, uint64
 		mb_putbytes(w, str, m->string, n);
 		str += n;
 	}
-	for (size_t i = 0; i < f->firmware_map.n; i++) {
-		const struct kx_mem_region *r = &f->firmware_map.v[i];
+	for (size_t e = 0; e < map->n; e++) {
+		const struct kx_mem_region *r = &map->v[e];
 
-		if (r->type == KX_MEM_CRASH)
-			continue;
-		off = l->mmap_off + e++ * MB1_MMAP_ENTRY_SIZE;
+		off = l->mmap_off + e * MB1_MMAP_ENTRY_SIZE;
 		mb_put32(w, off, MB1_MMAP_SIZE_FIELD);
 		mb_put64(w, off + 4, r->start);
 		mb_put64(w, off + 12, r->end - r->start);
@@ -179,6 +177,7 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	struct mb1_layout lay;
 	struct kx_place_req req;
 	struct mb_writer w = { 0 };
+	struct kx_memmap map = { 0 };
 	uint64_t *mod_addr = NULL;
 	char *cmdline = NULL;
 	int ret, kern, info;
@@ -222,7 +221,10 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	if (ret < 0)
 		goto out;
 
-	mb1_measure(o, f, cmdline, &lay);
+	ret = mb_handover_map(f, &map);
+	if (ret < 0)
+		goto out;
+	mb1_measure(o, &map, cmdline, &lay);
 	w.size = lay.size;
 	w.buf = calloc(1, w.size);
 	if (!w.buf) {
@@ -236,7 +238,7 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 		ret = info;
 		goto out;
 	}
-	ret = mb1_fill_info(&w, &lay, p->seg[info].mem, o, f, cmdline, mod_addr);
+	ret = mb1_fill_info(&w, &lay, p->seg[info].mem, o, f, &map, cmdline, mod_addr);
 	if (ret < 0)
 		goto out;
 
@@ -249,6 +251,7 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	p->regs32.ebx = (uint32_t)p->seg[info].mem;
 	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 out:
+	kx_memmap_free(&map);
 	free(cmdline);
 	free(mod_addr);
 	return ret;

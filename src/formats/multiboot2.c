@@ -196,6 +196,7 @@ struct mb2_info_plan {
 	bool load_base;
 	uint64_t load_base_addr;
 	const uint64_t *mod_addr;
+	struct kx_memmap map;   /* mb_handover_map */
 };
 
 /* The EFI system table the running kernel was given: boot_params.efi_info
@@ -252,20 +253,16 @@ static size_t mb2_write_info(struct mb_writer *w, uint64_t base, const struct mb
 
 	mb_put32(w, off + 8, MB2_MMAP_ENTRY_SIZE);
 	mb_put32(w, off + 12, 0); /* entry_version */
-	n = 0;
-	for (size_t i = 0; i < f->firmware_map.n; i++) {
-		const struct kx_mem_region *r = &f->firmware_map.v[i];
-		size_t e = off + 16 + n * MB2_MMAP_ENTRY_SIZE;
+	for (size_t i = 0; i < ip->map.n; i++) {
+		const struct kx_mem_region *r = &ip->map.v[i];
+		size_t e = off + 16 + i * MB2_MMAP_ENTRY_SIZE;
 
-		if (r->type == KX_MEM_CRASH)
-			continue;
 		mb_put64(w, e, r->start);
 		mb_put64(w, e + 8, r->end - r->start);
 		mb_put32(w, e + 16, mb_mmap_type(r->type));
 		mb_put32(w, e + 20, 0);
-		n++;
 	}
-	off = put_tag(w, off, MB2_TAG_MMAP, 8 + n * MB2_MMAP_ENTRY_SIZE);
+	off = put_tag(w, off, MB2_TAG_MMAP, 8 + ip->map.n * MB2_MMAP_ENTRY_SIZE);
 
 	if (ip->fb) {
 		const struct mb_framebuffer *fb = &ip->fbi;
@@ -463,6 +460,9 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 		goto out;
 	ip.cmdline = cmdline;
 	ip.mod_addr = mod_addr;
+	ret = mb_handover_map(f, &ip.map);
+	if (ret < 0)
+		goto out;
 
 	size = mb2_write_info(&w, 0, &ip, o, f);
 	w = (struct mb_writer){ .buf = calloc(1, size), .size = size };
@@ -492,6 +492,7 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 	ret = 0;
 out:
+	kx_memmap_free(&ip.map);
 	free(cmdline);
 	free(mod_addr);
 	return ret;

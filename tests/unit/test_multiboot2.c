@@ -379,6 +379,7 @@ static void test_uefi_bda_made_rsdp(const struct img *im)
 	const uint8_t *r, *x, *t;
 	uint8_t *all = calloc(1, 116 + 0x80 + 4000);
 	size_t off = 0;
+	uint64_t at_end = 0;
 
 	fixture_facts(&f);
 	for (size_t i = 0; i < 3; i++) {
@@ -424,11 +425,35 @@ static void test_uefi_bda_made_rsdp(const struct img *im)
 		assert_true(at + tabs[i].len <= bda->memsz);
 		assert_memory_equal(bda->buf + at, all + off, tabs[i].len);
 		off += tabs[i].len;
+		at_end = at + tabs[i].len;
 	}
+	assert_int_equal(at_end, 0x980 + 4000); /* XSDT 0x840+60, FACP 0x880+116, APIC 0x900+0x80 */
 	info = seg_of(&p, KX_ROLE_BOOT_INFO);
 	t = find_tag(info->buf, MB2_TAG_ACPI_NEW, 0);
 	assert_non_null(t);
 	assert_memory_equal(t + 8, r, 36);
+	/* Regression: the memory map called those tables usable RAM. Exactly
+	 * [RSDP, end of the SSDT copy) is ACPI reclaimable; the rest of the
+	 * firmware's first RAM region stays RAM. */
+	t = find_tag(info->buf, MB2_TAG_MMAP, 0);
+	assert_non_null(t);
+	assert_int_equal(get32(t + 4), 16 + (f.firmware_map.n + 2) * 24);
+	for (size_t i = 0; i < 3; i++) {
+		const uint64_t want[3][3] = { { 0, 0x800, KX_MEM_RAM },
+					      { 0x800, at_end, KX_MEM_ACPI },
+					      { at_end, 0x9fc00, KX_MEM_RAM } };
+		const uint8_t *e = t + 16 + 24 * i;
+
+		assert_int_equal(get64(e), want[i][0]);
+		assert_int_equal(get64(e + 8), want[i][1] - want[i][0]);
+		assert_int_equal(get32(e + 16), want[i][2]);
+	}
+	for (size_t i = 1; i < f.firmware_map.n; i++) {
+		const uint8_t *e = t + 16 + 24 * (i + 2);
+
+		assert_int_equal(get64(e), f.firmware_map.v[i].start);
+		assert_int_equal(get32(e + 16), (uint32_t)f.firmware_map.v[i].type);
+	}
 	kx_plan_free(&p);
 	kx_facts_free(&f);
 }
