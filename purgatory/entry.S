@@ -17,8 +17,17 @@
 #define CR0_PG         (1 << 31)
 #define CR4_OSFXSR     (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
+#define CR4_LA57       (1 << 12)
 #define MSR_EFER       0xc0000080
 #define EFER_LME       (1 << 8)
+/* CPUID 0x80000001 EDX bit 26: 1-GiB pages (SDM vol. 3A, 5.1.4). */
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_PDPE1GB      (1 << 26)
+/* A PDPTE mapping a 1-GiB page: present, writable, PS (SDM vol. 3A, 5.5.4). */
+#define PTE_P_RW           0x3
+#define PDPTE_1G           0x83
+/* The 4-level map below covers one PML4 entry's worth of address space. */
+#define PML4E_SPAN_SHIFT   39
 
 /* Flat 4 GiB descriptors (SDM vol. 3A, 3.4.5), accessed bit preset so the
  * CPU never needs to write the GDT. */
@@ -107,6 +116,7 @@ kx_purg_entry:
 	jmp	triple_fault
 
 enter_linux64:
+	call	linux64_four_level
 	mov	%cr4, %rax
 	and	$~(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
 	and	$(CR4_OSFXSR | CR4_OSXMMEXCPT), %r13
@@ -135,6 +145,87 @@ enter_linux64:
 	xor	%r13d, %r13d
 	xor	%r14d, %r14d
 	jmp	*KX_HO_RIP(%r15)
+
+	/*
+	 * The kernel we came from may run 5-level paging (CR4.LA57), and its
+	 * identity map reaches us that way. boot.rst's 64-bit protocol only
+	 * asks for an identity map, but images that bring their own tables
+	 * assume 4-level paging: memtest86+'s startup64 loads CR3 with a PML4
+	 * at once, which under LA57 is walked as a PML5 (its 2-MiB PDEs become
+	 * misaligned 1-GiB PDPTEs, and the first access above 1 GiB takes a
+	 * reserved-bit #PF). Linux copes with either (its decompressor
+	 * switches levels itself), so entering with 4-level paging suits both.
+	 * LA57 cannot change in long mode (SDM vol. 3A, 4.1.2): drop to
+	 * compatibility mode, turn paging off, load a 4-level identity map of
+	 * the first 512 GiB in 1-GiB pages, and come back. The switch is
+	 * skipped, leaving the kernel's map, when the CPU lacks 1-GiB pages
+	 * or the entry point or boot_params lie beyond that map.
+	 * In: rbx = handoff, rsp = rbx - 8 (our return address). Preserves
+	 * rbx, rsp, r12 and r13; everything else may change.
+	 */
+linux64_four_level:
+	mov	%cr4, %rax
+	test	$CR4_LA57, %eax
+	jz	9f
+	mov	$CPUID_EXT_FEATURES, %eax
+	push	%rbx
+	cpuid
+	pop	%rbx
+	test	$CPUID_PDPE1GB, %edx
+	jz	9f
+	mov	KX_HO_RIP(%rbx), %rax
+	or	KX_HO_RSI(%rbx), %rax
+	shr	$PML4E_SPAN_SHIFT, %rax
+	jnz	9f
+
+	lea	kx_purg_pdpt(%rip), %rdi
+	mov	$PDPTE_1G, %eax
+	mov	$512, %ecx
+1:	mov	%rax, (%rdi)
+	add	$(1 << 30), %rax
+	add	$8, %rdi
+	dec	%ecx
+	jnz	1b
+	lea	kx_purg_pdpt(%rip), %rax
+	or	$PTE_P_RW, %rax
+	lea	kx_purg_pml4(%rip), %rdi
+	mov	%rax, (%rdi)
+
+	/* Upper register halves do not survive compatibility mode (SDM vol.
+	 * 1, 3.4.1.1): keep r12/r13 on the stack, addresses in the low eight
+	 * registers (purgatory and its stack are below 4 GiB). */
+	push	%r12
+	push	%r13
+	lea	1f(%rip), %rax
+	pushq	$KX_SEL_CODE32
+	pushq	%rax
+	lretq
+
+	.code32
+1:	mov	%cr0, %eax
+	and	$~CR0_PG, %eax
+	mov	%eax, %cr0
+	mov	%cr4, %eax
+	and	$~CR4_LA57, %eax
+	mov	%eax, %cr4
+	mov	%edi, %cr3
+	/* EFER.LME is still set: paging on makes this long mode again. */
+	mov	%cr0, %eax
+	or	$CR0_PG, %eax
+	mov	%eax, %cr0
+	call	2f
+2:	pop	%eax
+	add	$(3f - 2b), %eax
+	pushl	$KX_SEL_CODE
+	pushl	%eax
+	lret
+
+	.code64
+3:	mov	%ebx, %ebx
+	lea	-24(%rbx), %rsp
+	pop	%r13
+	pop	%r12
+9:	ret
 
 	/*
 	 * Leave long mode (SDM vol. 3A, 10.8.5.4): go to compatibility mode,
@@ -273,6 +364,15 @@ triple_fault:
 	lidt	6(%rsp)
 	int3
 	ud2
+
+	/* linux64_four_level's tables; kexec zero-fills bss, so every PML4
+	 * entry but the first is not present. */
+	.section .bss.kx_pt, "aw", @nobits
+	.balign 4096
+kx_purg_pml4:
+	.skip 4096
+kx_purg_pdpt:
+	.skip 4096
 
 	.section .data.kx_gdt, "aw"
 	.balign 16

@@ -82,9 +82,12 @@ int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
 			      len, o->setup_size);
 	o->kernel_off = o->setup_size;
 	o->kernel_len = len - o->setup_size;
-	/* syssize counts 16-byte paragraphs of the protected-mode code. */
+	/* syssize is the protected-mode size in 16-byte paragraphs (boot.rst),
+	 * so a build may round it up: memtest86+ 6.10 x64 ends 8 bytes short
+	 * of syssize * 16 and is whole. Less than one paragraph short is that
+	 * rounding; a paragraph or more is a truncated file. */
 	syssize = rd32(img, HDR(syssize));
-	if ((uint64_t)syssize * 16 > o->kernel_len)
+	if ((uint64_t)syssize * 16 >= o->kernel_len + 16)
 		return kx_err(EINVAL, MOD,
 			      "image truncated: the header says %llu bytes of kernel, the file has %zu",
 			      (unsigned long long)syssize * 16, o->kernel_len);

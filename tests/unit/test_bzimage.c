@@ -19,7 +19,7 @@
 #include "formats/bzimage.h"
 
 enum mutation { M_NONE, M_NO_MAGIC, M_NO_BOOTFLAG, M_OLD_PROTO, M_NO_64, M_TRUNC_SETUP,
-		M_TRUNC_PAYLOAD, M_BAD_ALIGN, M_SHORT, M_SECTS0 };
+		M_TRUNC_PAYLOAD, M_SYSSIZE_ROUNDED, M_SYSSIZE_PARAGRAPH, M_BAD_ALIGN, M_SHORT, M_SECTS0 };
 
 static const struct {
 	const char *name;
@@ -33,6 +33,9 @@ static const struct {
 	{ "no 64-bit entry", M_NO_64, -EINVAL },
 	{ "file ends inside setup", M_TRUNC_SETUP, -EINVAL },
 	{ "payload shorter than syssize", M_TRUNC_PAYLOAD, -EINVAL },
+	/* memtest86+ 6.10 x64: syssize rounded up 8 bytes past the file. */
+	{ "syssize 8 bytes past the end", M_SYSSIZE_ROUNDED, 0 },
+	{ "syssize 16 bytes past the end", M_SYSSIZE_PARAGRAPH, -EINVAL },
 	{ "alignment not a power of two", M_BAD_ALIGN, -EINVAL },
 	{ "100 bytes", M_SHORT, -ENOEXEC },
 	{ "setup_sects 0 means 4", M_SECTS0, 0 },
@@ -65,12 +68,16 @@ static void test_parse_table(void **state)
 			len = 0x300;
 		if (parse_cases[c].m == M_TRUNC_PAYLOAD)
 			len -= 4096;
+		if (parse_cases[c].m == M_SYSSIZE_ROUNDED)
+			len -= 8;
+		if (parse_cases[c].m == M_SYSSIZE_PARAGRAPH)
+			len -= 16;
 		if (parse_cases[c].m == M_SHORT)
 			len = 100;
 		assert_int_equal(bzimage_parse_header(img, len, &bz), parse_cases[c].want);
 		if (!parse_cases[c].want) {
 			assert_int_equal(bz.setup_size, ((f.setup_sects ? f.setup_sects : 4) + 1) * 512);
-			assert_int_equal(bz.kernel_len, f.payload);
+			assert_int_equal(bz.kernel_len, len - bz.setup_size);
 			assert_int_equal(bz.init_size, f.init_size);
 			assert_int_equal(bz.cmdline_size, f.cmdline_size);
 		} else {
