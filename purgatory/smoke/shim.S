@@ -17,6 +17,13 @@
 _start:
 	cli
 	mov $stack_top, %esp
+	/* The real-mode payload runs at 512 KiB (see smoke.lds). */
+	mov $__p16_start, %esi
+	mov $0x80000, %edi
+	mov $__p16_end, %ecx
+	sub %esi, %ecx
+	cld
+	rep movsb
 	/* PML4[0] -> PDPT, PDPT[0..3] -> PD0..3, PDs: 2 MiB pages identity 0-4G */
 	mov $pml4, %edi
 	lea 0x1003(%edi), %eax
