@@ -92,6 +92,25 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 	return ret < 0 ? kx_err_prefix(ret, "ELF core header of %zu bytes", len) : 0;
 }
 
+int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
+		       uint64_t *addr)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB,
+				    .max = max && max < KX_4G ? max : KX_4G,
+				    .pref = KX_NO_PREF, .top_down = true };
+	int i;
+
+	*addr = 0;
+	if (!o->initrd || !o->initrd_len)
+		return 0;
+	i = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len, o->initrd_len, &req,
+			       NULL);
+	if (i < 0)
+		return kx_err_prefix(i, "initrd of %zu bytes", o->initrd_len);
+	*addr = p->seg[i].mem;
+	return 0;
+}
+
 int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 		  const struct kx_facts *f, struct kx_plan *p)
 {

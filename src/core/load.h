@@ -85,6 +85,11 @@ const struct kx_format *kx_format_by_name(const char *name);
 int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 		     const struct kx_format **out);
 
+/* Places the initrd (if any) top down, above 1 MiB and below min(max, 4 GiB),
+ * the way boot loaders do; *addr = 0 when there is none. For formats. */
+int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
+		       uint64_t *addr);
+
 /* Builds the whole plan: format segments, purgatory, digests. */
 int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 		  const struct kx_facts *f, struct kx_plan *p);

@@ -172,7 +172,7 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	uint64_t align, memsz;
 	size_t bp_size;
 	uint8_t *bp;
-	int kern, bpi, ret;
+	int kern, ret;
 
 	ret = bzimage_parse_header(img, len, &bz);
 	if (ret < 0)
@@ -205,44 +205,13 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 		goto out;
 	}
 
-	if (o->initrd && o->initrd_len) {
-		uint64_t max = (uint64_t)bz.initrd_addr_max + 1;
-		int ird;
-
-		if (max > KX_4G)
-			max = KX_4G;
-		req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = max,
-					     .pref = KX_NO_PREF, .top_down = true };
-		ird = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len,
-					 o->initrd_len, &req, NULL);
-		if (ird < 0) {
-			ret = kx_err_prefix(ird, "initrd of %zu bytes", o->initrd_len);
-			goto out;
-		}
-		lay.initrd_addr = p->seg[ird].mem;
-		lay.initrd_size = o->initrd_len;
-	}
-
-	bp_size = kx_bp_segment_size_for(f, &lay);
-	if (!bp_size) {
-		ret = kx_err_prefix(-ENOMEM, MOD);
+	ret = kx_plan_add_initrd(p, o, (uint64_t)bz.initrd_addr_max + 1, &lay.initrd_addr);
+	if (ret < 0)
 		goto out;
-	}
-	bp = calloc(1, bp_size);
-	if (!bp) {
-		ret = kx_err(ENOMEM, MOD, "out of memory");
+	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
+	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
+	if (ret < 0)
 		goto out;
-	}
-	/* boot_params: cmd_line_ptr and the setup_data list are 32/64-bit; keep it
-	 * below 4 GiB so every consumer can reach it. */
-	req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
-				     .pref = KX_NO_PREF };
-	bpi = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
-	if (bpi < 0) {
-		ret = bpi;
-		goto out;
-	}
-	lay.base = p->seg[bpi].mem;
 	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, bz.hdr_len, &lay, f);
 	if (ret < 0)
 		goto out;

@@ -625,24 +625,6 @@ static int entry_address(const struct kx_elf_info *e, uint64_t bias, uint64_t *o
 		      (unsigned long long)e->e_entry);
 }
 
-static int add_initrd(const struct kx_load_opts *o, struct kx_plan *p, uint64_t max,
-		      uint64_t *addr)
-{
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = max,
-				    .pref = KX_NO_PREF, .top_down = true };
-	int i;
-
-	*addr = 0;
-	if (!o->initrd || !o->initrd_len)
-		return 0;
-	i = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len, o->initrd_len, &req,
-			       NULL);
-	if (i < 0)
-		return kx_err_prefix(i, "initrd of %zu bytes", o->initrd_len);
-	*addr = p->seg[i].mem;
-	return 0;
-}
-
 /* The setup header a bzImage of this kernel would carry; a vmlinux has none. */
 static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_header *h)
 {
@@ -677,28 +659,21 @@ static int plan_linux(const struct kx_elf_info *e, uint64_t entry, const struct 
 {
 	struct bp_setup_header h;
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
-				    .pref = KX_NO_PREF };
 	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0, bp_size;
 	uint8_t *bp;
-	int ret, i;
+	int ret;
 
 	linux_setup_header(e, &h);
 	if (cmdlen > h.cmdline_size)
 		return kx_err(E2BIG, MOD, "command line is %zu bytes, Linux takes at most %u",
 			      cmdlen, h.cmdline_size);
-	ret = add_initrd(o, p, (uint64_t)h.initrd_addr_max + 1, &lay.initrd_addr);
+	ret = kx_plan_add_initrd(p, o, (uint64_t)h.initrd_addr_max + 1, &lay.initrd_addr);
 	if (ret < 0)
 		return ret;
 	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-	bp_size = kx_bp_segment_size(f, o->cmdline);
-	bp = calloc(1, bp_size);
-	if (!bp)
-		return kx_err(ENOMEM, MOD, "out of memory");
-	i = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
-	if (i < 0)
-		return i;
-	lay.base = p->seg[i].mem;
+	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
+	if (ret < 0)
+		return ret;
 	ret = kx_bp_build(bp, bp_size, (const uint8_t *)&h, sizeof(h), &lay, f);
 	if (ret < 0)
 		return ret;
@@ -735,7 +710,7 @@ static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 			return i;
 		cmd = p->seg[i].mem;
 	}
-	ret = add_initrd(o, p, KX_4G, &initrd);
+	ret = kx_plan_add_initrd(p, o, KX_4G, &initrd);
 	if (ret < 0)
 		return ret;
 	if (initrd)

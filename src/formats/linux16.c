@@ -206,28 +206,6 @@ static int plan_kernel(const uint8_t *img, const struct linux16_info *in, struct
 				  &req, NULL);
 }
 
-static int plan_initrd(const struct linux16_info *in, const struct kx_load_opts *o,
-		       struct kx_plan *p, uint64_t *addr)
-{
-	uint64_t max = (uint64_t)in->initrd_addr_max + 1;
-	struct kx_place_req req;
-	int i;
-
-	*addr = 0;
-	if (!o->initrd || !o->initrd_len)
-		return 0;
-	if (max > KX_4G)
-		max = KX_4G;
-	req = (struct kx_place_req){ .align = KX_PAGE_SIZE, .min = KX_MIB, .max = max,
-				     .pref = KX_NO_PREF, .top_down = true };
-	i = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len, o->initrd_len, &req,
-			       NULL);
-	if (i < 0)
-		return kx_err_prefix(i, "initrd of %zu bytes", o->initrd_len);
-	*addr = p->seg[i].mem;
-	return 0;
-}
-
 /* Where the image's code32_start points once its protected-mode part sits
  * at `loaded` rather than at its default address. */
 static uint32_t entry32(const struct linux16_info *in, uint64_t loaded, uint64_t memsz)
@@ -241,28 +219,20 @@ static int plan_pm32(const uint8_t *img, const struct linux16_info *in,
 		     const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p)
 {
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
-				    .pref = KX_NO_PREF };
 	size_t bp_size;
 	uint8_t *bp;
-	int kern, bpi, ret;
+	int kern, ret;
 
 	kern = plan_kernel(img, in, p);
 	if (kern < 0)
 		return kern;
-	ret = plan_initrd(in, o, p, &lay.initrd_addr);
+	ret = kx_plan_add_initrd(p, o, (uint64_t)in->initrd_addr_max + 1, &lay.initrd_addr);
 	if (ret < 0)
 		return ret;
 	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-
-	bp_size = kx_bp_segment_size(f, o->cmdline);
-	bp = calloc(1, bp_size);
-	if (!bp)
-		return kx_err(ENOMEM, MOD, "out of memory");
-	bpi = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, bp_size, bp_size, &req, bp);
-	if (bpi < 0)
-		return bpi;
-	lay.base = p->seg[bpi].mem;
+	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
+	if (ret < 0)
+		return ret;
 	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, in->hdr_len, &lay, f);
 	if (ret < 0)
 		return ret;
@@ -297,7 +267,7 @@ static int plan_real16(const uint8_t *img, const struct linux16_info *in,
 	kern = plan_kernel(img, in, p);
 	if (kern < 0)
 		return kern;
-	ret = plan_initrd(in, o, p, &initrd);
+	ret = kx_plan_add_initrd(p, o, (uint64_t)in->initrd_addr_max + 1, &initrd);
 	if (ret < 0)
 		return ret;
 

@@ -14,6 +14,7 @@
 
 #include "core/facts.h"
 #include "core/memmap.h"
+#include "core/plan.h"
 
 #define BP_SIZE 4096
 #define BP_SETUP_HEADER_OFF 0x1f1
@@ -194,10 +195,8 @@ struct bp_layout {
 	uint64_t elfcorehdr_size;
 };
 
-/* Size of the boot-params segment for these facts and command line. */
-size_t kx_bp_segment_size(const struct kx_facts *f, const char *cmdline);
-/* The same for a layout (its base unused; a capture kernel's e820 differs);
- * 0 when the e820 cannot be built (message set). */
+/* Size of the boot-params segment for a layout (its base unused; a capture
+ * kernel's e820 differs); 0 when the e820 cannot be built (message set). */
 size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *lay);
 /* The memory map a capture kernel may use, as the kernel's own loader gives
  * it (arch/x86/kernel/crash.c crash_setup_memmap_entries): System RAM below
@@ -207,6 +206,12 @@ size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *
  * reads it as old memory). Sorted. */
 int kx_bp_crash_e820(const struct kx_facts *f, uint64_t hdr, uint64_t hdr_size,
 		     struct kx_memmap *out);
+/* Adds and places the boot-params segment for `lay` (its cmdline, initrd and
+ * crash fields set) below 4 GiB, where every consumer can reach cmd_line_ptr
+ * and the setup_data list; sets lay->base. *buf (zeroed, *len bytes) is owned
+ * by the plan and is to be filled with kx_bp_build. */
+int kx_bp_add_segment(struct kx_plan *p, const struct kx_facts *f, struct bp_layout *lay,
+		      uint8_t **buf, size_t *len);
 /* Fills the boot-params segment (buf of kx_bp_segment_size bytes, zeroed):
  * boot_params with the image's setup header, command line, e820, EFI state. */
 int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup_hdr_len,

@@ -9,6 +9,7 @@
 #include "arch/x86_64/bootparam.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -124,13 +125,6 @@ static void bp_measure(const struct kx_facts *f, const char *cmdline, size_t n,
 	}
 }
 
-size_t kx_bp_segment_size(const struct kx_facts *f, const char *cmdline)
-{
-	struct bp_layout lay = { .cmdline = cmdline };
-
-	return kx_bp_segment_size_for(f, &lay);
-}
-
 size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *lay)
 {
 	struct kx_memmap e820;
@@ -141,6 +135,29 @@ size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *
 	bp_measure(f, lay->cmdline, e820.n, &o);
 	kx_memmap_free(&e820);
 	return o.total;
+}
+
+int kx_bp_add_segment(struct kx_plan *p, const struct kx_facts *f, struct bp_layout *lay,
+		      uint8_t **buf, size_t *len)
+{
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
+				    .pref = KX_NO_PREF };
+	size_t size = kx_bp_segment_size_for(f, lay);
+	uint8_t *bp;
+	int i;
+
+	if (!size)
+		return -ENOMEM; /* the e820 could not be built: message set */
+	bp = calloc(1, size);
+	if (!bp)
+		return kx_err(ENOMEM, "bootparams", "out of memory");
+	i = kx_plan_add_placed(p, KX_ROLE_BOOT_PARAMS, bp, size, size, &req, bp);
+	if (i < 0)
+		return i;
+	lay->base = p->seg[i].mem;
+	*buf = bp;
+	*len = size;
+	return 0;
 }
 
 static void put_e820(struct bp_e820_entry *e, const struct kx_mem_region *r)

@@ -11,6 +11,10 @@
 # file: @BUILD@/tests/vm/wdt_arm /sbin/wdt_arm
 # expect-re: ^format: +bzImage$
 # expect-re: then 0x100200 \(linux64\)
+# The kernel's own file loader refuses a bzImage that is not relocatable:
+# auto mode (-a, the default) must say so and fall back to kexec_load.
+# expect: kexec: kexec_file_load failed (Exec format error), falling back to kexec_load
+# expect: kexec: loaded with kexec_load
 # expect: KX-OK after load: kexec_loaded=1
 # expect-re: kx purgatory: all regions verified .*entering image at 0x100200
 # expect: Memtest86+ v6
