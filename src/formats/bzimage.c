@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch/x86_64/bootparam.h"
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "bzimage"
@@ -24,26 +25,6 @@
 #define BP_OLD_INITRD_ADDR_MAX 0x37ffffff
 #define BP_OLD_LOAD_ADDR 0x100000
 
-static uint8_t rd8(const uint8_t *p, size_t off)
-{
-	return p[off];
-}
-
-static uint16_t rd16(const uint8_t *p, size_t off)
-{
-	return (uint16_t)(p[off] | p[off + 1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p, size_t off)
-{
-	return (uint32_t)rd16(p, off) | (uint32_t)rd16(p, off + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p, size_t off)
-{
-	return (uint64_t)rd32(p, off) | (uint64_t)rd32(p, off + 4) << 32;
-}
-
 #define HDR(field) offsetof(struct boot_params, hdr.field)
 
 int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
@@ -54,14 +35,14 @@ int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
 	memset(o, 0, sizeof(*o));
 	if (len < HDR(version) + 2)
 		return kx_err(ENOEXEC, MOD, "file too short for a setup header (%zu bytes)", len);
-	if (rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG || rd32(img, HDR(header)) != BP_HDR_MAGIC)
+	if (kx_le16(img + HDR(boot_flag)) != BP_BOOT_FLAG || kx_le32(img + HDR(header)) != BP_HDR_MAGIC)
 		return kx_err(ENOEXEC, MOD, "no Linux boot protocol header (HdrS at 0x202)");
-	o->version = rd16(img, HDR(version));
+	o->version = kx_le16(img + HDR(version));
 	if (o->version < 0x0200)
 		return kx_err(EINVAL, MOD, "boot protocol %u.%02u is too old to load",
 			      o->version >> 8, o->version & 0xff);
 	/* The header ends at 0x202 + the byte at 0x201 (boot.rst). */
-	hdr_end = 0x202 + rd8(img, 0x201);
+	hdr_end = 0x202 + img[0x201];
 	if (hdr_end > offsetof(struct boot_params, hdr) + sizeof(struct bp_setup_header))
 		hdr_end = offsetof(struct boot_params, hdr) + sizeof(struct bp_setup_header);
 	if (hdr_end > len)
@@ -73,7 +54,7 @@ int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
 			      "boot protocol %u.%02u has no 64-bit entry point (needs 2.12)",
 			      o->version >> 8, o->version & 0xff);
 
-	sects = rd8(img, HDR(setup_sects));
+	sects = img[HDR(setup_sects)];
 	if (!sects)
 		sects = BP_DEFAULT_SETUP_SECTS;
 	o->setup_size = (sects + 1) * BP_SECTOR;
@@ -86,22 +67,22 @@ int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
 	 * so a build may round it up: memtest86+ 6.10 x64 ends 8 bytes short
 	 * of syssize * 16 and is whole. Less than one paragraph short is that
 	 * rounding; a paragraph or more is a truncated file. */
-	syssize = rd32(img, HDR(syssize));
+	syssize = kx_le32(img + HDR(syssize));
 	if ((uint64_t)syssize * 16 >= o->kernel_len + 16)
 		return kx_err(EINVAL, MOD,
 			      "image truncated: the header says %llu bytes of kernel, the file has %zu",
 			      (unsigned long long)syssize * 16, o->kernel_len);
 
-	o->loadflags = rd8(img, HDR(loadflags));
-	o->xloadflags = rd16(img, HDR(xloadflags));
-	o->relocatable = rd8(img, HDR(relocatable_kernel)) != 0;
-	o->kernel_alignment = rd32(img, HDR(kernel_alignment));
-	o->initrd_addr_max = rd32(img, HDR(initrd_addr_max));
-	o->cmdline_size = o->version >= BP_PROTO_CMDLINE_SIZE ? rd32(img, HDR(cmdline_size))
+	o->loadflags = img[HDR(loadflags)];
+	o->xloadflags = kx_le16(img + HDR(xloadflags));
+	o->relocatable = img[HDR(relocatable_kernel)] != 0;
+	o->kernel_alignment = kx_le32(img + HDR(kernel_alignment));
+	o->initrd_addr_max = kx_le32(img + HDR(initrd_addr_max));
+	o->cmdline_size = o->version >= BP_PROTO_CMDLINE_SIZE ? kx_le32(img + HDR(cmdline_size))
 							       : BP_OLD_CMDLINE_MAX;
 	if (o->version >= BP_PROTO_PREF_ADDRESS && hdr_end >= HDR(init_size) + 4) {
-		o->pref_address = rd64(img, HDR(pref_address));
-		o->init_size = rd32(img, HDR(init_size));
+		o->pref_address = kx_le64(img + HDR(pref_address));
+		o->init_size = kx_le32(img + HDR(init_size));
 	} else {
 		o->pref_address = BP_OLD_LOAD_ADDR;
 	}
@@ -121,14 +102,14 @@ int bzimage_parse_header(const uint8_t *img, size_t len, struct bzimage_info *o)
 
 static int bzimage_probe(const uint8_t *img, size_t len)
 {
-	if (len < HDR(header) + 4 || rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG ||
-	    rd32(img, HDR(header)) != BP_HDR_MAGIC)
+	if (len < HDR(header) + 4 || kx_le16(img + HDR(boot_flag)) != BP_BOOT_FLAG ||
+	    kx_le32(img + HDR(header)) != BP_HDR_MAGIC)
 		return kx_err(ENOEXEC, MOD, "not a bzImage (no HdrS signature)");
 	/* Without a 64-bit entry (protocol < 2.12 or XLF_KERNEL_64 unset) the
 	 * image is linux16's: it enters in 32-bit or real mode (formats.c). */
-	if (len < HDR(xloadflags) + 2 || rd16(img, HDR(version)) < BP_PROTO_XLOADFLAGS ||
-	    0x202 + (size_t)rd8(img, 0x201) < HDR(xloadflags) + 2 ||
-	    !(rd16(img, HDR(xloadflags)) & BP_XLF_KERNEL_64))
+	if (len < HDR(xloadflags) + 2 || kx_le16(img + HDR(version)) < BP_PROTO_XLOADFLAGS ||
+	    0x202 + (size_t)img[0x201] < HDR(xloadflags) + 2 ||
+	    !(kx_le16(img + HDR(xloadflags)) & BP_XLF_KERNEL_64))
 		return kx_err(ENOEXEC, MOD, "no 64-bit entry point (XLF_KERNEL_64 unset)");
 	return 0;
 }

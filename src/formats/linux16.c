@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arch/x86_64/bootparam.h"
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "linux16"
@@ -46,26 +47,6 @@
 #define RM_CS_SETUP_OFFSET 0x20       /* paragraphs: the 512-byte boot sector */
 #define RM_TRAMPOLINE_SIZE 4096       /* purgatory's real-mode switch (abi.h) */
 
-static uint8_t rd8(const uint8_t *p, size_t off)
-{
-	return p[off];
-}
-
-static uint16_t rd16(const uint8_t *p, size_t off)
-{
-	return (uint16_t)(p[off] | p[off + 1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p, size_t off)
-{
-	return (uint32_t)rd16(p, off) | (uint32_t)rd16(p, off + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p, size_t off)
-{
-	return (uint64_t)rd32(p, off) | (uint64_t)rd32(p, off + 4) << 32;
-}
-
 static void wr16(uint8_t *p, size_t off, uint16_t v)
 {
 	p[off] = (uint8_t)v;
@@ -89,15 +70,15 @@ int linux16_parse_header(const uint8_t *img, size_t len, struct linux16_info *o)
 	uint32_t syssize;
 
 	memset(o, 0, sizeof(*o));
-	if (len < HDR(version) + 2 || rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG ||
-	    rd32(img, HDR(header)) != BP_HDR_MAGIC)
+	if (len < HDR(version) + 2 || kx_le16(img + HDR(boot_flag)) != BP_BOOT_FLAG ||
+	    kx_le32(img + HDR(header)) != BP_HDR_MAGIC)
 		return kx_err(ENOEXEC, MOD, "no Linux boot protocol header (HdrS at 0x202)");
-	o->version = rd16(img, HDR(version));
+	o->version = kx_le16(img + HDR(version));
 	if (o->version < BP_PROTO_CMD_LINE_PTR)
 		return kx_err(EINVAL, MOD, "boot protocol %u.%02u is too old (kx needs 2.02: cmd_line_ptr)",
 			      o->version >> 8, o->version & 0xff);
 	/* The header ends at 0x202 + the byte at 0x201 (boot.rst). */
-	hdr_end = 0x202 + rd8(img, 0x201);
+	hdr_end = 0x202 + img[0x201];
 	if (hdr_end > BP_SETUP_HEADER_OFF + sizeof(struct bp_setup_header))
 		hdr_end = BP_SETUP_HEADER_OFF + sizeof(struct bp_setup_header);
 	if (hdr_end > len)
@@ -108,7 +89,7 @@ int linux16_parse_header(const uint8_t *img, size_t len, struct linux16_info *o)
 		return kx_err(EINVAL, MOD, "setup header too short for protocol %u.%02u (%zu bytes)",
 			      o->version >> 8, o->version & 0xff, o->hdr_len);
 
-	sects = rd8(img, HDR(setup_sects));
+	sects = img[HDR(setup_sects)];
 	if (!sects)
 		sects = BP_DEFAULT_SETUP_SECTS;
 	o->setup_size = (sects + 1) * BP_SECTOR;
@@ -121,34 +102,34 @@ int linux16_parse_header(const uint8_t *img, size_t len, struct linux16_info *o)
 	o->kernel_len = len - o->setup_size;
 	/* syssize counts 16-byte paragraphs of the protected-mode part; some
 	 * builders (memtest86+) round it up past the end of the file. */
-	syssize = rd32(img, HDR(syssize));
+	syssize = kx_le32(img + HDR(syssize));
 	if ((uint64_t)syssize * 16 >= (uint64_t)o->kernel_len + 16)
 		return kx_err(EINVAL, MOD,
 			      "image truncated: the header says %llu bytes of kernel, the file has %zu",
 			      (unsigned long long)syssize * 16, o->kernel_len);
 
-	o->loadflags = rd8(img, HDR(loadflags));
-	o->code32_start = rd32(img, HDR(code32_start));
+	o->loadflags = img[HDR(loadflags)];
+	o->code32_start = kx_le32(img + HDR(code32_start));
 	o->load_address = BP_BZIMAGE_LOAD_ADDR;
 	o->cmdline_size = BP_OLD_CMDLINE_MAX;
 	o->initrd_addr_max = BP_OLD_INITRD_ADDR_MAX;
 	if (o->version >= BP_PROTO_INITRD_MAX && HAS(o, initrd_addr_max) &&
-	    rd32(img, HDR(initrd_addr_max)))
-		o->initrd_addr_max = rd32(img, HDR(initrd_addr_max));
+	    kx_le32(img + HDR(initrd_addr_max)))
+		o->initrd_addr_max = kx_le32(img + HDR(initrd_addr_max));
 	if (o->version >= BP_PROTO_RELOCATABLE && HAS(o, relocatable_kernel)) {
-		o->relocatable = rd8(img, HDR(relocatable_kernel)) != 0;
-		o->kernel_alignment = rd32(img, HDR(kernel_alignment));
+		o->relocatable = img[HDR(relocatable_kernel)] != 0;
+		o->kernel_alignment = kx_le32(img + HDR(kernel_alignment));
 	}
 	if (o->version >= BP_PROTO_CMDLINE_SIZE && HAS(o, cmdline_size))
-		o->cmdline_size = rd32(img, HDR(cmdline_size));
+		o->cmdline_size = kx_le32(img + HDR(cmdline_size));
 	if (o->version >= BP_PROTO_XLOADFLAGS && HAS(o, xloadflags))
-		o->xloadflags = rd16(img, HDR(xloadflags));
+		o->xloadflags = kx_le16(img + HDR(xloadflags));
 	if (o->version >= BP_PROTO_PREF_ADDRESS && HAS(o, init_size)) {
-		uint64_t pref = rd64(img, HDR(pref_address));
+		uint64_t pref = kx_le64(img + HDR(pref_address));
 
 		if (pref)
 			o->load_address = pref;
-		o->init_size = rd32(img, HDR(init_size));
+		o->init_size = kx_le32(img + HDR(init_size));
 	}
 
 	if (!(o->loadflags & BP_LOADED_HIGH))
@@ -182,8 +163,8 @@ enum kx_linux_entry linux16_auto_entry(const struct linux16_info *info)
 
 static int linux16_probe(const uint8_t *img, size_t len)
 {
-	if (len < HDR(header) + 4 || rd16(img, HDR(boot_flag)) != BP_BOOT_FLAG ||
-	    rd32(img, HDR(header)) != BP_HDR_MAGIC)
+	if (len < HDR(header) + 4 || kx_le16(img + HDR(boot_flag)) != BP_BOOT_FLAG ||
+	    kx_le32(img + HDR(header)) != BP_HDR_MAGIC)
 		return kx_err(ENOEXEC, MOD, "not a Linux boot protocol image (no HdrS signature)");
 	return 0;
 }
