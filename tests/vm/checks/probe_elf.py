@@ -8,23 +8,9 @@ loads the probe; the probe (tests/payloads/elf/probe_elf.c) prints
 that the probe runs where the plan says its entry is, and that the pointer
 table a PIE relies on was relocated. Usage: probe_elf.py LOG
 """
-import json
 import sys
 
-
-def last_json(log, marker):
-    found = None
-    for line in log.splitlines():
-        i = line.find(marker)
-        if i >= 0:
-            text = line[i + len(marker):].strip()
-            try:
-                found = json.loads(text)
-            except ValueError as e:
-                sys.exit(f"{marker.strip()} line is not JSON ({e}): {text[:200]}")
-    if found is None:
-        sys.exit(f"no {marker.strip()} line in the log")
-    return found
+from probelog import last_json
 
 
 def main():

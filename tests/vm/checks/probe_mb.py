@@ -12,8 +12,9 @@ addresses and bytes, the command line, the memory summary and that the memory
 map is the firmware's. Exits non-zero with every mismatch listed.
 Usage: probe_mb.py LOG
 """
-import json
 import sys
+
+from probelog import last_json, marker_lines
 
 MB1_MAGIC = 0x2BADB002
 MB2_MAGIC = 0x36D76289
@@ -33,26 +34,6 @@ SHIM_RSDP, SHIM_XSDT, UEFI_LOW_MAX = 0x800, 0x840, 0x10000
 TYPES = {"System RAM": 1, "Reserved": 2, "ACPI Tables": 3,
          "ACPI Non-volatile Storage": 4, "Unusable memory": 5, "Persistent Memory": 7}
 KIB, MIB, GIB4 = 1024, 1 << 20, 1 << 32
-
-
-def last_json(log, marker):
-    found = None
-    for line in log.splitlines():
-        i = line.find(marker)
-        if i >= 0:
-            text = line[i + len(marker):].strip()
-            try:
-                found = json.loads(text)
-            except ValueError as e:
-                sys.exit(f"{marker.strip()} line is not JSON ({e}): {text[:200]}")
-    if found is None:
-        sys.exit(f"no {marker.strip()} line in the log")
-    return found
-
-
-def marker_lines(log, marker):
-    return [line[line.find(marker) + len(marker):].strip()
-            for line in log.splitlines() if marker in line]
 
 
 def normalize(regions):

@@ -10,28 +10,14 @@ X/16, sp = 0xe000, PE clear, and the header kx filled in: type_of_loader
 0x0d, CAN_USE_HEAP, heap_end_ptr 0xde00, cmd_line_ptr = X + 0xe000 holding
 the command line. Usage: probe_rm16.py LOG
 """
-import json
 import sys
+
+from probelog import last_json
 
 LOADER_TYPE_KX = 0x0D
 CAN_USE_HEAP = 0x80
 LOADED_HIGH = 0x01
 HEAP_END = 0xE000
-
-
-def last_json(log, marker):
-    found = None
-    for line in log.splitlines():
-        i = line.find(marker)
-        if i >= 0:
-            text = line[i + len(marker):].strip()
-            try:
-                found = json.loads(text)
-            except ValueError as e:
-                sys.exit(f"{marker.strip()} line is not JSON ({e}): {text[:200]}")
-    if found is None:
-        sys.exit(f"no {marker.strip()} line in the log")
-    return found
 
 
 def main():
