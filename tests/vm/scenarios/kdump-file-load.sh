@@ -31,21 +31,4 @@
 # reject: KX-STAGE2-UP
 . /etc/kx-lib.sh
 . /etc/kx-kdump.sh
-
-if [ -e /proc/vmcore ]; then
-    capture_checks
-    exit 0
-fi
-
-make_capture_initrd || { fail "capture initramfs"; exit 1; }
-# Load, unload, then load for real with the page address on the command line.
-run kexec -s -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="console=ttyS0" ||
-    fail "kexec -s -p: status $?"
-status_says "first load" 1
-run kexec -s -u -p || fail "kexec -s -u -p: status $?"
-status_says "after unload" 0
-start_pagefill || exit 1
-run kexec -d -s -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="$(capture_append)" ||
-    { fail "kexec -s -p: status $?"; exit 1; }
-status_says "capture kernel loaded" 1
-crash_now
+kdump_scenario -s unload

@@ -29,15 +29,4 @@
 # reject: KX-STAGE2-UP
 . /etc/kx-lib.sh
 . /etc/kx-kdump.sh
-
-if [ -e /proc/vmcore ]; then
-    capture_checks
-    exit 0
-fi
-
-make_capture_initrd || { fail "capture initramfs"; exit 1; }
-start_pagefill || exit 1
-run kexec -d -c -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="$(capture_append)" ||
-    { fail "kexec -c -p: status $?"; exit 1; }
-status_says "capture kernel loaded" 1
-crash_now
+kdump_scenario -c
