@@ -101,5 +101,8 @@ done > /dev/kmsg
 echo "$MARKER" > /dev/kmsg
 printf 'kx-escape \001\033 tab\tend \303\251\n' > /dev/kmsg
 echo "KX-CRASHING"
+# The tty drains to the UART after echo returns: give it time, or the panic
+# cuts the line off.
+sleep 1
 echo c > /proc/sysrq-trigger
 fail "still alive after sysrq crash"
