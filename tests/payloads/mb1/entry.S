@@ -20,30 +20,4 @@ mb1_header:
 	.long	MB1_FLAGS
 	.long	-(MB1_HEADER_MAGIC + MB1_FLAGS)
 
-	.globl	_start
-	.type	_start, @function
-_start:
-	cli
-	mov	%eax, %esi
-	mov	%ebx, %edi
-	call	1f
-1:	pop	%ebx
-	add	$_GLOBAL_OFFSET_TABLE_ + (. - 1b), %ebx
-	lea	stack_top@GOTOFF(%ebx), %esp
-	xor	%ebp, %ebp
-	lea	__executable_start@GOTOFF(%ebx), %eax
-	push	%eax		/* runtime address of the image's first byte */
-	push	%edi		/* ebx at entry */
-	push	%esi		/* eax at entry */
-	call	probe_main
-2:	cli
-	hlt
-	jmp	2b
-	.size	_start, . - _start
-
-	.bss
-	.balign	16
-stack:
-	.skip	16384
-stack_top:
-	.section .note.GNU-stack, "", @progbits
+#include "../common/start32.inc"

@@ -40,30 +40,4 @@ mb2_header:
 	.long	8
 mb2_header_end:
 
-	.globl	_start
-	.type	_start, @function
-_start:
-	cli
-	mov	%eax, %esi
-	mov	%ebx, %edi
-	call	1f
-1:	pop	%ebx
-	add	$_GLOBAL_OFFSET_TABLE_ + (. - 1b), %ebx
-	lea	stack_top@GOTOFF(%ebx), %esp
-	xor	%ebp, %ebp
-	lea	__executable_start@GOTOFF(%ebx), %eax
-	push	%eax		/* runtime address of the image's first byte */
-	push	%edi		/* ebx at entry */
-	push	%esi		/* eax at entry */
-	call	probe_main
-2:	cli
-	hlt
-	jmp	2b
-	.size	_start, . - _start
-
-	.bss
-	.balign	16
-stack:
-	.skip	16384
-stack_top:
-	.section .note.GNU-stack, "", @progbits
+#include "../common/start32.inc"
