@@ -6,6 +6,7 @@
 # smp: 2
 # timeout: 280
 # file: /usr/sbin/vmcore-dmesg opt/kexec-tools/vmcore-dmesg
+# file: @TOP@/tests/vm/guest/kdump-lib.sh etc/kx-kdump.sh
 # expect: KX-OK capture kernel loaded
 # expect: KX-CRASHING
 # expect: KX-CAPTURE-UP
@@ -19,6 +20,7 @@
 # expect: KX-SCENARIO-END rc=0
 # reject: KX-STAGE2-UP
 . /etc/kx-lib.sh
+. /etc/kx-kdump.sh   # make_capture_initrd
 
 KT_DMESG=$KX_KEXEC_TOOLS_DIR/vmcore-dmesg
 MARKER=KX-VMCORE-MARKER-$KX_BOOT_TOKEN
@@ -61,23 +63,6 @@ capture() {
     time -f %e -o /tmp/t.ours sh -c 'for i in 1 2 3 4 5; do /sbin/vmcore-dmesg > /dev/null; done'
     time -f %e -o /tmp/t.theirs sh -c "for i in 1 2 3 4 5; do $KT_DMESG /proc/vmcore > /dev/null; done"
     echo "KX-TIME vmcore-dmesg x5: ours $(cat /tmp/t.ours) s, kexec-tools $(cat /tmp/t.theirs) s"
-}
-
-# The capture kernel runs this same initramfs: build it from our own root,
-# leaving out the kernel images (not needed there) and the mounts.
-make_capture_initrd() {
-    mkdir -p /tmp/cap || return 1
-    for d in /*; do
-        case "$d" in
-        /boot|/proc|/sys|/dev|/tmp|/run) mkdir -p "/tmp/cap$d" ;;
-        *) cp -a "$d" /tmp/cap/ || return 1 ;;
-        esac
-    done
-    # The kernel opens /dev/console of the initramfs before init runs.
-    mknod /tmp/cap/dev/console c 5 1 || return 1
-    (cd /tmp/cap && find . | cpio -o -H newc > /tmp/capture.cpio 2>/dev/null) || return 1
-    rm -rf /tmp/cap
-    ls -l /tmp/capture.cpio
 }
 
 if [ -e /proc/vmcore ]; then
