@@ -7,7 +7,7 @@
  * enters it in 32-bit protected mode, paging off, eax = 0x2BADB002,
  * ebx = multiboot_info (3.2).
  */
-#include "formats/multiboot.h"
+#include "arch/x86_64/multiboot.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -245,11 +245,11 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	ret = mb_add_uefi_bda(f, p);
 	if (ret < 0)
 		goto out;
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eax = MB1_BOOTLOADER_MAGIC;
-	p->regs32.ebx = (uint32_t)p->seg[info].mem;
-	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eax = MB1_BOOTLOADER_MAGIC;
+	p->handoff.regs32.ebx = (uint32_t)p->seg[info].mem;
+	p->handoff.regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 out:
 	kx_memmap_free(&map);
 	free(cmdline);

@@ -6,7 +6,7 @@
  * kexec there are no EFI boot services, so the EFI entry tags are never used
  * and EFI boot services are never claimed to be alive (no tag 18).
  */
-#include "formats/multiboot2.h"
+#include "arch/x86_64/multiboot2.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -485,11 +485,11 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	ret = mb_add_uefi_bda(f, p);
 	if (ret < 0)
 		goto out;
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eax = MB2_BOOTLOADER_MAGIC;
-	p->regs32.ebx = (uint32_t)p->seg[info].mem;
-	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eax = MB2_BOOTLOADER_MAGIC;
+	p->handoff.regs32.ebx = (uint32_t)p->seg[info].mem;
+	p->handoff.regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 	ret = 0;
 out:
 	kx_memmap_free(&ip.map);

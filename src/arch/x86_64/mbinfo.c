@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "formats/mbinfo.h"
+#include "arch/x86_64/mbinfo.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,13 +6,13 @@
  * esi ("32-bit boot protocol"), or in real mode at the setup code, which then
  * asks the BIOS for the memory map itself ("Running the kernel").
  */
-#include "formats/linux16.h"
+#include "arch/x86_64/linux16.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "core/bytes.h"
 #include "core/err.h"
 
@@ -222,10 +222,10 @@ static int plan_pm32(const uint8_t *img, const struct linux16_info *in,
 
 	/* boot.rst, "32-bit boot protocol": %esi = boot_params, %ebp = %edi =
 	 * %ebx = 0, interrupts off, __BOOT_CS/__BOOT_DS flat (purgatory). */
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eip = entry32(in, p->seg[kern].mem, p->seg[kern].memsz);
-	p->regs32.esi = (uint32_t)lay.base;
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eip = entry32(in, p->seg[kern].mem, p->seg[kern].memsz);
+	p->handoff.regs32.esi = (uint32_t)lay.base;
 	return 0;
 }
 
@@ -275,14 +275,14 @@ static int plan_real16(const uint8_t *img, const struct linux16_info *in,
 	if (in->code32_start)
 		wr32(rm, HDR(code32_start), entry32(in, p->seg[kern].mem, p->seg[kern].memsz));
 
-	p->entry_mode = KX_ENTRY_REAL16;
-	memset(&p->regs16, 0, sizeof(p->regs16));
-	p->regs16.cs = (uint16_t)((x >> 4) + RM_CS_SETUP_OFFSET);
-	p->regs16.ip = 0;
-	p->regs16.ds = p->regs16.es = p->regs16.fs = p->regs16.gs = p->regs16.ss =
+	p->handoff.mode = KX_ENTRY_REAL16;
+	memset(&p->handoff.regs16, 0, sizeof(p->handoff.regs16));
+	p->handoff.regs16.cs = (uint16_t)((x >> 4) + RM_CS_SETUP_OFFSET);
+	p->handoff.regs16.ip = 0;
+	p->handoff.regs16.ds = p->handoff.regs16.es = p->handoff.regs16.fs = p->handoff.regs16.gs = p->handoff.regs16.ss =
 		(uint16_t)(x >> 4);
-	p->regs16.esp = RM_HEAP_END;
-	p->regs16.trampoline_seg = (uint16_t)(p->seg[tri].mem >> 4);
+	p->handoff.regs16.esp = RM_HEAP_END;
+	p->handoff.regs16.trampoline_seg = (uint16_t)(p->seg[tri].mem >> 4);
 	return 0;
 }
 
