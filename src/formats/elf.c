@@ -92,18 +92,6 @@ static const uint8_t ELF_MAGIC[4] = { 0x7f, 'E', 'L', 'F' };
 /* A position-independent image larger than this is not a boot payload. */
 #define PIE_MAX_EXTENT (1ull << 30)
 
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* A word of the file's class: 8 bytes for ELF64, 4 for ELF32. */
 static uint64_t rdword(const uint8_t *p, bool is64)
 {
@@ -477,12 +465,12 @@ static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
 		if (e->is64) {
 			uint64_t addend = t->rela ? rdword(q + 2 * word, true) : kx_le64(buf + at);
 
-			wr64(buf + at, addend + bias);
+			kx_put64(buf + at, addend + bias);
 		} else {
 			uint32_t addend = t->rela ? (uint32_t)rdword(q + 2 * word, false)
 						  : kx_le32(buf + at);
 
-			wr32(buf + at, (uint32_t)(addend + bias));
+			kx_put32(buf + at, (uint32_t)(addend + bias));
 		}
 	}
 	return 0;

@@ -47,18 +47,6 @@
 #define RM_CS_SETUP_OFFSET 0x20       /* paragraphs: the 512-byte boot sector */
 #define RM_TRAMPOLINE_SIZE 4096       /* purgatory's real-mode switch (abi.h) */
 
-static void wr16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void wr32(uint8_t *p, size_t off, uint32_t v)
-{
-	wr16(p, off, (uint16_t)v);
-	wr16(p, off + 2, (uint16_t)(v >> 16));
-}
-
 #define HDR(field) offsetof(struct boot_params, hdr.field)
 /* True when the image's header is long enough to hold `field`. */
 #define HAS(info, field) \
@@ -218,7 +206,7 @@ static int plan_pm32(const uint8_t *img, const struct linux16_info *in,
 	if (ret < 0)
 		return ret;
 	/* The kernel reads where it was put from code32_start (boot.rst). */
-	wr32(bp, HDR(code32_start), (uint32_t)p->seg[kern].mem);
+	kx_put32(bp + HDR(code32_start), (uint32_t)p->seg[kern].mem);
 
 	/* boot.rst, "32-bit boot protocol": %esi = boot_params, %ebp = %edi =
 	 * %ebx = 0, interrupts off, __BOOT_CS/__BOOT_DS flat (purgatory). */
@@ -267,13 +255,13 @@ static int plan_real16(const uint8_t *img, const struct linux16_info *in,
 	memcpy(rm + RM_HEAP_END, o->cmdline ? o->cmdline : "", cmdlen + 1);
 	rm[HDR(type_of_loader)] = BP_LOADER_TYPE_KEXEC;
 	rm[HDR(loadflags)] = (uint8_t)(in->loadflags | BP_CAN_USE_HEAP);
-	wr16(rm, HDR(heap_end_ptr), RM_HEAP_END_PTR);
-	wr32(rm, HDR(cmd_line_ptr), (uint32_t)(x + RM_HEAP_END));
-	wr32(rm, HDR(ramdisk_image), (uint32_t)initrd);
-	wr32(rm, HDR(ramdisk_size), initrd ? (uint32_t)o->initrd_len : 0);
+	kx_put16(rm + HDR(heap_end_ptr), RM_HEAP_END_PTR);
+	kx_put32(rm + HDR(cmd_line_ptr), (uint32_t)(x + RM_HEAP_END));
+	kx_put32(rm + HDR(ramdisk_image), (uint32_t)initrd);
+	kx_put32(rm + HDR(ramdisk_size), initrd ? (uint32_t)o->initrd_len : 0);
 	/* Only a kernel that names a protected-mode entry reads it back. */
 	if (in->code32_start)
-		wr32(rm, HDR(code32_start), entry32(in, p->seg[kern].mem, p->seg[kern].memsz));
+		kx_put32(rm + HDR(code32_start), entry32(in, p->seg[kern].mem, p->seg[kern].memsz));
 
 	p->handoff.mode = KX_ENTRY_REAL16;
 	memset(&p->handoff.regs16, 0, sizeof(p->handoff.regs16));
