@@ -132,6 +132,10 @@ static void find_vmcoreinfo(struct kx_vmcore *vc, const char *seg, size_t len)
 	}
 }
 
+/* The bytes of every PT_NOTE, concatenated. Each p_filesz is at most the file
+ * size, but a sparse file may claim 2^62 bytes and there may be 65535 notes:
+ * the sum is checked at every step, else it wraps to a small buffer that
+ * the reads below overflow. */
 static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 {
 	uint64_t total = 0;
@@ -140,13 +144,15 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
+		uint64_t sz = kx_le64(p + PHDR_P_FILESZ);
 
-		if (kx_le32(p + PHDR_P_TYPE) == PT_NOTE)
-			total += kx_le64(p + PHDR_P_FILESZ); /* each <= file size: no overflow */
+		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
+			continue;
+		if (__builtin_add_overflow(total, sz, &total) || total > KX_VMCORE_MAX_NOTES)
+			return kx_err(E2BIG, MOD, "PT_NOTE sizes add up to more than the %zu bytes "
+				      "we accept (program header %zu, p_filesz %" PRIu64 "): "
+				      "corrupt core header", KX_VMCORE_MAX_NOTES, i, sz);
 	}
-	if (total > KX_VMCORE_MAX_NOTES)
-		return kx_err(E2BIG, MOD, "notes of %" PRIu64 " bytes, more than the %zu we accept",
-			      total, KX_VMCORE_MAX_NOTES);
 	vc->notes = malloc(total ? total : 1);
 	if (!vc->notes)
 		return kx_err(ENOMEM, MOD, "out of memory for %" PRIu64 " bytes of notes", total);
@@ -157,6 +163,9 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 
 		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
 			continue;
+		if (sz > vc->notes_len - at)
+			return kx_err(EOVERFLOW, MOD, "program header %zu: note bytes past the "
+				      "%zu measured", i, vc->notes_len);
 		ret = file_read(vc, vc->notes + at, sz, kx_le64(p + PHDR_P_OFFSET));
 		if (ret)
 			return ret;
