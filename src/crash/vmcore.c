@@ -203,7 +203,7 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 {
 	uint8_t ehdr[EHDR_SIZE];
 	uint8_t *ph = NULL;
-	uint64_t phoff;
+	uint64_t phoff, phsize;
 	uint16_t phnum;
 	int64_t n;
 	size_t i;
@@ -230,21 +230,23 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 	phnum = kx_le16(ehdr + EHDR_E_PHNUM);
 	if (phnum == 0)
 		return kx_err(EINVAL, MOD, "no program headers");
-	if (phoff > file_size || (uint64_t)phnum * PHDR_SIZE > file_size - phoff)
+	if (__builtin_mul_overflow((uint64_t)phnum, PHDR_SIZE, &phsize) || phoff > file_size ||
+	    phsize > file_size - phoff)
 		return kx_err(EINVAL, MOD, "truncated: %u program headers at offset %" PRIu64
 			      " go past the end (file size %" PRIu64 ")", phnum, phoff, file_size);
-	ph = malloc((size_t)phnum * PHDR_SIZE);
+	ph = malloc(phsize);
 	vc->loads = calloc(phnum, sizeof(*vc->loads));
 	if (!ph || !vc->loads) {
 		ret = kx_err(ENOMEM, MOD, "out of memory for %u program headers", phnum);
 		goto out;
 	}
-	ret = file_read(vc, ph, (size_t)phnum * PHDR_SIZE, phoff);
+	ret = file_read(vc, ph, phsize, phoff);
 	if (ret)
 		goto out;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
 		uint32_t type = kx_le32(p + PHDR_P_TYPE);
+		uint64_t last;
 		struct kx_vmcore_load l = {
 			.offset = kx_le64(p + PHDR_P_OFFSET),
 			.vaddr = kx_le64(p + PHDR_P_VADDR),
@@ -263,8 +265,11 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 		}
 		if (type != PT_LOAD)
 			continue;
-		if (l.filesz > l.memsz || l.memsz - 1 > UINT64_MAX - l.vaddr ||
-		    l.memsz - 1 > UINT64_MAX - l.paddr) {
+		/* A PT_LOAD of no bytes is legal ELF (and skipped below); any other
+		 * must end, at its last byte, without wrapping. */
+		if (l.filesz > l.memsz ||
+		    (l.memsz && (__builtin_add_overflow(l.vaddr, l.memsz - 1, &last) ||
+				 __builtin_add_overflow(l.paddr, l.memsz - 1, &last)))) {
 			ret = kx_err(EINVAL, MOD, "program header %zu: bad sizes (p_filesz %" PRIu64
 				     ", p_memsz %" PRIu64 ")", i, l.filesz, l.memsz);
 			goto out;
