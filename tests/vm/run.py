@@ -33,7 +33,7 @@ EXIT_SKIP = 77
 
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
-               "cmdline-reuse", "description", "kexec", "file", "check"}
+               "cmdline-reuse", "description", "kexec", "file", "check", "until"}
 
 
 class Scenario:
@@ -53,6 +53,9 @@ class Scenario:
         self.kexec = "kx"
         self.files = []            # (source, path in the initramfs)
         self.checks = []           # scripts in tests/vm/checks/ run on the log
+        # For payloads that never exit (memtest86+): QEMU is stopped once
+        # this text is on the console, and the expectations are checked then.
+        self.until = None
         self._parse()
 
     def _parse(self):
@@ -99,6 +102,8 @@ class Scenario:
                     self.files.append((words[0], words[1]))
                 elif key == "check":
                     self.checks.append(val)
+                elif key == "until":
+                    self.until = val
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -330,9 +335,11 @@ def qemu_command(scn, kernel, initrd, append, tmp):
     return cmd + scn.qemu_args
 
 
-def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None):
+def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None):
     start = time.monotonic()
     timed_out = False
+    stopped = False
+    seen = b""
     # Host arrival time of each console line (--stamps): the guest's clocks do
     # not survive a kexec, the host's does, so timings across it come from here.
     stamps = open(stamps_path, "w") if stamps_path else None
@@ -365,6 +372,12 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None):
             chunk = chunk.replace(b"\r", b"")
             log.write(chunk)
             log.flush()
+            if until:
+                seen += chunk
+                if until.encode() in seen:
+                    stopped = True
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    break
             if stamps:
                 # A line is stamped when its first byte arrives: "Decompressing
                 # Linux... " starts the moment purgatory hands over.
@@ -384,7 +397,7 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None):
         proc.wait()
     if stamps:
         stamps.close()
-    return proc.returncode, timed_out, time.monotonic() - start
+    return 0 if stopped else proc.returncode, timed_out, time.monotonic() - start
 
 
 # ---------------------------------------------------------------- checks
@@ -520,7 +533,7 @@ def main():
         cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp)
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
         rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
-                                          args.stamps)
+                                          args.stamps, scn.until)
     finally:
         if args.keep:
             print(f"vm: temp dir kept: {tmp}")

@@ -5,10 +5,10 @@
 # PML4 walked as a PML5: reserved-bit #PF above 1 GiB, nothing printed).
 # firmware: bios
 # timeout: 200
-# memtest never exits: the ib700 watchdog armed before kexec resets the VM.
-# qemu-args: -vga std -device ib700
+# memtest never exits: the harness stops QEMU once its first test runs.
+# until: [Address test, walking ones
+# qemu-args: -vga std
 # file: @CACHE@/legacy/memtest86+x64.bin /boot/memtest86+x64.bin
-# file: @BUILD@/tests/vm/wdt_arm /sbin/wdt_arm
 # expect-re: ^format: +bzImage$
 # expect-re: then 0x100200 \(linux64\)
 # The kernel's own file loader refuses a bzImage that is not relocatable:
@@ -26,5 +26,4 @@ MT=/boot/memtest86+x64.bin
 run kexec --dry-run -l "$MT" --append="console=ttyS0,115200" || fail "dry run: status $?"
 run kexec -d -l "$MT" --append="console=ttyS0,115200" || fail "kexec -l memtest: status $?"
 expect_loaded "after load" 1
-run wdt_arm 30 || fail "wdt_arm: status $?"
 exec_loaded
