@@ -1,9 +1,11 @@
 # Thin driver over meson/ninja. Targets are a contract: make, make check,
-# make demo, make bench; binaries land in build/.
+# make demo, make bench, make install PREFIX= DESTDIR=; binaries land in build/.
 BUILD := build
 MESON_OPTS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all check unit vm demo bench deps fuzz clean deb deb-check
+.PHONY: all check unit vm demo bench deps fuzz clean install deb deb-check
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -31,6 +33,12 @@ bench: all
 
 fuzz:
 	tests/fuzz/build.sh
+
+# kexec and vmcore-dmesg to PREFIX/sbin, libkx (shared and static), its
+# headers, kx.pc, man pages and bash completion, under DESTDIR when given.
+install: all
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 # Debian packages in build-deb/, built from a copy of the tracked and untracked
 # (not ignored) files, then checked by lintian; any error-level tag fails.

@@ -7,6 +7,7 @@ pkgs=(
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
   qemu-system-x86 ovmf busybox-static cpio openssl
   kexec-tools makedumpfile time
+  abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
 )
 missing=()

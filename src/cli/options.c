@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cmdline.h"
 
 enum {
 	OPT_INITRD = 256,
@@ -136,6 +135,20 @@ static bool parse_u64(const char *s, uint64_t *out)
 	return !errno && !*end;
 }
 
+/* Appends s to a growing list of option values. */
+static int push(const char ***list, size_t *n, const char *s)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
+
+	if (!grown) {
+		fputs("kexec: out of memory\n", stderr);
+		return -1;
+	}
+	grown[(*n)++] = s;
+	*list = grown;
+	return 0;
+}
+
 static int set_action(struct kx_request *r, bool *have, enum kx_action a, int opt)
 {
 	if (*have && r->action != a) {
@@ -177,10 +190,8 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case 'a': r->syscall = KX_SYSCALL_AUTO; break;
 		case OPT_INITRD: r->initrd = optarg; break;
 		case OPT_APPEND:
-			if (kx_cmdline_append(&r->append, optarg) < 0) {
-				fputs("kexec: out of memory\n", stderr);
+			if (push(&r->appends, &r->n_appends, optarg) < 0)
 				return 1;
-			}
 			break;
 		case OPT_REUSE_CMDLINE: r->reuse_cmdline = true; break;
 		case OPT_MEM_MIN:
@@ -234,17 +245,10 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 			r->linux_entry = e;
 			break;
 		}
-		case OPT_MODULE: {
-			const char **m = realloc(r->modules, (r->n_modules + 1) * sizeof(*m));
-
-			if (!m) {
-				fputs("kexec: out of memory\n", stderr);
+		case OPT_MODULE:
+			if (push(&r->modules, &r->n_modules, optarg) < 0)
 				return 1;
-			}
-			m[r->n_modules++] = optarg;
-			r->modules = m;
 			break;
-		}
 		case ':':
 			fprintf(stderr, "kexec: option '%s' needs a value\n", argv[optind - 1]);
 			return 2;
@@ -287,8 +291,9 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 
 void kx_request_free(struct kx_request *r)
 {
-	free(r->append);
-	r->append = NULL;
+	free(r->appends);
+	r->appends = NULL;
+	r->n_appends = 0;
 	free(r->modules);
 	r->modules = NULL;
 	r->n_modules = 0;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/load.h"
+#include "kx/kx.h"
 
 enum kx_action {
 	KX_ACT_LOAD,    /* -l, and the default */
@@ -19,15 +19,9 @@ enum kx_action {
 	KX_ACT_VERSION,
 };
 
-enum kx_syscall_choice {
-	KX_SYSCALL_AUTO, /* -a: kexec_file_load, then kexec_load */
-	KX_SYSCALL_FILE, /* -s */
-	KX_SYSCALL_LOAD, /* -c */
-};
-
 struct kx_request {
 	enum kx_action action;
-	enum kx_syscall_choice syscall;
+	enum kx_syscall syscall;  /* -a (default), -s, -c */
 	bool panic;               /* -p */
 	bool debug;               /* -d */
 	bool no_ifdown;           /* -x */
@@ -35,11 +29,12 @@ struct kx_request {
 	bool no_checks;           /* -i */
 	bool dry_run;
 	bool json;
-	bool test_bad_digest;     /* --test-bad-digest: see kx_load_opts */
+	bool test_bad_digest;     /* --test-bad-digest: see kx_set_test_bad_digest */
 	bool reuse_cmdline;
 	const char *kernel;
 	const char *initrd;
-	char *append;             /* all --append/--command-line pieces joined */
+	const char **appends;     /* --append/--command-line pieces, in order */
+	size_t n_appends;
 	const char *type;
 	enum kx_image_args args;   /* --args-linux / --args-elf / --args-none */
 	enum kx_linux_entry linux_entry; /* --real-mode / --entry-32bit */

@@ -69,6 +69,14 @@ struct kx_segment {
 	uint8_t sha256[KX_SHA256_DIGEST_SIZE]; /* over memsz bytes as they will sit in memory */
 };
 
+/* What the plan was built for, as its printers show it; set by the loader. */
+struct kx_plan_meta {
+	bool panic;
+	const char *cmdline;   /* the complete command line (owned by the loader) */
+	const char *syscall;   /* the syscall the loader will use */
+	bool map_is_guess;
+};
+
 struct kx_plan {
 	struct kx_segment seg[KX_MAX_SEGMENTS];
 	size_t n;
@@ -96,6 +104,7 @@ struct kx_plan {
 	struct kx_purg_params *purg_params; /* in the purgatory segment's buffer */
 	size_t purg_seg;
 	uint8_t purg_region_seg[KX_PURG_MAX_REGIONS];
+	struct kx_plan_meta meta;
 };
 
 /* Lets the caller drop pages of a file mapping once they are hashed (the cli

@@ -211,6 +211,8 @@ static const char *const bzimage_aliases[] = { "bzImage64", "bzimage", NULL };
 
 const struct kx_format kx_format_bzimage = {
 	.name = "bzImage",
+	.kernel_file_load = true,
+	.capture = true,
 	.aliases = bzimage_aliases,
 	.probe = bzimage_probe,
 	.plan = bzimage_plan,

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 
 /* The setup header fields the loader uses, parsed with bounds checks. */
 struct bzimage_info {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 
 /* More program headers than this is not an image anyone boots. */
 #define KX_ELF_MAX_PHDRS 128

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 
 /* The setup header fields a 32-bit or real-mode entry needs, parsed with
  * bounds checks (Documentation/arch/x86/boot.rst). */

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 
 /* Address fields of a Multiboot v1 header (spec 3.1.3) or an MB2 address tag
  * (spec 3.1.5): all physical, 32-bit. */

@@ -261,6 +261,7 @@ static const char *const mb1_aliases[] = { "multiboot-x86", "multiboot1", "mb1",
 
 const struct kx_format kx_format_multiboot = {
 	.name = "multiboot",
+	.needs = KX_NEEDS_ACPI,
 	.aliases = mb1_aliases,
 	.probe = mb1_probe,
 	.plan = mb1_plan,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 #include "formats/mbinfo.h"
 
 /* Multiboot Specification 0.6.96, 3.1.1: the header lies 32-bit aligned

@@ -502,6 +502,7 @@ static const char *const mb2_aliases[] = { "mb2", NULL };
 
 const struct kx_format kx_format_multiboot2 = {
 	.name = "multiboot2",
+	.needs = KX_NEEDS_ACPI,
 	.aliases = mb2_aliases,
 	.probe = mb2_probe,
 	.plan = mb2_plan,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/load.h"
+#include "core/format.h"
 #include "formats/mbinfo.h"
 
 /* Multiboot2 Specification 2.0, 3.1.1: the header lies 64-bit aligned within

@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/load.h"
+#include "core/format.h"
+#include "lib/build.h"
 #include "formats/bzimage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

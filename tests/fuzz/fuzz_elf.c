@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/load.h"
+#include "core/format.h"
 #include "formats/elf.h"
 
 static void fake_facts(struct kx_facts *f)

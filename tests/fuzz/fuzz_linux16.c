@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/load.h"
+#include "core/format.h"
+#include "lib/build.h"
 #include "formats/linux16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,7 +14,8 @@
 #include "arch/x86_64/bootparam.h"
 #include "bzfixture.h"
 #include "core/err.h"
-#include "core/load.h"
+#include "core/format.h"
+#include "lib/build.h"
 #include "core/purgatory.h"
 #include "formats/bzimage.h"
 

@@ -14,7 +14,8 @@
 #include <cmocka.h>
 
 #include "core/err.h"
-#include "core/load.h"
+#include "core/format.h"
+#include "lib/build.h"
 #include "elf_fixture.h"
 #include "formats/elf.h"
 

@@ -16,7 +16,8 @@
 #include "arch/x86_64/bootparam.h"
 #include "bzfixture.h"
 #include "core/err.h"
-#include "core/load.h"
+#include "core/format.h"
+#include "lib/build.h"
 #include "formats/linux16.h"
 
 #define CONV_END 0x9fc00 /* the fake map's EBDA starts here */

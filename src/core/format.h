@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The loader core: image bytes + options + system facts -> a complete plan.
- * Pure: no syscalls, no file reads. The cli maps the files and reads the
- * facts; tests call this directly with generated images and fake facts.
+ * What a format is and what it is given: the options of a load (already
+ * mapped files, the complete command line) and the system facts. Formats
+ * include this, never the orchestration in src/lib.
  */
-#ifndef KX_LOAD_H
-#define KX_LOAD_H
+#ifndef KX_FORMAT_H
+#define KX_FORMAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,29 +13,13 @@
 
 #include "core/facts.h"
 #include "core/plan.h"
+#include "kx/kx.h"
 
 /* A boot module (multiboot --module "FILE ARGS"). */
 struct kx_module {
 	const uint8_t *data;
 	size_t len;
 	const char *string;       /* "FILE ARGS" as given: the module's command line */
-};
-
-/* How an image that can be read several ways is handed its arguments
- * (kexec-tools' --args-linux / --args-elf / --args-none, for ELF images). */
-enum kx_image_args {
-	KX_ARGS_AUTO,  /* Linux for a vmlinux (ELF with a "Linux" note), else ELF */
-	KX_ARGS_LINUX, /* boot_params, like a bzImage */
-	KX_ARGS_ELF,   /* command line and initrd addresses in registers (README) */
-	KX_ARGS_NONE,  /* nothing but the entry point */
-};
-
-/* How a Linux boot-protocol image without a 64-bit entry is entered
- * (kexec-tools' --entry-32bit / --real-mode force one; formats/linux16.c). */
-enum kx_linux_entry {
-	KX_LINUX_ENTRY_AUTO,
-	KX_LINUX_ENTRY_PM32,   /* 32-bit boot protocol: code32_start, esi = boot_params */
-	KX_LINUX_ENTRY_REAL16, /* real mode at the setup code, as a BIOS boot loader does */
 };
 
 struct kx_load_opts {
@@ -66,8 +50,22 @@ struct kx_load_opts {
 	bool test_bad_digest;
 };
 
+/* Facts a format reads beyond the memory map, console and command line. */
+enum kx_format_needs {
+	KX_NEEDS_ACPI = 1 << 0,    /* the ACPI RSDP and tables (/dev/mem, sysfs) */
+};
+
 struct kx_format {
 	const char *name;          /* as -t accepts it and --dry-run prints it */
+	unsigned needs;            /* enum kx_format_needs */
+	/* The running kernel's kexec_file_load takes this format (auto mode
+	 * tries it first). */
+	bool kernel_file_load;
+	/* Can be loaded as a capture kernel (-p): the format passes the core
+	 * header's address (elfcorehdr=) and a memory map of the crash region
+	 * only. Without both, a capture kernel runs over the crashed kernel's
+	 * memory and the dump is lost, so the others refuse -p. */
+	bool capture;
 	const char *const *aliases; /* other -t names (kexec-tools'), NULL-terminated or NULL */
 	/* 0 when the image is this format, -ENOEXEC when not (with a message saying
 	 * why, used when no format matches), another negative errno when it is this
@@ -85,13 +83,13 @@ const struct kx_format *kx_format_by_name(const char *name);
 int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 		     const struct kx_format **out);
 
+/* 0 when fmt can be loaded with `panic` as asked; else a message that says
+ * what to load instead. */
+int kx_format_check_panic(const struct kx_format *fmt, bool panic);
+
 /* Places the initrd (if any) top down, above 1 MiB and below min(max, 4 GiB),
  * the way boot loaders do; *addr = 0 when there is none. For formats. */
 int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
 		       uint64_t *addr);
-
-/* Builds the whole plan: format segments, purgatory, digests. */
-int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
-		  const struct kx_facts *f, struct kx_plan *p);
 
 #endif

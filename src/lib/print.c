@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli/print.h"
+#include "lib/print.h"
 
 #include <inttypes.h>
 
-static const char *entry_mode_name(enum kx_purg_entry_mode m)
+const char *kx_entry_mode_name(enum kx_purg_entry_mode m)
 {
 	switch (m) {
 	case KX_ENTRY_LINUX64: return "linux64";
@@ -13,7 +13,7 @@ static const char *entry_mode_name(enum kx_purg_entry_mode m)
 	return "?";
 }
 
-static uint64_t image_entry(const struct kx_plan *p)
+uint64_t kx_plan_image_entry_of(const struct kx_plan *p)
 {
 	switch (p->entry_mode) {
 	case KX_ENTRY_PM32: return p->regs32.eip;
@@ -28,12 +28,14 @@ static void hex(FILE *out, const uint8_t *d, size_t n)
 		fprintf(out, "%02x", d[i]);
 }
 
-void kx_print_plan(FILE *out, const struct kx_plan *p, const struct kx_plan_meta *m)
+void kx_plan_print_text(FILE *out, const struct kx_plan *p)
 {
+	const struct kx_plan_meta *m = &p->meta;
+
 	fprintf(out, "format:    %s%s\n", p->format, m->panic ? " (capture kernel, -p)" : "");
 	fprintf(out, "syscall:   %s\n", m->syscall);
 	fprintf(out, "entry:     0x%" PRIx64 " (purgatory), then 0x%" PRIx64 " (%s)\n", p->entry,
-		image_entry(p), entry_mode_name(p->entry_mode));
+		kx_plan_image_entry_of(p), kx_entry_mode_name(p->entry_mode));
 	fprintf(out, "cmdline:   %s\n", m->cmdline ? m->cmdline : "");
 	if (m->map_is_guess)
 		fputs("note:      the memory map is not readable (not root): placed against a "
@@ -65,15 +67,17 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void kx_print_plan_json(FILE *out, const struct kx_plan *p, const struct kx_plan_meta *m)
+void kx_plan_print_json(FILE *out, const struct kx_plan *p)
 {
+	const struct kx_plan_meta *m = &p->meta;
+
 	fputs("{\"format\":", out);
 	json_str(out, p->format);
 	fputs(",\"syscall\":", out);
 	json_str(out, m->syscall);
 	fprintf(out, ",\"panic\":%s,\"entry\":%" PRIu64 ",\"entry_mode\":\"%s\",\"image_entry\":%" PRIu64,
-		m->panic ? "true" : "false", p->entry, entry_mode_name(p->entry_mode),
-		image_entry(p));
+		m->panic ? "true" : "false", p->entry, kx_entry_mode_name(p->entry_mode),
+		kx_plan_image_entry_of(p));
 	if (p->entry_mode == KX_ENTRY_LINUX64)
 		fprintf(out, ",\"rsi\":%" PRIu64, p->regs64.rsi);
 	fputs(",\"cmdline\":", out);

@@ -4,7 +4,7 @@
  * purgatory is placed, told how to enter the image and given the SHA-256 of
  * every other segment as it will sit in memory.
  */
-#include "core/load.h"
+#include "lib/build.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -92,69 +92,65 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 	return ret < 0 ? kx_err_prefix(ret, "ELF core header of %zu bytes", len) : 0;
 }
 
-int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
-		       uint64_t *addr)
+int kx_unwrap_image(const uint8_t *img, size_t len, struct kx_unwrapped *u)
 {
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB,
-				    .max = max && max < KX_4G ? max : KX_4G,
-				    .pref = KX_NO_PREF, .top_down = true };
-	int i;
-
-	*addr = 0;
-	if (!o->initrd || !o->initrd_len)
-		return 0;
-	i = kx_plan_add_placed(p, KX_ROLE_INITRD, o->initrd, o->initrd_len, o->initrd_len, &req,
-			       NULL);
-	if (i < 0)
-		return kx_err_prefix(i, "initrd of %zu bytes", o->initrd_len);
-	*addr = p->seg[i].mem;
-	return 0;
-}
-
-int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
-		  const struct kx_facts *f, struct kx_plan *p)
-{
-	const struct kx_format *fmt = NULL;
-	const struct kx_memmap *where = o->panic ? &f->crash : &f->ram;
 	enum kx_compression comp = kx_compression_detect(img, len);
-	uint8_t *plain = NULL;
-	size_t plain_len = 0;
 	int ret;
 
-	memset(p, 0, sizeof(*p));
+	*u = (struct kx_unwrapped){ .img = img, .len = len };
 	/* A compressed file (vmlinux.gz, ...) is unpacked first and every format
 	 * probes the plain bytes. A bzImage never matches here: its compressed
 	 * payload sits inside, behind the setup sectors, and the kernel's own
 	 * decompressor unpacks it. Initrds are passed on as they are. */
-	if (comp != KX_COMP_NONE) {
-		ret = kx_decompress(img, len, kx_decompress_cap(len), &plain, &plain_len);
-		if (ret < 0)
-			return kx_err_prefix(ret, "kernel image");
-		img = plain;
-		len = plain_len;
-	}
-	ret = kx_format_detect(img, len, o->type, &fmt);
+	if (comp == KX_COMP_NONE)
+		return 0;
+	ret = kx_decompress(img, len, kx_decompress_cap(len), &u->owned, &u->len);
 	if (ret < 0)
-		goto fail_plain;
+		return kx_err_prefix(ret, "kernel image");
+	u->img = u->owned;
+	u->compression = kx_compression_name(comp);
+	return 0;
+}
+
+void kx_unwrapped_free(struct kx_unwrapped *u)
+{
+	free(u->owned);
+	*u = (struct kx_unwrapped){ 0 };
+}
+
+int kx_build_plan_format(const struct kx_format *fmt, struct kx_unwrapped *u,
+			 const struct kx_load_opts *o, const struct kx_facts *f,
+			 struct kx_plan *p)
+{
+	const struct kx_memmap *where = o->panic ? &f->crash : &f->ram;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = kx_format_check_panic(fmt, o->panic);
+	if (ret < 0) {
+		kx_unwrapped_free(u);
+		return ret;
+	}
 	if (o->panic && !f->crash.n) {
-		ret = kx_err(ENOMEM, "kexec",
-			     "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
-		goto fail_plain;
+		kx_unwrapped_free(u);
+		return kx_err(ENOMEM, "kexec",
+			      "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
 	}
 	ret = kx_plan_init(p, where, o->mem_min, o->mem_max);
-	if (ret < 0)
-		goto fail_plain;
-	p->image_owned = plain;
-	plain = NULL;
-	if (comp != KX_COMP_NONE)
-		p->compression = kx_compression_name(comp);
+	if (ret < 0) {
+		kx_unwrapped_free(u);
+		return ret;
+	}
+	p->image_owned = u->owned;
+	p->compression = u->compression;
+	u->owned = NULL;
 	p->format = fmt->name;
 	if (o->panic) {
 		ret = plan_add_elfcorehdr(p, f);
 		if (ret < 0)
 			goto fail;
 	}
-	ret = fmt->plan(img, len, o, f, p);
+	ret = fmt->plan(u->img, u->len, o, f, p);
 	if (ret < 0)
 		goto fail;
 	ret = plan_add_purgatory(p, o, f);
@@ -166,7 +162,23 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 fail:
 	kx_plan_free(p);
 	return ret;
-fail_plain:
-	free(plain);
-	return ret;
+}
+
+int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
+		  const struct kx_facts *f, struct kx_plan *p)
+{
+	const struct kx_format *fmt = NULL;
+	struct kx_unwrapped u;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = kx_unwrap_image(img, len, &u);
+	if (ret < 0)
+		return ret;
+	ret = kx_format_detect(u.img, u.len, o->type, &fmt);
+	if (ret < 0) {
+		kx_unwrapped_free(&u);
+		return ret;
+	}
+	return kx_build_plan_format(fmt, &u, o, f, p);
 }

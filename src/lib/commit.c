@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handing a plan to the running kernel: the syscall policy and its fallback,
+ * the digests kexec_load needs (hashed on two threads), and unload, status
+ * and exec. The messages say what the kernel refused and what to try.
+ */
+#include "lib/loader.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/err.h"
+
+/* The files a plan's segments may point into, for release_hashed. */
+static void release_hashed(void *ctx, const void *buf, size_t len)
+{
+	const struct kx_loader *l = ctx;
+
+	if (kx_mapped_release(&l->kernel, buf, len) || kx_mapped_release(&l->initrd, buf, len))
+		return;
+	for (size_t i = 0; i < l->n_modules; i++) {
+		if (kx_mapped_release(&l->mod_maps[i], buf, len))
+			return;
+	}
+}
+
+struct digest_job {
+	struct kx_plan *plan;
+	size_t seg;
+	const struct kx_release_hook *rel;
+};
+
+static void *digest_job_run(void *arg)
+{
+	struct digest_job *j = arg;
+
+	kx_segment_hash_release(&j->plan->seg[j->seg], j->rel);
+	return NULL;
+}
+
+/* kx_plan_digest with the largest segment (the initrd, usually) hashed on a
+ * second thread while this one hashes the rest: one SHA-256 stream cannot be
+ * split, but the kernel's (its init_size zero tail included) can run beside it. */
+void kx_lib_digest(struct kx_loader *l, bool release)
+{
+	struct kx_plan *p = &l->plan;
+	struct kx_release_hook hook = { release_hashed, l };
+	struct digest_job job = { .plan = p, .seg = SIZE_MAX, .rel = release ? &hook : NULL };
+	pthread_t th;
+	bool threaded = false;
+
+	if (p->digested)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		if (kx_plan_digest_needs(p, i) &&
+		    (job.seg == SIZE_MAX || p->seg[i].memsz > p->seg[job.seg].memsz))
+			job.seg = i;
+	}
+	if (job.seg != SIZE_MAX && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		threaded = pthread_create(&th, NULL, digest_job_run, &job) == 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (kx_plan_digest_needs(p, i) && (i != job.seg || !threaded))
+			kx_segment_hash_release(&p->seg[i], job.rel);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	kx_plan_digest_seal(p);
+}
+
+/* Records what a failed kexec_load / kexec_file_load means, with advice. */
+static int syscall_error(const char *root, const char *name, int err)
+{
+	bool file = strcmp(name, "kexec_load") != 0;
+
+	switch (err) {
+	case -EPERM:
+		return kx_err(EPERM, name, "%s", kx_eperm_reason(root));
+	case -ENOSYS:
+		return kx_err(ENOSYS, name, "this kernel was built without it (CONFIG_KEXEC%s); "
+			      "try %s", file ? "_FILE" : "", file ? "-c" : "-s");
+	case -EBUSY:
+		return kx_err(EBUSY, name, "the kernel is busy with another kexec operation; "
+			      "try again");
+	case -ENOEXEC:
+		return kx_err(ENOEXEC, name, "the kernel cannot load this image type%s",
+			      file ? "; try -c" : "");
+	case -EKEYREJECTED:
+	case -EBADMSG:
+		return kx_err(-err, name, "the kernel rejected the image's signature "
+			      "(lockdown or KEXEC_SIG_FORCE needs a signed kernel)");
+	default:
+		return kx_err(-err, name, "failed: %s", strerror(-err));
+	}
+}
+
+static bool fallback_ok(int err)
+{
+	/* The kernel refused the file or lacks the syscall: kexec_load may work. */
+	return err == -ENOSYS || err == -ENOEXEC || err == -EOPNOTSUPP || err == -EINVAL ||
+	       err == -EKEYREJECTED || err == -EBADMSG || err == -EPERM;
+}
+
+int kx_load(kx_loader *l, kx_error **err)
+{
+	const char *root;
+	int ret = -ENOSYS;
+
+	if (!l || !l->have_plan)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_load: build the plan first "
+					       "(kx_build)"), NULL);
+	if (l->loaded_with)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_load: this plan is loaded "
+					       "already"), NULL);
+	root = l->sysroot;
+	/* A plan is only as true as its facts: one built from another tree or
+	 * from a guessed map describes some other machine. Print it, never load it. */
+	if (root && strcmp(root, "/") && *root)
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "the plan was built from the "
+					       "system tree under %s, not this machine's: it can "
+					       "be printed (--dry-run), not loaded", root), &l->plan);
+	if (l->facts.map_is_guess)
+		return kx_lib_fail(err, kx_err(EACCES, "kexec", "the memory map was unreadable "
+					       "(not root): the plan places segments by a generic "
+					       "map and cannot be loaded"), &l->plan);
+	if (l->syscall != KX_SYSCALL_LOAD) {
+		ret = kx_sys_kexec_file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+					     l->plan.meta.cmdline, l->panic);
+		if (ret == 0) {
+			l->loaded_with = "kexec_file_load";
+			kx_lib_log(l, "loaded with kexec_file_load");
+			return 0;
+		}
+		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret))
+			return kx_lib_fail(err, syscall_error(root, "kexec_file_load", ret),
+					   &l->plan);
+		kx_lib_log(l, "kexec_file_load failed (%s), falling back to kexec_load",
+			   strerror(-ret));
+	}
+	/* Only now are the digests needed; this pass also faults in the pages
+	 * the kernel copies next, so they are read from the files once. */
+	kx_lib_digest(l, false);
+	ret = kx_sys_kexec_load(&l->plan, l->panic);
+	if (ret < 0)
+		return kx_lib_fail(err, syscall_error(root, "kexec_load", ret), &l->plan);
+	l->loaded_with = "kexec_load";
+	kx_lib_log(l, "loaded with kexec_load");
+	return 0;
+}
+
+const char *kx_loaded_with(const kx_loader *l)
+{
+	return l ? l->loaded_with : NULL;
+}
+
+int kx_status(const char *root, bool panic, bool *loaded, kx_error **err)
+{
+	int ret = kx_kexec_loaded(root, panic, loaded);
+
+	return ret < 0 ? kx_lib_fail(err, ret, NULL) : 0;
+}
+
+int kx_unload(enum kx_syscall sc, bool panic, kx_error **err)
+{
+	int ret;
+
+	if (sc != KX_SYSCALL_AUTO && sc != KX_SYSCALL_FILE && sc != KX_SYSCALL_LOAD)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_unload: unknown syscall "
+					       "choice %d", (int)sc), NULL);
+	if (sc == KX_SYSCALL_LOAD) {
+		ret = kx_sys_kexec_unload(panic, false);
+		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
+	}
+	ret = kx_sys_kexec_unload(panic, true);
+	if (ret < 0 && sc == KX_SYSCALL_AUTO && fallback_ok(ret)) {
+		ret = kx_sys_kexec_unload(panic, false);
+		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
+	}
+	return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_file_load", ret), NULL) : 0;
+}
+
+int kx_exec(const char *root, unsigned flags, kx_error **err)
+{
+	bool loaded;
+	int ret;
+
+	ret = kx_kexec_loaded(root, false, &loaded);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	if (!loaded)
+		return kx_lib_fail(err, kx_err(ENOENT, "kexec", "no kernel is loaded: load one "
+					       "first with kexec -l KERNEL"), NULL);
+	if (!(flags & KX_EXEC_NO_SYNC))
+		sync();
+	if (!(flags & KX_EXEC_NO_IFDOWN))
+		kx_sys_ifdown();
+	ret = kx_sys_reboot_kexec();
+	return kx_lib_fail(err, kx_err(-ret, "kexec", "reboot into the loaded kernel failed: %s",
+				       strerror(-ret)), NULL);
+}

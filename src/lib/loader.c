@@ -1,0 +1,671 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public loader (include/kx/kx.h): a request is collected, the image is
+ * unpacked and its format found, the facts that format needs are read, and
+ * the plan is built. Loading and booting are in lib/commit.c.
+ */
+#include "lib/loader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmdline.h"
+#include "core/err.h"
+#include "lib/print.h"
+#include "sys/acpi_read.h"
+#include "sys/crash_read.h"
+#include "sys/sysfacts.h"
+
+#ifndef KX_VERSION
+#define KX_VERSION "0.0.0"
+#endif
+
+const char *kx_version(void)
+{
+	return KX_VERSION;
+}
+
+/* ---- errors ---- */
+
+int kx_lib_fail(kx_error **err, int ret, const struct kx_plan *plan)
+{
+	kx_error *e;
+	const char *m = kx_errmsg();
+
+	if (!err)
+		return ret;
+	*err = NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ret;
+	e->code = ret;
+	e->message = strdup(*m ? m : strerror(-ret));
+	e->plan = plan;
+	if (!e->message) {
+		free(e);
+		return ret;
+	}
+	*err = e;
+	return ret;
+}
+
+void kx_lib_log(const struct kx_loader *l, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!l->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	l->log(l->log_ctx, buf);
+}
+
+int kx_error_code(const kx_error *e)
+{
+	return e ? e->code : 0;
+}
+
+const char *kx_error_message(const kx_error *e)
+{
+	return e && e->message ? e->message : "";
+}
+
+const kx_plan *kx_error_plan(const kx_error *e)
+{
+	return e ? e->plan : NULL;
+}
+
+void kx_error_free(kx_error *e)
+{
+	if (!e)
+		return;
+	free(e->message);
+	free(e);
+}
+
+/* ---- the request ---- */
+
+kx_loader *kx_loader_new(void)
+{
+	kx_loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->kernel.fd = -1;
+	l->initrd.fd = -1;
+	return l;
+}
+
+void kx_loader_free(kx_loader *l)
+{
+	if (!l)
+		return;
+	if (l->have_plan)
+		kx_plan_free(&l->plan);
+	kx_unwrapped_free(&l->unwrapped);
+	kx_facts_free(&l->facts);
+	kx_unmap_file(&l->kernel);
+	kx_unmap_file(&l->initrd);
+	for (size_t i = 0; i < l->n_modules; i++) {
+		kx_unmap_file(&l->mod_maps[i]);
+		free(l->module_specs[i]);
+	}
+	free(l->mod_maps);
+	free(l->module_specs);
+	free(l->image_path);
+	free(l->type);
+	free(l->append);
+	free(l->sysroot);
+	free(l->cmdline);
+	free(l);
+}
+
+/* Options change what the plan is: refuse them once it is built. */
+static int check_open(const kx_loader *l, const char *call, kx_error **err)
+{
+	if (!l)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "%s: no loader given", call), NULL);
+	if (l->have_plan || l->have_facts)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "%s: the facts are read or the plan "
+					       "is built already; set options before "
+					       "kx_gather_facts and kx_build", call), NULL);
+	return 0;
+}
+
+#define CHECK_OPEN(l, err)                               \
+	do {                                             \
+		int ret_ = check_open((l), __func__, (err)); \
+		if (ret_ < 0)                            \
+			return ret_;                     \
+	} while (0)
+
+static int set_string(char **field, const char *value, kx_error **err)
+{
+	char *copy = NULL;
+
+	if (value) {
+		copy = strdup(value);
+		if (!copy)
+			return kx_lib_fail(err, kx_err(ENOMEM, "libkx", "out of memory"), NULL);
+	}
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+int kx_open_image(kx_loader *l, const char *path, kx_error **err)
+{
+	int ret;
+
+	CHECK_OPEN(l, err);
+	if (l->have_image)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_open_image: an image is open "
+					       "already; use a new loader"), NULL);
+	if (!path)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_open_image: no path"), NULL);
+	ret = kx_map_file(path, "kernel", &l->kernel);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	ret = set_string(&l->image_path, path, err);
+	if (ret < 0) {
+		kx_unmap_file(&l->kernel);
+		return ret;
+	}
+	l->have_image = true;
+	return 0;
+}
+
+int kx_set_type(kx_loader *l, const char *type, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if (type && !kx_format_by_name(type)) {
+		const struct kx_format *fmt;
+
+		return kx_lib_fail(err, kx_format_detect(NULL, 0, type, &fmt), NULL);
+	}
+	return set_string(&l->type, type, err);
+}
+
+const char *const *kx_image_types(void)
+{
+	static const char *names[16];
+
+	/* The table is const and fixed at build time: filling this is idempotent. */
+	for (size_t i = 0; kx_formats[i] && i + 1 < sizeof(names) / sizeof(names[0]); i++)
+		names[i] = kx_formats[i]->name;
+	return names;
+}
+
+int kx_set_initrd(kx_loader *l, const char *path, kx_error **err)
+{
+	int ret;
+
+	CHECK_OPEN(l, err);
+	if (l->have_initrd)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_set_initrd: an initrd is set "
+					       "already"), NULL);
+	if (!path)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_initrd: no path"), NULL);
+	ret = kx_map_file(path, "initrd", &l->initrd);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	l->have_initrd = true;
+	return 0;
+}
+
+int kx_add_module(kx_loader *l, const char *spec, kx_error **err)
+{
+	struct kx_mapped *maps;
+	char **specs, *path;
+	size_t n = l ? l->n_modules : 0;
+	int ret;
+
+	CHECK_OPEN(l, err);
+	if (!spec)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_add_module: no module"), NULL);
+	maps = realloc(l->mod_maps, (n + 1) * sizeof(*maps));
+	if (maps)
+		l->mod_maps = maps;
+	specs = realloc(l->module_specs, (n + 1) * sizeof(*specs));
+	if (specs)
+		l->module_specs = specs;
+	path = strndup(spec, strcspn(spec, " \t"));
+	if (!maps || !specs || !path) {
+		free(path);
+		return kx_lib_fail(err, kx_err(ENOMEM, "libkx", "out of memory"), NULL);
+	}
+	/* The file is the first word; the whole string is the module's command
+	 * line (the Multiboot convention). */
+	ret = kx_map_file(path, "module", &l->mod_maps[n]);
+	free(path);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	l->module_specs[n] = strdup(spec);
+	if (!l->module_specs[n]) {
+		kx_unmap_file(&l->mod_maps[n]);
+		return kx_lib_fail(err, kx_err(ENOMEM, "libkx", "out of memory"), NULL);
+	}
+	l->n_modules = n + 1;
+	return 0;
+}
+
+int kx_set_append(kx_loader *l, const char *text, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if (!text)
+		return 0;
+	if (kx_cmdline_append(&l->append, text) < 0)
+		return kx_lib_fail(err, -ENOMEM, NULL);
+	return 0;
+}
+
+int kx_set_reuse_cmdline(kx_loader *l, bool reuse, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->reuse_cmdline = reuse;
+	return 0;
+}
+
+int kx_set_panic(kx_loader *l, bool panic, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->panic = panic;
+	return 0;
+}
+
+int kx_set_syscall(kx_loader *l, enum kx_syscall sc, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if (sc != KX_SYSCALL_AUTO && sc != KX_SYSCALL_FILE && sc != KX_SYSCALL_LOAD)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_syscall: unknown choice %d",
+					       (int)sc), NULL);
+	l->syscall = sc;
+	return 0;
+}
+
+int kx_set_mem_range(kx_loader *l, uint64_t min, uint64_t max, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->mem_min = min;
+	l->mem_max = max;
+	return 0;
+}
+
+int kx_set_checks(kx_loader *l, bool checks, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->no_checks = !checks;
+	return 0;
+}
+
+int kx_set_image_args(kx_loader *l, enum kx_image_args args, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if ((unsigned)args > KX_ARGS_NONE)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_image_args: unknown "
+					       "choice %d", (int)args), NULL);
+	l->args = args;
+	return 0;
+}
+
+int kx_set_linux_entry(kx_loader *l, enum kx_linux_entry entry, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if ((unsigned)entry > KX_LINUX_ENTRY_REAL16)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_linux_entry: unknown "
+					       "choice %d", (int)entry), NULL);
+	l->linux_entry = entry;
+	return 0;
+}
+
+int kx_set_serial_console(kx_loader *l, bool on, uint16_t port, uint32_t baud, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->console_serial = on;
+	l->serial_port = port;
+	l->serial_baud = baud;
+	return 0;
+}
+
+int kx_set_vga_console(kx_loader *l, bool on, bool reset_vga, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->console_vga = on;
+	l->reset_vga = reset_vga;
+	return 0;
+}
+
+int kx_set_sysroot(kx_loader *l, const char *root, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	return set_string(&l->sysroot, root, err);
+}
+
+int kx_set_test_bad_digest(kx_loader *l, bool on, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->test_bad_digest = on;
+	return 0;
+}
+
+void kx_set_log(kx_loader *l, kx_log_fn *fn, void *ctx)
+{
+	if (!l)
+		return;
+	l->log = fn;
+	l->log_ctx = ctx;
+}
+
+/* ---- facts and plan ---- */
+
+/* --real-mode / --entry-32bit (kexec-tools' bzImage options) name an entry
+ * that only the linux16 format provides: a bzImage, probed or named as the
+ * type, goes to linux16 then. */
+static const char *effective_type(const kx_loader *l)
+{
+	const struct kx_format *linux16 = kx_format_by_name("linux16");
+
+	if (l->linux_entry == KX_LINUX_ENTRY_AUTO || !linux16)
+		return l->type;
+	if (!l->type || kx_format_by_name(l->type) == kx_format_by_name("bzImage"))
+		return linux16->name;
+	return l->type;
+}
+
+int kx_gather_facts(kx_loader *l, kx_error **err)
+{
+	const char *root;
+	int ret;
+
+	if (!l)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_gather_facts: no loader given"),
+				   NULL);
+	if (l->have_facts)
+		return 0;
+	if (!l->have_image)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_gather_facts: open an image "
+					       "first (kx_open_image)"), NULL);
+	root = l->sysroot;
+	if (!l->format) {
+		ret = kx_unwrap_image(l->kernel.data, l->kernel.len, &l->unwrapped);
+		if (ret < 0)
+			return kx_lib_fail(err, ret, NULL);
+		ret = kx_format_detect(l->unwrapped.img, l->unwrapped.len, effective_type(l),
+				       &l->format);
+		if (ret < 0) {
+			l->format = NULL;
+			kx_unwrapped_free(&l->unwrapped);
+			return kx_lib_fail(err, ret, NULL);
+		}
+	}
+	ret = kx_format_check_panic(l->format, l->panic);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	ret = kx_facts_read(root, &l->facts);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	/* Only a capture kernel needs the crashed kernel's notes and mappings
+	 * (its ELF core header); normal loads never open /proc/kcore. */
+	if (l->panic) {
+		ret = kx_crash_facts_read(root, &l->facts);
+		if (ret < 0) {
+			kx_facts_free(&l->facts);
+			return kx_lib_fail(err, ret, NULL);
+		}
+	}
+	/* Only formats that hand ACPI over read it (/dev/mem for the RSDP);
+	 * optional: without it they build what they can. */
+	if (l->format->needs & KX_NEEDS_ACPI)
+		kx_acpi_rsdp_read(root, &l->facts);
+	l->have_facts = true;
+	return 0;
+}
+
+static int build_cmdline(kx_loader *l)
+{
+	if (l->reuse_cmdline) {
+		l->cmdline = kx_cmdline_reuse(l->facts.cmdline ? l->facts.cmdline : "", l->panic);
+		if (!l->cmdline)
+			return kx_err(ENOMEM, "kexec", "out of memory");
+	}
+	if (l->append)
+		return kx_cmdline_append(&l->cmdline, l->append);
+	return 0;
+}
+
+static const char *syscall_name(enum kx_syscall sc)
+{
+	switch (sc) {
+	case KX_SYSCALL_FILE: return "kexec_file_load";
+	case KX_SYSCALL_LOAD: return "kexec_load";
+	case KX_SYSCALL_AUTO: break;
+	}
+	return "auto (kexec_file_load, else kexec_load)";
+}
+
+int kx_build(kx_loader *l, kx_error **err)
+{
+	struct kx_module *mods = NULL;
+	struct kx_load_opts o;
+	int ret;
+
+	if (!l)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_build: no loader given"), NULL);
+	if (l->have_plan)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_build: the plan is built "
+					       "already; use a new loader"), NULL);
+	if (l->syscall == KX_SYSCALL_FILE && (l->mem_min || l->mem_max))
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "kexec_file_load (-s) lets the "
+					       "kernel place the image: --mem-min and --mem-max "
+					       "need kexec_load (-c)"), NULL);
+	/* kexec_file_load cannot honour placement limits: auto picks kexec_load then. */
+	if (l->syscall == KX_SYSCALL_AUTO && (l->mem_min || l->mem_max))
+		l->syscall = KX_SYSCALL_LOAD;
+	ret = kx_gather_facts(l, err);
+	if (ret < 0)
+		return ret;
+	ret = build_cmdline(l);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	mods = calloc(l->n_modules + 1, sizeof(*mods));
+	if (!mods)
+		return kx_lib_fail(err, kx_err(ENOMEM, "libkx", "out of memory"), NULL);
+	for (size_t i = 0; i < l->n_modules; i++)
+		mods[i] = (struct kx_module){
+			.data = l->mod_maps[i].data ? l->mod_maps[i].data : (const uint8_t *)"",
+			.len = l->mod_maps[i].len, .string = l->module_specs[i] };
+	o = (struct kx_load_opts){
+		.cmdline = l->cmdline ? l->cmdline : "",
+		.initrd = l->have_initrd ? (l->initrd.data ? l->initrd.data : (const uint8_t *)"")
+					 : NULL,
+		.initrd_len = l->initrd.len,
+		.mem_min = l->mem_min,
+		.mem_max = l->mem_max,
+		.panic = l->panic,
+		.no_checks = l->no_checks,
+		.type = effective_type(l),
+		.args = l->args,
+		.linux_entry = l->linux_entry,
+		.image_name = l->image_path,
+		.modules = mods,
+		.n_modules = l->n_modules,
+		.console_serial = l->console_serial || l->serial_port || l->serial_baud,
+		.serial_port = l->serial_port,
+		.serial_baud = l->serial_baud,
+		.console_vga = l->console_vga,
+		.reset_vga = l->reset_vga,
+		.test_bad_digest = l->test_bad_digest,
+		.defer_digests = true,
+	};
+	/* The plan is built for every load, also for kexec_file_load: it
+	 * validates the image, the command line and the placement before anything
+	 * is handed to the kernel, so a bad request never disturbs the kernel
+	 * that is loaded now. */
+	ret = kx_build_plan_format(l->format, &l->unwrapped, &o, &l->facts, &l->plan);
+	free(mods);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	l->have_plan = true;
+	/* Do not ask the kernel's file loader for formats it cannot take. */
+	if (l->syscall == KX_SYSCALL_AUTO && !l->format->kernel_file_load)
+		l->syscall = KX_SYSCALL_LOAD;
+	l->plan.meta = (struct kx_plan_meta){
+		.panic = l->panic,
+		.cmdline = o.cmdline,
+		.syscall = syscall_name(l->syscall),
+		.map_is_guess = l->facts.map_is_guess,
+	};
+	return 0;
+}
+
+const kx_plan *kx_get_plan(const kx_loader *l)
+{
+	return l && l->have_plan ? &l->plan : NULL;
+}
+
+static int need_plan(const kx_loader *l, const char *call, kx_error **err)
+{
+	if (!l)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "%s: no loader given", call), NULL);
+	if (!l->have_plan)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "%s: build the plan first "
+					       "(kx_build)", call), NULL);
+	return 0;
+}
+
+int kx_digest(kx_loader *l, kx_error **err)
+{
+	int ret = need_plan(l, __func__, err);
+
+	if (ret < 0)
+		return ret;
+	kx_lib_digest(l, false);
+	return 0;
+}
+
+int kx_print_plan(kx_loader *l, FILE *out, enum kx_print_format fmt, kx_error **err)
+{
+	int ret = need_plan(l, __func__, err);
+
+	if (ret < 0)
+		return ret;
+	if (!out)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_print_plan: no stream"), NULL);
+	/* A plan printed before any load: nothing reads the files after the
+	 * digests, so each stretch is dropped once hashed and a large initrd is
+	 * never resident all at once. */
+	if (!l->plan.digested)
+		kx_lib_digest(l, true);
+	if (fmt == KX_PRINT_JSON)
+		kx_plan_print_json(out, &l->plan);
+	else
+		kx_plan_print_text(out, &l->plan);
+	if (fflush(out) != 0 || ferror(out))
+		return kx_lib_fail(err, kx_err(EIO, "libkx", "cannot write the plan: %s",
+					       strerror(errno)), &l->plan);
+	return 0;
+}
+
+/* ---- plan accessors ---- */
+
+const char *kx_plan_format(const kx_plan *p)
+{
+	return p ? p->format : NULL;
+}
+
+const char *kx_plan_compression(const kx_plan *p)
+{
+	return p ? p->compression : NULL;
+}
+
+bool kx_plan_panic(const kx_plan *p)
+{
+	return p && p->meta.panic;
+}
+
+const char *kx_plan_cmdline(const kx_plan *p)
+{
+	return p && p->meta.cmdline ? p->meta.cmdline : "";
+}
+
+const char *kx_plan_syscall(const kx_plan *p)
+{
+	return p ? p->meta.syscall : NULL;
+}
+
+uint64_t kx_plan_entry(const kx_plan *p)
+{
+	return p ? p->entry : 0;
+}
+
+uint64_t kx_plan_image_entry(const kx_plan *p)
+{
+	return p ? kx_plan_image_entry_of(p) : 0;
+}
+
+const char *kx_plan_entry_mode(const kx_plan *p)
+{
+	return p ? kx_entry_mode_name(p->entry_mode) : NULL;
+}
+
+bool kx_plan_map_guessed(const kx_plan *p)
+{
+	return p && p->meta.map_is_guess;
+}
+
+size_t kx_plan_segment_count(const kx_plan *p)
+{
+	return p ? p->n : 0;
+}
+
+static const struct kx_segment *segment(const kx_plan *p, size_t i)
+{
+	return p && i < p->n ? &p->seg[i] : NULL;
+}
+
+const char *kx_plan_segment_role(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s ? kx_role_name(s->role) : NULL;
+}
+
+uint64_t kx_plan_segment_mem(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s ? s->mem : 0;
+}
+
+uint64_t kx_plan_segment_memsz(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s ? s->memsz : 0;
+}
+
+uint64_t kx_plan_segment_bufsz(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s ? s->bufsz : 0;
+}
+
+bool kx_plan_segment_verified(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s && s->verify;
+}
+
+const uint8_t *kx_plan_segment_sha256(const kx_plan *p, size_t i)
+{
+	const struct kx_segment *s = segment(p, i);
+
+	return s && p->digested ? s->sha256 : NULL;
+}

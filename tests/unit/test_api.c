@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public API (include/kx/kx.h), used as a boot manager would: every call,
+ * the order they must come in, and their errors. Only kx/kx.h is included.
+ * KX_FIXTURES names the directory tests/golden/mkfixtures.py wrote (a
+ * bzImage, an initrd and fake BIOS/UEFI system trees). Nothing here loads or
+ * unloads a kernel: loads are refused because the plan comes from a sysroot,
+ * and kx_exec only ever sees a tree that says nothing is loaded.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kx/kx.h"
+#include "tests/unit/elf_fixture.h"
+
+static char fx_dir[512];
+
+static const char *fx(const char *name)
+{
+	static char path[4][640];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, sizeof(path[0]), "%s/%s", fx_dir, name);
+	return p;
+}
+
+/* Asserts a failed call: its errno, a message containing `text`, whether the
+ * error carries a plan. Frees the error and clears *ep. The error is read
+ * through ep, after the call in the first argument has set it. */
+static void expect_error(int ret, kx_error **ep, int code, const char *text, bool with_plan)
+{
+	kx_error *e = *ep;
+
+	*ep = NULL;
+	assert_int_equal(ret, code);
+	assert_non_null(e);
+	assert_int_equal(kx_error_code(e), code);
+	if (!strstr(kx_error_message(e), text))
+		fail_msg("message '%s' lacks '%s'", kx_error_message(e), text);
+	assert_int_equal(kx_error_plan(e) != NULL, with_plan);
+	kx_error_free(e);
+}
+
+/* A loader with the golden bzImage, its initrd and the BIOS tree. */
+static kx_loader *bios_loader(void)
+{
+	kx_loader *l = kx_loader_new();
+
+	assert_non_null(l);
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	assert_int_equal(kx_open_image(l, fx("bzImage"), NULL), 0);
+	assert_int_equal(kx_set_initrd(l, fx("initrd"), NULL), 0);
+	assert_int_equal(kx_set_append(l, "console=ttyS0", NULL), 0);
+	return l;
+}
+
+static void test_version_and_types(void **state)
+{
+	const char *const *types = kx_image_types();
+	size_t n = 0;
+
+	assert_string_equal(kx_version(), KX_VERSION);
+	while (types[n])
+		n++;
+	assert_true(n >= 5);
+	assert_string_equal(types[0], "bzImage");
+	kx_loader_free(NULL);
+	kx_error_free(NULL);
+	assert_null(kx_get_plan(NULL));
+	assert_int_equal(kx_plan_segment_count(NULL), 0);
+}
+
+static void test_open_errors(void **state)
+{
+	kx_loader *l = kx_loader_new();
+	kx_error *e = NULL;
+
+	expect_error(kx_open_image(l, fx("no-such-kernel"), &e), &e, -ENOENT, "no-such-kernel",
+		     false);
+	expect_error(kx_open_image(l, fx("sysroot-bios"), &e), &e, -EISDIR, "is a directory",
+		     false);
+	expect_error(kx_set_initrd(l, fx("no-such-initrd"), &e), &e, -ENOENT, "initrd", false);
+	expect_error(kx_add_module(l, "/no/such/module arg=1", &e), &e, -ENOENT,
+		     "/no/such/module", false);
+	expect_error(kx_set_type(l, "pe-with-a-typo", &e), &e, -EINVAL,
+		     "unknown image type 'pe-with-a-typo'", false);
+	assert_int_equal(kx_open_image(l, fx("bzImage"), NULL), 0);
+	expect_error(kx_open_image(l, fx("bzImage"), &e), &e, -EBUSY, "open already", false);
+	/* A NULL err is allowed: the code alone tells. */
+	assert_int_equal(kx_set_syscall(l, (enum kx_syscall)9, NULL), -EINVAL);
+	assert_int_equal(kx_set_image_args(l, (enum kx_image_args)9, NULL), -EINVAL);
+	assert_int_equal(kx_set_linux_entry(l, (enum kx_linux_entry)9, NULL), -EINVAL);
+	kx_loader_free(l);
+}
+
+static void test_call_order(void **state)
+{
+	kx_loader *l = kx_loader_new();
+	kx_error *e = NULL;
+
+	expect_error(kx_gather_facts(l, &e), &e, -EINVAL, "open an image first", false);
+	expect_error(kx_build(l, &e), &e, -EINVAL, "open an image first", false);
+	expect_error(kx_digest(l, &e), &e, -EINVAL, "build the plan first", false);
+	expect_error(kx_print_plan(l, stdout, KX_PRINT_TEXT, &e), &e, -EINVAL,
+		     "build the plan first", false);
+	expect_error(kx_load(l, &e), &e, -EINVAL, "build the plan first", false);
+	assert_null(kx_loaded_with(l));
+	kx_loader_free(l);
+
+	l = bios_loader();
+	assert_int_equal(kx_build(l, NULL), 0);
+	expect_error(kx_build(l, &e), &e, -EBUSY, "built already", false);
+	expect_error(kx_set_append(l, "late", &e), &e, -EBUSY, "set options before", false);
+	expect_error(kx_set_panic(l, true, &e), &e, -EBUSY, "set options before", false);
+	kx_loader_free(l);
+}
+
+static void test_plan_view(void **state)
+{
+	kx_loader *l = bios_loader();
+	const kx_plan *p;
+	bool have_purgatory = false, have_initrd = false;
+
+	assert_null(kx_get_plan(l));
+	assert_int_equal(kx_gather_facts(l, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	p = kx_get_plan(l);
+	assert_non_null(p);
+	assert_string_equal(kx_plan_format(p), "bzImage");
+	assert_null(kx_plan_compression(p));
+	assert_false(kx_plan_panic(p));
+	assert_string_equal(kx_plan_cmdline(p), "console=ttyS0");
+	assert_string_equal(kx_plan_syscall(p), "auto (kexec_file_load, else kexec_load)");
+	assert_string_equal(kx_plan_entry_mode(p), "linux64");
+	assert_false(kx_plan_map_guessed(p));
+	assert_true(kx_plan_segment_count(p) >= 4);
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++) {
+		const char *role = kx_plan_segment_role(p, i);
+
+		assert_non_null(role);
+		assert_int_equal(kx_plan_segment_mem(p, i) % 4096, 0);
+		assert_true(kx_plan_segment_memsz(p, i) >= kx_plan_segment_bufsz(p, i));
+		/* Digests come only when asked for. */
+		assert_null(kx_plan_segment_sha256(p, i));
+		if (!strcmp(role, "purgatory")) {
+			have_purgatory = true;
+			assert_false(kx_plan_segment_verified(p, i));
+			assert_true(kx_plan_entry(p) >= kx_plan_segment_mem(p, i));
+			assert_true(kx_plan_entry(p) < kx_plan_segment_mem(p, i) +
+							 kx_plan_segment_memsz(p, i));
+		}
+		if (!strcmp(role, "initrd")) {
+			have_initrd = true;
+			assert_true(kx_plan_segment_verified(p, i));
+			assert_int_equal(kx_plan_segment_bufsz(p, i), 300000);
+		}
+	}
+	assert_true(have_purgatory && have_initrd);
+	assert_null(kx_plan_segment_role(p, kx_plan_segment_count(p)));
+	assert_int_equal(kx_digest(l, NULL), 0);
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++)
+		assert_non_null(kx_plan_segment_sha256(p, i));
+	kx_loader_free(l);
+}
+
+/* The printers give what kexec --dry-run prints. */
+static void test_print(void **state)
+{
+	kx_loader *l = bios_loader();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	kx_error *e = NULL;
+
+	assert_int_equal(kx_build(l, NULL), 0);
+	assert_int_equal(kx_print_plan(l, out, KX_PRINT_JSON, &e), 0);
+	assert_null(e);
+	fclose(out);
+	assert_true(len > 0 && buf[len - 1] == '\n');
+	assert_non_null(strstr(buf, "{\"format\":\"bzImage\""));
+	assert_non_null(strstr(buf, "\"cmdline\":\"console=ttyS0\""));
+	assert_non_null(strstr(buf, "\"role\":\"initrd\""));
+	free(buf);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(kx_print_plan(l, out, KX_PRINT_TEXT, NULL), 0);
+	fclose(out);
+	assert_int_equal(strncmp(buf, "format:    bzImage\n", 19), 0);
+	free(buf);
+	kx_loader_free(l);
+}
+
+/* A plan from a sysroot describes another machine: printing it is fine,
+ * loading it is refused before any syscall, and the error carries the plan. */
+static void test_load_refused_from_sysroot(void **state)
+{
+	kx_loader *l = bios_loader();
+	kx_error *e = NULL;
+	int ret;
+
+	assert_int_equal(kx_build(l, NULL), 0);
+	ret = kx_load(l, &e);
+	assert_non_null(e);
+	assert_ptr_equal(kx_error_plan(e), kx_get_plan(l));
+	expect_error(ret, &e, -EINVAL, "not loaded", true);
+	assert_null(kx_loaded_with(l));
+	kx_loader_free(l);
+}
+
+/* Formats without a crash hand-off refuse -p before anything is read. */
+static void test_panic_refused_by_format(void **state)
+{
+	struct fx_elf elf = fx_exec64();
+	uint8_t *img = fx_build(&elf);
+	char path[640];
+	FILE *f;
+	kx_loader *l = kx_loader_new();
+	kx_error *e = NULL;
+
+	snprintf(path, sizeof(path), "%s/api-elf64", fx_dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(img, 1, elf.size, f), elf.size);
+	fclose(f);
+	free(img);
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	assert_int_equal(kx_set_panic(l, true, NULL), 0);
+	assert_int_equal(kx_open_image(l, path, NULL), 0);
+	expect_error(kx_build(l, &e), &e, -EINVAL, "cannot be loaded as a capture kernel", false);
+	assert_null(kx_get_plan(l));
+	kx_loader_free(l);
+	unlink(path);
+}
+
+static void test_status_unload_exec(void **state)
+{
+	kx_error *e = NULL;
+	bool loaded = true;
+
+	assert_int_equal(kx_status(fx("sysroot-bios"), false, &loaded, &e), 0);
+	assert_false(loaded);
+	expect_error(kx_status(fx("nowhere"), false, &loaded, &e), &e, -ENOENT, "kexec_loaded",
+		     false);
+	expect_error(kx_exec(fx("sysroot-bios"), KX_EXEC_NO_SYNC | KX_EXEC_NO_IFDOWN, &e), &e,
+		     -ENOENT, "no kernel is loaded", false);
+	expect_error(kx_unload((enum kx_syscall)7, false, &e), &e, -EINVAL, "unknown", false);
+}
+
+int main(void)
+{
+	const char *dir = getenv("KX_FIXTURES");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_and_types),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_call_order),
+		cmocka_unit_test(test_plan_view),
+		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_load_refused_from_sysroot),
+		cmocka_unit_test(test_panic_refused_by_format),
+		cmocka_unit_test(test_status_unload_exec),
+	};
+
+	if (!dir) {
+		fputs("test_api: KX_FIXTURES is not set\n", stderr);
+		return 1;
+	}
+	snprintf(fx_dir, sizeof(fx_dir), "%s", dir);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
