@@ -3,15 +3,14 @@
 # that already has kexec-tools, as a user replacing it would, and uses them:
 #   - apt replaces kexec-tools by kx, and /sbin/kexec and /usr/sbin/kexec (the
 #     paths kdump-tools and systemd call) are kx's, printing its version;
-#   - man kexec shows kx's page (once doc/kexec.8.scd exists);
-#   - pkg-config --libs kx prints -lkx (once libkx-dev is built).
+#   - man kexec shows kx's page, the bash completion for kexec loads;
+#   - pkg-config --libs kx prints -lkx (libkx-dev) and libkx.so.0 is there.
 # Usage: tests/pkg/deb-install.sh [DEBDIR]   (default build-deb; run as root)
 # The minbase root is cached as DEBDIR/cache/*.tar; each run unpacks a fresh copy.
 # Exit 0: every check passed, 1: one failed, 77: not root (skipped).
 set -euo pipefail
 
-cd "$(dirname "$0")/../.."
-debdir=$(realpath "${1:-build-deb}")
+debdir=$(realpath -m "${1:-$(dirname "$0")/../../build-deb}")
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP: deb-install needs root (debootstrap, chroot)"
@@ -88,21 +87,19 @@ in_root apt-get install -y -qq --no-install-recommends kexec-tools >/dev/null
 in_root dpkg -i "/tmp/debs/${kx_deb##*/}" || fail "dpkg -i ${kx_deb##*/} failed"
 check_kx_replaced_kexec_tools "dpkg -i"
 
-if [ -f doc/kexec.8.scd ]; then
-  page=$(in_root man -P cat 8 kexec 2>&1) || fail "man kexec failed: $page"
-  grep -q 'kexec_file_load' <<<"$page" || fail "man kexec does not mention kexec_file_load"
-  grep -qw 'kx' <<<"$page" || fail "man kexec is not kx's page"
-  ok "man kexec renders kx's page ($(wc -l <<<"$page") lines)"
-else
-  echo "skip: man kexec (no doc/kexec.8.scd in this tree)"
-fi
+page=$(in_root man -P cat 8 kexec 2>&1) || fail "man kexec failed: $page"
+grep -q 'kexec_file_load' <<<"$page" || fail "man kexec does not mention kexec_file_load"
+grep -qw 'kx' <<<"$page" || fail "man kexec is not kx's page"
+ok "man kexec renders kx's page ($(wc -l <<<"$page") lines)"
 
-if printf '%s\n' "${debs[@]}" | grep -q '/libkx-dev_'; then
-  libs=$(in_root pkg-config --libs kx 2>&1) || fail "pkg-config --libs kx failed: $libs"
-  [[ " $libs " == *" -lkx "* ]] || fail "pkg-config --libs kx printed '$libs', want -lkx"
-  ok "pkg-config --libs kx: $libs"
-else
-  echo "skip: pkg-config kx (no libkx-dev package built)"
-fi
+out=$(in_root bash -c '. /usr/share/bash-completion/completions/kexec && complete -p kexec' 2>&1) ||
+  fail "the bash completion for kexec does not load: $out"
+ok "bash completion: $out"
+
+libs=$(in_root pkg-config --libs kx 2>&1) || fail "pkg-config --libs kx failed: $libs"
+[[ " $libs " == *" -lkx "* ]] || fail "pkg-config --libs kx printed '$libs', want -lkx"
+in_root test -e "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libkx.so.0" ||
+  fail "libkx.so.0 is not installed"
+ok "pkg-config --libs kx: $libs"
 
 echo "deb-install: all checks passed ($suite, kx $version)"
