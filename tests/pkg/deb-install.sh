@@ -51,6 +51,8 @@ rm -rf "$root"
 mkdir -p "$root"
 tar -C "$root" -xf "$cache"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+# No /dev/pts in the chroot: without this apt prints "E: Can not write log".
+echo 'Dpkg::Use-Pty "0";' >"$root/etc/apt/apt.conf.d/90no-pty"
 mkdir -p "$root/tmp/debs"
 cp "${debs[@]}" "$root/tmp/debs/"
 
