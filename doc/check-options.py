@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check-options.py SRCDIR: every option in src/cli/options.c and every image
-type in src/formats/*.c is documented in doc/kexec.8.scd and completed by
+type in src/formats/*.c and src/arch/*/*.c is documented in doc/kexec.8.scd and completed by
 completion/kexec. Fails listing what is missing, so the docs cannot drift."""
 import glob
 import re
@@ -15,7 +15,7 @@ long_opts = re.findall(r'\{ "([a-z0-9-]+)", (no|required)_argument', options)
 shorts = re.search(r'getopt_long\([^"]*"([^"]*)"', options).group(1)
 shorts = [c for c in shorts if c.isalnum()]
 types = []
-for path in glob.glob(f"{src}/src/formats/*.c"):
+for path in glob.glob(f"{src}/src/formats/*.c") + glob.glob(f"{src}/src/arch/*/*.c"):
     text = open(path).read()
     types += re.findall(r'\.name = "([^"]+)"', text)
     for arr in re.findall(r'_aliases\[\] = \{([^}]*)\}', text):

@@ -350,9 +350,13 @@ rt_real:
 	.globl kx_real16_tramp_end
 	.hidden kx_real16_tramp_end
 kx_real16_tramp_end:
-	.if kx_real16_tramp_end - kx_real16_tramp > KX_RT_CODE_MAX
-	.error "real-mode trampoline overlaps its data block"
-	.endif
+	/* purgatory.lds checks that the code ends before the data block. An
+	 * assembler .if cannot: clang's integrated assembler only resolves a
+	 * label difference at layout time when a relaxable instruction (the
+	 * pushw above) lies between the labels. */
+	.globl kx_real16_tramp_code_max
+	.hidden kx_real16_tramp_code_max
+	.set kx_real16_tramp_code_max, KX_RT_CODE_MAX
 
 	.code64
 	/* A zero-limit IDT turns the breakpoint into a triple fault, which

@@ -15,6 +15,7 @@
 
 #include "core/memmap.h"
 #include "core/sha256.h"
+#include "arch_handoff.h"
 #include "purgatory/abi.h"
 
 #define KX_PAGE_SIZE 4096ull
@@ -90,11 +91,9 @@ struct kx_plan {
 	 * decompressed bytes, which segments point into; freed with the plan. */
 	const char *compression;
 	void *image_owned;
-	/* How purgatory enters the image (set by the format). */
-	enum kx_purg_entry_mode entry_mode;
-	struct kx_purg_regs64 regs64;
-	struct kx_purg_regs32 regs32;
-	struct kx_purg_regs16 regs16;
+	/* How purgatory enters the image (set by the format; the arch's
+	 * arch_handoff.h defines it). */
+	struct kx_handoff handoff;
 	/* Digests come last (kx_plan_digest), only when someone needs them: a
 	 * kexec_file_load has the kernel hash, so the loader's own pass over a
 	 * large initrd would be wasted. Until then purgatory's regions hold

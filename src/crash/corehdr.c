@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/err.h"
 
 #define MOD "corehdr"
@@ -35,56 +36,38 @@ struct phdr {
 	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static size_t write_ehdr(uint8_t *p, uint16_t phnum)
 {
 	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', ELF_CLASS64, ELF_DATA2LSB,
 					   ELF_EV_CURRENT, ELF_OSABI_NONE };
 
 	memcpy(p, ident, sizeof(ident));
-	put16(p + 16, ELF_ET_CORE);           /* e_type */
-	put16(p + 18, ELF_EM_X86_64);         /* e_machine */
-	put32(p + 20, ELF_EV_CURRENT);        /* e_version */
-	put64(p + 24, 0);                     /* e_entry */
-	put64(p + 32, ELF_EHDR_SIZE);         /* e_phoff: right after this header */
-	put64(p + 40, 0);                     /* e_shoff */
-	put32(p + 48, 0);                     /* e_flags */
-	put16(p + 52, ELF_EHDR_SIZE);         /* e_ehsize */
-	put16(p + 54, ELF_PHDR_SIZE);         /* e_phentsize */
-	put16(p + 56, phnum);                 /* e_phnum */
-	put16(p + 58, 0);                     /* e_shentsize */
-	put16(p + 60, 0);                     /* e_shnum */
-	put16(p + 62, 0);                     /* e_shstrndx */
+	kx_put16(p + 16, ELF_ET_CORE);           /* e_type */
+	kx_put16(p + 18, ELF_EM_X86_64);         /* e_machine */
+	kx_put32(p + 20, ELF_EV_CURRENT);        /* e_version */
+	kx_put64(p + 24, 0);                     /* e_entry */
+	kx_put64(p + 32, ELF_EHDR_SIZE);         /* e_phoff: right after this header */
+	kx_put64(p + 40, 0);                     /* e_shoff */
+	kx_put32(p + 48, 0);                     /* e_flags */
+	kx_put16(p + 52, ELF_EHDR_SIZE);         /* e_ehsize */
+	kx_put16(p + 54, ELF_PHDR_SIZE);         /* e_phentsize */
+	kx_put16(p + 56, phnum);                 /* e_phnum */
+	kx_put16(p + 58, 0);                     /* e_shentsize */
+	kx_put16(p + 60, 0);                     /* e_shnum */
+	kx_put16(p + 62, 0);                     /* e_shstrndx */
 	return ELF_EHDR_SIZE;
 }
 
 static size_t write_phdr(uint8_t *p, const struct phdr *h)
 {
-	put32(p + 0, h->type);
-	put32(p + 4, h->flags);
-	put64(p + 8, h->offset);
-	put64(p + 16, h->vaddr);
-	put64(p + 24, h->paddr);
-	put64(p + 32, h->filesz);
-	put64(p + 40, h->memsz);
-	put64(p + 48, h->align);
+	kx_put32(p + 0, h->type);
+	kx_put32(p + 4, h->flags);
+	kx_put64(p + 8, h->offset);
+	kx_put64(p + 16, h->vaddr);
+	kx_put64(p + 24, h->paddr);
+	kx_put64(p + 32, h->filesz);
+	kx_put64(p + 40, h->memsz);
+	kx_put64(p + 48, h->align);
 	return ELF_PHDR_SIZE;
 }
 

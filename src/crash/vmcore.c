@@ -132,6 +132,10 @@ static void find_vmcoreinfo(struct kx_vmcore *vc, const char *seg, size_t len)
 	}
 }
 
+/* The bytes of every PT_NOTE, concatenated. Each p_filesz is at most the file
+ * size, but a sparse file may claim 2^62 bytes and there may be 65535 notes:
+ * the sum is checked at every step, else it wraps to a small buffer that
+ * the reads below overflow. */
 static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 {
 	uint64_t total = 0;
@@ -140,13 +144,15 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
+		uint64_t sz = kx_le64(p + PHDR_P_FILESZ);
 
-		if (kx_le32(p + PHDR_P_TYPE) == PT_NOTE)
-			total += kx_le64(p + PHDR_P_FILESZ); /* each <= file size: no overflow */
+		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
+			continue;
+		if (__builtin_add_overflow(total, sz, &total) || total > KX_VMCORE_MAX_NOTES)
+			return kx_err(E2BIG, MOD, "PT_NOTE sizes add up to more than the %zu bytes "
+				      "we accept (program header %zu, p_filesz %" PRIu64 "): "
+				      "corrupt core header", KX_VMCORE_MAX_NOTES, i, sz);
 	}
-	if (total > KX_VMCORE_MAX_NOTES)
-		return kx_err(E2BIG, MOD, "notes of %" PRIu64 " bytes, more than the %zu we accept",
-			      total, KX_VMCORE_MAX_NOTES);
 	vc->notes = malloc(total ? total : 1);
 	if (!vc->notes)
 		return kx_err(ENOMEM, MOD, "out of memory for %" PRIu64 " bytes of notes", total);
@@ -157,6 +163,9 @@ static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
 
 		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
 			continue;
+		if (sz > vc->notes_len - at)
+			return kx_err(EOVERFLOW, MOD, "program header %zu: note bytes past the "
+				      "%zu measured", i, vc->notes_len);
 		ret = file_read(vc, vc->notes + at, sz, kx_le64(p + PHDR_P_OFFSET));
 		if (ret)
 			return ret;
@@ -194,7 +203,7 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 {
 	uint8_t ehdr[EHDR_SIZE];
 	uint8_t *ph = NULL;
-	uint64_t phoff;
+	uint64_t phoff, phsize;
 	uint16_t phnum;
 	int64_t n;
 	size_t i;
@@ -221,21 +230,23 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 	phnum = kx_le16(ehdr + EHDR_E_PHNUM);
 	if (phnum == 0)
 		return kx_err(EINVAL, MOD, "no program headers");
-	if (phoff > file_size || (uint64_t)phnum * PHDR_SIZE > file_size - phoff)
+	if (__builtin_mul_overflow((uint64_t)phnum, PHDR_SIZE, &phsize) || phoff > file_size ||
+	    phsize > file_size - phoff)
 		return kx_err(EINVAL, MOD, "truncated: %u program headers at offset %" PRIu64
 			      " go past the end (file size %" PRIu64 ")", phnum, phoff, file_size);
-	ph = malloc((size_t)phnum * PHDR_SIZE);
+	ph = malloc(phsize);
 	vc->loads = calloc(phnum, sizeof(*vc->loads));
 	if (!ph || !vc->loads) {
 		ret = kx_err(ENOMEM, MOD, "out of memory for %u program headers", phnum);
 		goto out;
 	}
-	ret = file_read(vc, ph, (size_t)phnum * PHDR_SIZE, phoff);
+	ret = file_read(vc, ph, phsize, phoff);
 	if (ret)
 		goto out;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *p = ph + i * PHDR_SIZE;
 		uint32_t type = kx_le32(p + PHDR_P_TYPE);
+		uint64_t last;
 		struct kx_vmcore_load l = {
 			.offset = kx_le64(p + PHDR_P_OFFSET),
 			.vaddr = kx_le64(p + PHDR_P_VADDR),
@@ -254,8 +265,11 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 		}
 		if (type != PT_LOAD)
 			continue;
-		if (l.filesz > l.memsz || l.memsz - 1 > UINT64_MAX - l.vaddr ||
-		    l.memsz - 1 > UINT64_MAX - l.paddr) {
+		/* A PT_LOAD of no bytes is legal ELF (and skipped below); any other
+		 * must end, at its last byte, without wrapping. */
+		if (l.filesz > l.memsz ||
+		    (l.memsz && (__builtin_add_overflow(l.vaddr, l.memsz - 1, &last) ||
+				 __builtin_add_overflow(l.paddr, l.memsz - 1, &last)))) {
 			ret = kx_err(EINVAL, MOD, "program header %zu: bad sizes (p_filesz %" PRIu64
 				     ", p_memsz %" PRIu64 ")", i, l.filesz, l.memsz);
 			goto out;

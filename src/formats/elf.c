@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "core/bytes.h"
 #include "core/err.h"
 
@@ -91,18 +91,6 @@ static const uint8_t ELF_MAGIC[4] = { 0x7f, 'E', 'L', 'F' };
 #define LINUX_KERNEL_ALIGN 0x200000u /* CONFIG_PHYSICAL_ALIGN default */
 /* A position-independent image larger than this is not a boot payload. */
 #define PIE_MAX_EXTENT (1ull << 30)
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* A word of the file's class: 8 bytes for ELF64, 4 for ELF32. */
 static uint64_t rdword(const uint8_t *p, bool is64)
@@ -477,12 +465,12 @@ static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
 		if (e->is64) {
 			uint64_t addend = t->rela ? rdword(q + 2 * word, true) : kx_le64(buf + at);
 
-			wr64(buf + at, addend + bias);
+			kx_put64(buf + at, addend + bias);
 		} else {
 			uint32_t addend = t->rela ? (uint32_t)rdword(q + 2 * word, false)
 						  : kx_le32(buf + at);
 
-			wr32(buf + at, (uint32_t)(addend + bias));
+			kx_put32(buf + at, (uint32_t)(addend + bias));
 		}
 	}
 	return 0;
@@ -678,14 +666,14 @@ static int plan_linux(const struct kx_elf_info *e, uint64_t entry, const struct 
 	if (ret < 0)
 		return ret;
 	if (e->is64) {
-		p->entry_mode = KX_ENTRY_LINUX64;
-		p->regs64.rip = entry;
-		p->regs64.rsi = lay.base;
+		p->handoff.mode = KX_ENTRY_LINUX64;
+		p->handoff.regs64.rip = entry;
+		p->handoff.regs64.rsi = lay.base;
 	} else {
 		/* 32-bit boot protocol: protected mode, esi = boot_params (boot.rst). */
-		p->entry_mode = KX_ENTRY_PM32;
-		p->regs32.eip = (uint32_t)entry;
-		p->regs32.esi = (uint32_t)lay.base;
+		p->handoff.mode = KX_ENTRY_PM32;
+		p->handoff.regs32.eip = (uint32_t)entry;
+		p->handoff.regs32.esi = (uint32_t)lay.base;
 	}
 	return 0;
 }
@@ -716,17 +704,17 @@ static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 	if (initrd)
 		initrd_len = o->initrd_len;
 	if (e->is64) {
-		p->entry_mode = KX_ENTRY_LINUX64;
-		p->regs64.rip = entry;
-		p->regs64.rdi = cmd;
-		p->regs64.rsi = initrd;
-		p->regs64.rdx = initrd_len;
+		p->handoff.mode = KX_ENTRY_LINUX64;
+		p->handoff.regs64.rip = entry;
+		p->handoff.regs64.rdi = cmd;
+		p->handoff.regs64.rsi = initrd;
+		p->handoff.regs64.rdx = initrd_len;
 	} else {
-		p->entry_mode = KX_ENTRY_PM32;
-		p->regs32.eip = (uint32_t)entry;
-		p->regs32.edi = (uint32_t)cmd;
-		p->regs32.esi = (uint32_t)initrd;
-		p->regs32.edx = (uint32_t)initrd_len;
+		p->handoff.mode = KX_ENTRY_PM32;
+		p->handoff.regs32.eip = (uint32_t)entry;
+		p->handoff.regs32.edi = (uint32_t)cmd;
+		p->handoff.regs32.esi = (uint32_t)initrd;
+		p->handoff.regs32.edx = (uint32_t)initrd_len;
 	}
 	return 0;
 }
@@ -762,17 +750,17 @@ static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 			     (unsigned long long)entry);
 		goto out;
 	}
-	memset(&p->regs64, 0, sizeof(p->regs64));
-	memset(&p->regs32, 0, sizeof(p->regs32));
+	memset(&p->handoff.regs64, 0, sizeof(p->handoff.regs64));
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
 	switch (args) {
 	case KX_ARGS_LINUX:
 		p->format = "elf-linux";
 		ret = plan_linux(e, entry, o, f, p);
 		break;
 	case KX_ARGS_NONE:
-		p->entry_mode = e->is64 ? KX_ENTRY_LINUX64 : KX_ENTRY_PM32;
-		p->regs64.rip = entry;
-		p->regs32.eip = (uint32_t)entry;
+		p->handoff.mode = e->is64 ? KX_ENTRY_LINUX64 : KX_ENTRY_PM32;
+		p->handoff.regs64.rip = entry;
+		p->handoff.regs32.eip = (uint32_t)entry;
 		ret = 0;
 		break;
 	default:

@@ -31,10 +31,7 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 		return ret;
 	memcpy(&hdr, pg.image, sizeof(hdr));
 	pp = pg.params;
-	pp->entry_mode = p->entry_mode;
-	pp->regs64 = p->regs64;
-	pp->regs32 = p->regs32;
-	pp->regs16 = p->regs16;
+	kx_handoff_fill_params(&p->handoff, pp);
 	if (o->console_serial || f->console.serial) {
 		pp->flags |= KX_PURG_F_SERIAL;
 		pp->serial_port = o->console_serial && o->serial_port ? o->serial_port

@@ -605,12 +605,12 @@ uint64_t kx_plan_entry(const kx_plan *p)
 
 uint64_t kx_plan_image_entry(const kx_plan *p)
 {
-	return p ? kx_plan_image_entry_of(p) : 0;
+	return p ? kx_handoff_image_entry(&p->handoff) : 0;
 }
 
 const char *kx_plan_entry_mode(const kx_plan *p)
 {
-	return p ? kx_entry_mode_name(p->entry_mode) : NULL;
+	return p ? kx_handoff_mode_name(&p->handoff) : NULL;
 }
 
 bool kx_plan_map_guessed(const kx_plan *p)

@@ -3,25 +3,6 @@
 
 #include <inttypes.h>
 
-const char *kx_entry_mode_name(enum kx_purg_entry_mode m)
-{
-	switch (m) {
-	case KX_ENTRY_LINUX64: return "linux64";
-	case KX_ENTRY_PM32: return "pm32";
-	case KX_ENTRY_REAL16: return "real16";
-	}
-	return "?";
-}
-
-uint64_t kx_plan_image_entry_of(const struct kx_plan *p)
-{
-	switch (p->entry_mode) {
-	case KX_ENTRY_PM32: return p->regs32.eip;
-	case KX_ENTRY_REAL16: return (uint64_t)p->regs16.cs * 16 + p->regs16.ip;
-	default: return p->regs64.rip;
-	}
-}
-
 static void hex(FILE *out, const uint8_t *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -35,7 +16,7 @@ void kx_plan_print_text(FILE *out, const struct kx_plan *p)
 	fprintf(out, "format:    %s%s\n", p->format, m->panic ? " (capture kernel, -p)" : "");
 	fprintf(out, "syscall:   %s\n", m->syscall);
 	fprintf(out, "entry:     0x%" PRIx64 " (purgatory), then 0x%" PRIx64 " (%s)\n", p->entry,
-		kx_plan_image_entry_of(p), kx_entry_mode_name(p->entry_mode));
+		kx_handoff_image_entry(&p->handoff), kx_handoff_mode_name(&p->handoff));
 	fprintf(out, "cmdline:   %s\n", m->cmdline ? m->cmdline : "");
 	if (m->map_is_guess)
 		fputs("note:      the memory map is not readable (not root): placed against a "
@@ -76,10 +57,9 @@ void kx_plan_print_json(FILE *out, const struct kx_plan *p)
 	fputs(",\"syscall\":", out);
 	json_str(out, m->syscall);
 	fprintf(out, ",\"panic\":%s,\"entry\":%" PRIu64 ",\"entry_mode\":\"%s\",\"image_entry\":%" PRIu64,
-		m->panic ? "true" : "false", p->entry, kx_entry_mode_name(p->entry_mode),
-		kx_plan_image_entry_of(p));
-	if (p->entry_mode == KX_ENTRY_LINUX64)
-		fprintf(out, ",\"rsi\":%" PRIu64, p->regs64.rsi);
+		m->panic ? "true" : "false", p->entry, kx_handoff_mode_name(&p->handoff),
+		kx_handoff_image_entry(&p->handoff));
+	kx_handoff_print_json(out, &p->handoff);
 	fputs(",\"cmdline\":", out);
 	json_str(out, m->cmdline);
 	fprintf(out, ",\"memory_map_guessed\":%s,\"segments\":[", m->map_is_guess ? "true" : "false");

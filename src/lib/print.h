@@ -9,8 +9,5 @@
 
 void kx_plan_print_text(FILE *out, const struct kx_plan *p);
 void kx_plan_print_json(FILE *out, const struct kx_plan *p);
-/* Where purgatory enters the image, decoded from the hand-off registers. */
-uint64_t kx_plan_image_entry_of(const struct kx_plan *p);
-const char *kx_entry_mode_name(enum kx_purg_entry_mode m);
 
 #endif

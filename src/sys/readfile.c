@@ -150,9 +150,13 @@ static int parse_digits(const char *s, size_t i, size_t end, unsigned base, uint
 int kx_parse_u64(const char *s, size_t len, uint64_t *out)
 {
 	size_t i = 0, end = len;
+	bool hex;
 
 	trim(s, &i, &end);
-	return parse_digits(s, i, end, skip_0x(s, &i, end) ? 16 : 10, out);
+	/* skip_0x moves i: it must run before i is read for parse_digits (C
+	 * leaves the order of evaluation of a call's arguments unspecified). */
+	hex = skip_0x(s, &i, end);
+	return parse_digits(s, i, end, hex ? 16 : 10, out);
 }
 
 int kx_parse_hex_u64(const char *s, size_t len, uint64_t *out)

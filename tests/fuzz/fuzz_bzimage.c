@@ -7,7 +7,7 @@
 
 #include "core/format.h"
 #include "lib/build.h"
-#include "formats/bzimage.h"
+#include "arch/x86_64/bzimage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

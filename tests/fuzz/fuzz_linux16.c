@@ -9,7 +9,7 @@
 
 #include "core/format.h"
 #include "lib/build.h"
-#include "formats/linux16.h"
+#include "arch/x86_64/linux16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,13 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Only the real-mode setup and the trampoline go below 1 MiB,
 			 * and those wholly below 640 KiB. */
 			if (s->mem < LOW_MIB &&
-			    (p.entry_mode != KX_ENTRY_REAL16 ||
+			    (p.handoff.mode != KX_ENTRY_REAL16 ||
 			     (s->role != KX_ROLE_BOOT_PARAMS && s->role != KX_ROLE_OTHER) ||
 			     s->mem + s->memsz > 0xa0000))
 				abort();
 		}
-		if (p.entry_mode == KX_ENTRY_REAL16 &&
-		    ((uint32_t)p.regs16.trampoline_seg << 4) + 4096 > 0xa0000)
+		if (p.handoff.mode == KX_ENTRY_REAL16 &&
+		    ((uint32_t)p.handoff.regs16.trampoline_seg << 4) + 4096 > 0xa0000)
 			abort();
 		kx_plan_free(&p);
 	}

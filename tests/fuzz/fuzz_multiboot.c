@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/multiboot.h"
+#include "arch/x86_64/multiboot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -18,8 +18,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (h.has_addr ? mb_image_from_addr(data, size, h.offset, &h.addr, h.entry_addr, "fuzz", &li)
 		       : mb_image_from_elf(data, size, "fuzz", &li))
 		return 0;
-	if (li.bufsz > li.memsz || (!li.owned && li.buf + li.bufsz > data + size))
+	if (li.bufsz > li.memsz || (li.owned && li.buf != li.owned))
 		abort();
+	/* Without a copy of its own the image is a slice of the input. An
+	 * image with no file bytes (bss only) has no buffer at all, so buf may
+	 * be NULL: compare addresses, not pointers offset from it. */
+	if (!li.owned && li.bufsz) {
+		uintptr_t b = (uintptr_t)li.buf, d = (uintptr_t)data;
+
+		if (b < d || li.bufsz > size || b - d > size - li.bufsz)
+			abort();
+	}
 	free(li.owned);
 	return 0;
 }

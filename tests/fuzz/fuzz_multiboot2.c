@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/multiboot2.h"
+#include "arch/x86_64/multiboot2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

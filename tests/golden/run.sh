@@ -26,7 +26,7 @@ import json, sys
 plan = json.load(open(sys.argv[1]))
 for s in plan["segments"]:
     if s["role"] == "purgatory":
-        s["sha256"] = s["bufsz"] = "(purgatory build)"
+        s["sha256"] = s["bufsz"] = s["memsz"] = "(purgatory build)"
 print(json.dumps(plan, indent=4, sort_keys=True))
 PY
   if [ "$update" = --update ]; then

@@ -15,7 +15,7 @@ command -v abidw >/dev/null || { echo "abidw not found (Debian package abigail-t
 lib=$(readlink -f "$build/libkx.so")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-abidw --headers-dir "$src/include/kx" --no-corpus-path --out-file "$work/libkx.abi" "$lib"
+abidw --headers-dir "$src/include/kx" --drop-private-types --no-corpus-path --out-file "$work/libkx.abi" "$lib"
 if [ "$update" = --update ]; then
   cp "$work/libkx.abi" "$baseline"
   echo "updated $baseline"
@@ -23,7 +23,7 @@ if [ "$update" = --update ]; then
 fi
 [ -f "$baseline" ] || { echo "FAIL no baseline $baseline (run with --update once)"; exit 1; }
 set +e
-abidiff --no-added-syms "$baseline" "$work/libkx.abi" > "$work/diff.txt"
+abidiff --no-added-syms --suppressions "$src/abi/libkx.suppr" "$baseline" "$work/libkx.abi" > "$work/diff.txt"
 rc=$?
 set -e
 cat "$work/diff.txt"

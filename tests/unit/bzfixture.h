@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 
 struct bzfix {
 	uint8_t setup_sects;   /* 0 means 4 */

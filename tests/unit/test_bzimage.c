@@ -11,13 +11,13 @@
 
 #include <cmocka.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "bzfixture.h"
 #include "core/err.h"
 #include "core/format.h"
 #include "lib/build.h"
 #include "core/purgatory.h"
-#include "formats/bzimage.h"
+#include "arch/x86_64/bzimage.h"
 
 enum mutation { M_NONE, M_NO_MAGIC, M_NO_BOOTFLAG, M_OLD_PROTO, M_NO_64, M_TRUNC_SETUP,
 		M_TRUNC_PAYLOAD, M_SYSSIZE_ROUNDED, M_SYSSIZE_PARAGRAPH, M_BAD_ALIGN, M_SHORT, M_SECTS0 };

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "core/err.h"
 #include "core/facts.h"
 #include "crash/corehdr.h"

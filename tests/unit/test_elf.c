@@ -88,11 +88,11 @@ static void test_exec64(void **state)
 	assert_int_equal(k1->mem, 0x1010000);
 	assert_int_equal(k1->bufsz, 0x800);
 	assert_int_equal(k1->memsz, 0x3000);
-	assert_int_equal(p.entry_mode, KX_ENTRY_LINUX64);
-	assert_int_equal(p.regs64.rip, 0x1000000);
-	assert_int_equal(p.regs64.rdi, c->mem);
+	assert_int_equal(p.handoff.mode, KX_ENTRY_LINUX64);
+	assert_int_equal(p.handoff.regs64.rip, 0x1000000);
+	assert_int_equal(p.handoff.regs64.rdi, c->mem);
 	assert_string_equal((const char *)c->buf, "hello elf");
-	assert_int_equal(p.regs64.rsi, 0);
+	assert_int_equal(p.handoff.regs64.rsi, 0);
 	kx_plan_free(&p);
 }
 
@@ -108,11 +108,11 @@ static void test_exec32_initrd(void **state)
 	ird = role(&p, KX_ROLE_INITRD, 0);
 	assert_non_null(ird);
 	assert_null(role(&p, KX_ROLE_CMDLINE, 0));
-	assert_int_equal(p.entry_mode, KX_ENTRY_PM32);
-	assert_int_equal(p.regs32.eip, 0x2000010);
-	assert_int_equal(p.regs32.edi, 0);
-	assert_int_equal(p.regs32.esi, ird->mem);
-	assert_int_equal(p.regs32.edx, sizeof(rd));
+	assert_int_equal(p.handoff.mode, KX_ENTRY_PM32);
+	assert_int_equal(p.handoff.regs32.eip, 0x2000010);
+	assert_int_equal(p.handoff.regs32.edi, 0);
+	assert_int_equal(p.handoff.regs32.esi, ird->mem);
+	assert_int_equal(p.handoff.regs32.edx, sizeof(rd));
 	assert_true(ird->mem + ird->memsz <= KX_4G);
 	kx_plan_free(&p);
 }
@@ -135,9 +135,9 @@ static void check_pie(bool is64)
 	assert_int_equal(get(k->buf + 0x1800, w), k->mem + 0x1000);
 	assert_int_equal(get(k->buf + (is64 ? 0x1808 : 0x1804), w), k->mem + 0x2345);
 	if (is64)
-		assert_int_equal(p.regs64.rip, k->mem + 0x1000);
+		assert_int_equal(p.handoff.regs64.rip, k->mem + 0x1000);
 	else
-		assert_int_equal(p.regs32.eip, k->mem + 0x1000);
+		assert_int_equal(p.handoff.regs32.eip, k->mem + 0x1000);
 	kx_plan_free(&p);
 }
 
@@ -169,9 +169,9 @@ static void test_vmlinux(void **state)
 	ird = role(&p, KX_ROLE_INITRD, 0);
 	assert_non_null(bp);
 	assert_non_null(ird);
-	assert_int_equal(p.entry_mode, KX_ENTRY_LINUX64);
-	assert_int_equal(p.regs64.rip, 0x1000000);
-	assert_int_equal(p.regs64.rsi, bp->mem);
+	assert_int_equal(p.handoff.mode, KX_ENTRY_LINUX64);
+	assert_int_equal(p.handoff.regs64.rip, 0x1000000);
+	assert_int_equal(p.handoff.regs64.rsi, bp->mem);
 	/* "HdrS", version 2.15, ramdisk and command line in the zero page. */
 	assert_int_equal(get(bp->buf + 0x202, 4), 0x53726448);
 	assert_int_equal(get(bp->buf + 0x206, 2), 0x020f);

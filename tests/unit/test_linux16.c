@@ -13,12 +13,12 @@
 
 #include <cmocka.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "bzfixture.h"
 #include "core/err.h"
 #include "core/format.h"
 #include "lib/build.h"
-#include "formats/linux16.h"
+#include "arch/x86_64/linux16.h"
 
 #define CONV_END 0x9fc00 /* the fake map's EBDA starts here */
 
@@ -99,7 +99,7 @@ static void check_real16(const struct kx_plan *p, const uint8_t *img, bool with_
 	const struct kx_segment *rd = find_role(p, KX_ROLE_INITRD);
 	uint64_t x;
 
-	assert_int_equal(p->entry_mode, KX_ENTRY_REAL16);
+	assert_int_equal(p->handoff.mode, KX_ENTRY_REAL16);
 	assert_non_null(rm);
 	assert_non_null(tr);
 	assert_non_null(k);
@@ -108,15 +108,15 @@ static void check_real16(const struct kx_plan *p, const uint8_t *img, bool with_
 	assert_true(tr->mem >= 0x10000 && tr->mem + tr->memsz <= CONV_END);
 	assert_int_equal(tr->memsz, 4096);
 	assert_true(tr->mem + tr->memsz <= x || x + rm->memsz <= tr->mem);
-	assert_int_equal(p->regs16.trampoline_seg, tr->mem >> 4);
-	assert_int_equal(p->regs16.cs, (x >> 4) + 0x20);
-	assert_int_equal(p->regs16.ip, 0);
-	assert_int_equal(p->regs16.ds, x >> 4);
-	assert_int_equal(p->regs16.es, x >> 4);
-	assert_int_equal(p->regs16.fs, x >> 4);
-	assert_int_equal(p->regs16.gs, x >> 4);
-	assert_int_equal(p->regs16.ss, x >> 4);
-	assert_int_equal(p->regs16.esp, 0xe000);
+	assert_int_equal(p->handoff.regs16.trampoline_seg, tr->mem >> 4);
+	assert_int_equal(p->handoff.regs16.cs, (x >> 4) + 0x20);
+	assert_int_equal(p->handoff.regs16.ip, 0);
+	assert_int_equal(p->handoff.regs16.ds, x >> 4);
+	assert_int_equal(p->handoff.regs16.es, x >> 4);
+	assert_int_equal(p->handoff.regs16.fs, x >> 4);
+	assert_int_equal(p->handoff.regs16.gs, x >> 4);
+	assert_int_equal(p->handoff.regs16.ss, x >> 4);
+	assert_int_equal(p->handoff.regs16.esp, 0xe000);
 	/* setup sectors copied, header filled for the setup code */
 	assert_memory_equal(rm->buf, img, 0x1f1);
 	assert_int_equal(rm->buf[BZ_OFF(type_of_loader)], BP_LOADER_TYPE_KEXEC);
@@ -144,15 +144,15 @@ static void check_pm32(const struct kx_plan *p)
 	const struct kx_segment *bp = find_role(p, KX_ROLE_BOOT_PARAMS);
 	const struct kx_segment *k = find_role(p, KX_ROLE_KERNEL);
 
-	assert_int_equal(p->entry_mode, KX_ENTRY_PM32);
+	assert_int_equal(p->handoff.mode, KX_ENTRY_PM32);
 	assert_non_null(bp);
 	assert_non_null(k);
 	/* boot.rst, 32-bit boot protocol: esi = boot_params, ebx = edi = ebp = 0 */
-	assert_int_equal(p->regs32.eip, k->mem);
-	assert_int_equal(p->regs32.esi, bp->mem);
-	assert_int_equal(p->regs32.ebx, 0);
-	assert_int_equal(p->regs32.edi, 0);
-	assert_int_equal(p->regs32.ebp, 0);
+	assert_int_equal(p->handoff.regs32.eip, k->mem);
+	assert_int_equal(p->handoff.regs32.esi, bp->mem);
+	assert_int_equal(p->handoff.regs32.ebx, 0);
+	assert_int_equal(p->handoff.regs32.edi, 0);
+	assert_int_equal(p->handoff.regs32.ebp, 0);
 	assert_int_equal(rd32(bp->buf, BZ_OFF(code32_start)), k->mem);
 	assert_int_equal(rd32(bp->buf, BZ_OFF(cmd_line_ptr)), bp->mem + 4096);
 	assert_int_equal(bp->buf[0x1e8], 3); /* e820_entries */
@@ -221,7 +221,7 @@ static void test_plan_table(void **state)
 		assert_int_equal(ret, 0);
 		if (cases[c].want == X_BZIMAGE) {
 			assert_string_equal(p.format, "bzImage");
-			assert_int_equal(p.entry_mode, KX_ENTRY_LINUX64);
+			assert_int_equal(p.handoff.mode, KX_ENTRY_LINUX64);
 		} else {
 			assert_string_equal(p.format, "linux16");
 		}

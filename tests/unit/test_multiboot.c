@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
-#include "formats/multiboot.h"
+#include "arch/x86_64/multiboot.h"
 #include "mb_fixture.h"
 
 #define IMG_SIZE 0x3000
@@ -112,12 +112,12 @@ static void test_plan_address_form(void **state)
 	assert_int_equal(k->bufsz, IMG_SIZE);
 	assert_int_equal(k->memsz, 0x10000);
 	assert_ptr_equal(k->buf, img);
-	assert_int_equal(p.entry_mode, KX_ENTRY_PM32);
-	assert_int_equal(p.regs32.eax, MB1_BOOTLOADER_MAGIC);
-	assert_int_equal(p.regs32.eip, 0x100080);
+	assert_int_equal(p.handoff.mode, KX_ENTRY_PM32);
+	assert_int_equal(p.handoff.regs32.eax, MB1_BOOTLOADER_MAGIC);
+	assert_int_equal(p.handoff.regs32.eip, 0x100080);
 	info = seg_of(&p, KX_ROLE_BOOT_INFO);
 	assert_non_null(info);
-	assert_int_equal(p.regs32.ebx, info->mem);
+	assert_int_equal(p.handoff.regs32.ebx, info->mem);
 	assert_true(info->mem >= KX_MIB && info->mem + info->memsz <= KX_4G);
 
 	mi = info->buf;
@@ -195,7 +195,7 @@ static void test_plan_elf_form(void **state)
 	assert_int_equal(k->memsz, 0x5000);
 	assert_int_equal(k->bufsz, 0x1000);
 	assert_memory_equal(k->buf, img + 0x1000, 0x1000);
-	assert_int_equal(p.regs32.eip, 0x200010);
+	assert_int_equal(p.handoff.regs32.eip, 0x200010);
 	assert_string_equal((const char *)at_phys(&p, get32(seg_of(&p, KX_ROLE_BOOT_INFO)->buf + 16), 1),
 			    "xen");
 	kx_plan_free(&p);

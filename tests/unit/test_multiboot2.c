@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "core/err.h"
-#include "formats/mbinfo.h"
-#include "formats/multiboot2.h"
+#include "arch/x86_64/mbinfo.h"
+#include "arch/x86_64/multiboot2.h"
 #include "mb_fixture.h"
 
 #define IMG_SIZE 0x9000
@@ -176,7 +176,7 @@ static void test_relocatable(void **state)
 				fail_msg("%s: base 0x%llx, want 0x%llx", rows[i].name,
 					 (unsigned long long)k->mem,
 					 (unsigned long long)rows[i].want_base);
-			assert_int_equal(p.regs32.eip, k->mem + 0x20);
+			assert_int_equal(p.handoff.regs32.eip, k->mem + 0x20);
 		}
 		kx_plan_free(&p);
 		kx_facts_free(&f);
@@ -234,8 +234,8 @@ static void test_info(void **state)
 	assert_int_equal(kx_format_multiboot2.plan(im.b, IMG_SIZE, &o, &f, &p), 0);
 	info = seg_of(&p, KX_ROLE_BOOT_INFO);
 	k = seg_of(&p, KX_ROLE_KERNEL);
-	assert_int_equal(p.regs32.eax, MB2_BOOTLOADER_MAGIC);
-	assert_int_equal(p.regs32.ebx, info->mem);
+	assert_int_equal(p.handoff.regs32.eax, MB2_BOOTLOADER_MAGIC);
+	assert_int_equal(p.handoff.regs32.ebx, info->mem);
 	assert_int_equal(info->mem % 8, 0);
 	mbi = info->buf;
 	assert_int_equal(get32(mbi), info->bufsz);

@@ -127,7 +127,25 @@ static void test_parse_u64(void **state)
 		int ret;
 		uint64_t v;
 	} rows[] = {
+		/* Hex as sysfs prints it (/sys/firmware/memmap, the EFI runtime
+		 * map): the 0x must be skipped before the digits are read, whatever
+		 * order the compiler evaluates arguments in (a clang build). */
 		{ "0x1000\n", 0, 0x1000 },
+		{ "0x1000", 0, 0x1000 },
+		{ "0x7fb7e014\n", 0, 0x7fb7e014 },
+		{ "\t0x0\r\n", 0, 0 },
+		{ "0xA", 0, 0xa },
+		{ " 42 ", 0, 42 },
+		{ "007", 0, 7 },
+		{ "0x 1", -EINVAL, 0 },
+		{ "0xg", -EINVAL, 0 },
+		{ "0x0x1", -EINVAL, 0 },
+		{ "x10", -EINVAL, 0 },
+		{ "+1", -EINVAL, 0 },
+		{ "0x1\n2", -EINVAL, 0 },
+		{ "0x00000000000000001", 0, 1 },
+		{ "0x1ffffffffffffffff", -ERANGE, 0 },
+		{ "99999999999999999999", -ERANGE, 0 },
 		{ "4096\n", 0, 4096 },
 		{ "  0XfFfF  ", 0, 0xffff },
 		{ "0xffffffffffffffff", 0, UINT64_MAX },

@@ -2,8 +2,10 @@
 /* The vmcore reader, VMCOREINFO parser and printk decoders on generated cores.
  * `test_vmcore --write-corpus DIR` writes the fixtures as fuzz seeds. */
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -137,6 +139,29 @@ static void test_lockless_via_phys_base(void **state)
 	fx_init(&f, KX_LOG_LOCKLESS, false);
 	f.no_ktext_load = true;
 	expect_text(&f, fx_expected(KX_LOG_LOCKLESS));
+}
+
+/* A PT_LOAD with p_memsz 0 is legal ELF and maps nothing: the image mapping's
+ * header emptied (at a high p_vaddr, where memsz - 1 wraps) must leave the
+ * same log, reached through phys_base. */
+static void test_zero_size_load(void **state)
+{
+	struct sink s = { .len = 0 };
+	const char *want = fx_expected(KX_LOG_LOCKLESS);
+	uint8_t *core;
+	size_t len;
+	struct fx f;
+	int ret;
+
+	fx_init(&f, KX_LOG_LOCKLESS, false);
+	fx_build(&f, &core, &len);
+	memset(core + 64 + 56 + 32, 0, 16); /* program header 1: p_filesz, p_memsz */
+	ret = decode(core, len, &s);
+	free(core);
+	if (ret)
+		fail_msg("decode failed: %s", kx_errmsg());
+	assert_int_equal(s.len, strlen(want));
+	assert_memory_equal(s.buf, want, s.len);
 }
 
 static void test_lockless_via_page_offset_number(void **state)
@@ -405,6 +430,97 @@ static void test_error_rows(void **state)
 	}
 }
 
+/* ---- note sizes that a sparse file makes possible ---- */
+
+/* A core file of `size` bytes of which only the first len are data, the rest
+ * zeros (a sparse file). A read at or past forbid_from fails the test: a core
+ * whose notes must be refused has no note bytes read, so a buffer sized by a
+ * wrapped sum can never be overrun, with or without a sanitizer. */
+struct sparse_file {
+	const uint8_t *data;
+	size_t len;
+	uint64_t size;
+	uint64_t forbid_from;
+};
+
+static int sparse_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	const struct sparse_file *f = ctx;
+	size_t n = 0;
+
+	if (off >= f->forbid_from || len > f->forbid_from - off)
+		fail_msg("read of %zu bytes at offset %" PRIu64 " into notes that must be refused",
+			 len, off);
+	assert_true(off <= f->size && len <= f->size - off);
+	if (off < f->len) {
+		n = f->len - (size_t)off < len ? f->len - (size_t)off : len;
+		memcpy(buf, f->data + off, n);
+	}
+	memset((uint8_t *)buf + n, 0, len - n);
+	return 0;
+}
+
+#define WRAP_Q ((UINT64_C(1) << 62) - 0x40000) /* the review's 2^62 - 0x40000 */
+#define HALF_CAP ((uint64_t)KX_VMCORE_MAX_NOTES / 2)
+
+struct notes_row {
+	const char *name;
+	uint64_t file_size;
+	size_t n;
+	uint64_t filesz[6]; /* p_filesz of each PT_NOTE, all at offset 0x1000 */
+	bool reads_notes;   /* false: refused before any note byte is read */
+	int ret;
+	const char *msg;
+};
+
+static const struct notes_row notes_rows[] = {
+	/* Regression: the security review's D1 reproducer. */
+	{ "sum wraps to 2^64 + 16", FX_WRAP_FILE_SIZE, 6,
+	  { 0x100000, WRAP_Q, WRAP_Q, WRAP_Q, WRAP_Q, 16 }, false, -E2BIG,
+	  "vmcore: PT_NOTE sizes add up to more than the 67108864 bytes we accept (program "
+	  "header 1, p_filesz 4611686018427125760): corrupt core header" },
+	{ "sum wraps to exactly 2^64", FX_WRAP_FILE_SIZE, 4,
+	  { 1ull << 62, 1ull << 62, 1ull << 62, 1ull << 62 }, false, -E2BIG,
+	  "vmcore: PT_NOTE sizes add up to more than the 67108864 bytes we accept (program "
+	  "header 0, p_filesz 4611686018427387904): corrupt core header" },
+	{ "one note over the cap", 1ull << 40, 1, { KX_VMCORE_MAX_NOTES + 1 }, false, -E2BIG,
+	  "vmcore: PT_NOTE sizes add up to more than the 67108864 bytes we accept (program "
+	  "header 0, p_filesz 67108865): corrupt core header" },
+	{ "two notes one byte over the cap", 1ull << 40, 2, { HALF_CAP, HALF_CAP + 1 }, false,
+	  -E2BIG, "vmcore: PT_NOTE sizes add up to more than the 67108864 bytes we accept "
+		  "(program header 1, p_filesz 33554433): corrupt core header" },
+	{ "two notes exactly at the cap", 1ull << 40, 2, { HALF_CAP, HALF_CAP }, true, -ENOENT,
+	  "vmcore: no VMCOREINFO note" },
+	{ "empty notes", 1ull << 40, 3, { 0, 0, 0 }, true, -ENOENT, "vmcore: no VMCOREINFO note" },
+};
+
+static void test_note_sizes(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(notes_rows) / sizeof(notes_rows[0]); i++) {
+		const struct notes_row *r = &notes_rows[i];
+		struct sparse_file f;
+		struct kx_vmcore vc;
+		uint8_t *hdr;
+		size_t len;
+		int ret;
+
+		print_message("notes: %s\n", r->name);
+		fx_build_notes_header(r->filesz, r->n, FX_WRAP_NOTE_OFF, &hdr, &len);
+		f = (struct sparse_file){ hdr, len, r->file_size,
+					  r->reads_notes ? UINT64_MAX : FX_WRAP_NOTE_OFF };
+		kx_err_clear();
+		ret = kx_vmcore_open(&vc, sparse_read, &f, r->file_size);
+		if (ret == 0)
+			kx_vmcore_close(&vc);
+		free(hdr);
+		if (ret != r->ret || strcmp(kx_errmsg(), r->msg) != 0)
+			fail_msg("row '%s': ret %d (want %d), message \"%s\"", r->name, ret, r->ret,
+				 kx_errmsg());
+	}
+}
+
 /* Damage to the ELF file itself. */
 static void test_elf_errors(void **state)
 {
@@ -459,6 +575,28 @@ static void test_elf_errors(void **state)
 	free(core);
 }
 
+/* A fuzz_vmcore input: the file's bytes, then how many zero bytes follow
+ * them (8 bytes, little-endian; tests/fuzz/fuzz_vmcore.c). */
+static int write_seed(const char *dir, const char *name, const uint8_t *core, size_t len,
+		      uint64_t zeros)
+{
+	uint8_t tail[8];
+	char path[4096];
+	FILE *fp;
+	size_t i;
+
+	for (i = 0; i < sizeof(tail); i++)
+		tail[i] = (uint8_t)(zeros >> (8 * i));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	if (!fp || fwrite(core, 1, len, fp) != len || fwrite(tail, 1, sizeof(tail), fp) !=
+	    sizeof(tail) || fclose(fp) != 0) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
 static int write_corpus(const char *dir)
 {
 	static const struct {
@@ -472,28 +610,26 @@ static int write_corpus(const char *dir)
 		{ "structured-old-names", KX_LOG_STRUCTURED, true, false, false },
 		{ "legacy", KX_LOG_LEGACY, false, false, false },
 	};
-	size_t i;
+	uint8_t *core;
+	size_t i, len;
+	int ret;
 
 	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
-		char path[4096];
-		uint8_t *core;
-		size_t len;
 		struct fx f;
-		FILE *fp;
 
 		fx_init(&f, seeds[i].fmt, seeds[i].old);
 		f.no_ktext_load = seeds[i].no_ktext;
 		f.dmap_vaddr_unknown = seeds[i].no_dmap;
 		fx_build(&f, &core, &len);
-		snprintf(path, sizeof(path), "%s/%s", dir, seeds[i].name);
-		fp = fopen(path, "wb");
-		if (!fp || fwrite(core, 1, len, fp) != len || fclose(fp) != 0) {
-			perror(path);
-			return 1;
-		}
+		ret = write_seed(dir, seeds[i].name, core, len, 0);
 		free(core);
+		if (ret)
+			return ret;
 	}
-	return 0;
+	fx_build_notes_header(fx_wrap_notes, 6, FX_WRAP_NOTE_OFF, &core, &len);
+	ret = write_seed(dir, "notes-wrap", core, len, FX_WRAP_FILE_SIZE - len);
+	free(core);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -507,6 +643,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_structured_empty),
 		cmocka_unit_test(test_lockless_via_phys_base),
 		cmocka_unit_test(test_lockless_via_page_offset_number),
+		cmocka_unit_test(test_zero_size_load),
 		cmocka_unit_test(test_lockless_no_direct_map),
 		cmocka_unit_test(test_output_error_propagates),
 		cmocka_unit_test(test_expected_matches_kexec_tools),
@@ -514,6 +651,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_vmcoreinfo_values),
 		cmocka_unit_test(test_error_rows),
 		cmocka_unit_test(test_elf_errors),
+		cmocka_unit_test(test_note_sizes),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--write-corpus") == 0)

@@ -381,3 +381,37 @@ void fx_build(const struct fx *f, uint8_t **out, size_t *len)
 	*out = b;
 	*len = total;
 }
+
+const uint64_t fx_wrap_notes[6] = {
+	0x100000,
+	(UINT64_C(1) << 62) - 0x40000,
+	(UINT64_C(1) << 62) - 0x40000,
+	(UINT64_C(1) << 62) - 0x40000,
+	(UINT64_C(1) << 62) - 0x40000,
+	16,
+};
+
+void fx_build_notes_header(const uint64_t *filesz, size_t n, uint64_t note_off,
+			   uint8_t **out, size_t *len)
+{
+	size_t total = 64 + n * 56, i;
+	uint8_t *b = calloc(1, total);
+
+	if (!b || n > UINT16_MAX)
+		abort();
+	memcpy(b, ELFMAG, SELFMAG);
+	b[EI_CLASS] = ELFCLASS64;
+	b[EI_DATA] = ELFDATA2LSB;
+	b[EI_VERSION] = EV_CURRENT;
+	w16(b + 16, ET_CORE);
+	w16(b + 18, EM_X86_64);
+	w32(b + 20, EV_CURRENT);
+	w64(b + 32, 64);
+	w16(b + 52, 64);
+	w16(b + 54, 56);
+	w16(b + 56, (uint16_t)n);
+	for (i = 0; i < n; i++)
+		phdr(b + 64 + 56 * i, PT_NOTE, note_off, 0, 0, filesz[i], filesz[i]);
+	*out = b;
+	*len = total;
+}

@@ -60,6 +60,18 @@ const char *fx_expected(enum kx_log_format fmt);
 void fx_build(const struct fx *f, uint8_t **out, size_t *len);
 /* Replaces the first line starting with key in info by line (or deletes it
  * when line is NULL); appends line when no line has the key. */
+/* Writes only an ELF core header whose program headers are n PT_NOTEs of the
+ * given p_filesz, all at file offset note_off: no note bytes follow (the file
+ * that holds it may be sparse, zeros up to any size). *out is malloc'ed. */
+void fx_build_notes_header(const uint64_t *filesz, size_t n, uint64_t note_off,
+			   uint8_t **out, size_t *len);
+/* The D1 core of the security review: PT_NOTE sizes 0x100000, four times
+ * 2^62 - 0x40000, then 16, all at FX_WRAP_NOTE_OFF; they add up to 2^64 + 16,
+ * which wraps to 16. The file must claim FX_WRAP_FILE_SIZE bytes so every
+ * note lies inside it. */
+#define FX_WRAP_NOTE_OFF UINT64_C(0x1000)
+#define FX_WRAP_FILE_SIZE ((UINT64_C(1) << 62) + FX_WRAP_NOTE_OFF)
+extern const uint64_t fx_wrap_notes[6];
 void fx_set_info(struct fx *f, const char *key, const char *line);
 void fx_put64(struct fx *f, uint32_t off, uint64_t v);
 void fx_put32(struct fx *f, uint32_t off, uint32_t v);

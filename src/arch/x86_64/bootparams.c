@@ -6,7 +6,7 @@
  * entries as SETUP_E820_EXT), and on UEFI the EFI state: efi_info, the EFI
  * runtime memory map and SETUP_EFI, so the next kernel keeps runtime services.
  */
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 
 #include <errno.h>
 #include <stdlib.h>

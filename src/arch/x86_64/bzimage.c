@@ -4,14 +4,14 @@
  * sectors with the setup header at 0x1f1, then the protected-mode kernel.
  * We load the protected-mode part and enter it at its 64-bit entry.
  */
-#include "formats/bzimage.h"
+#include "arch/x86_64/bzimage.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "core/bytes.h"
 #include "core/err.h"
 
@@ -197,10 +197,10 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	if (ret < 0)
 		goto out;
 
-	p->entry_mode = KX_ENTRY_LINUX64;
-	memset(&p->regs64, 0, sizeof(p->regs64));
-	p->regs64.rip = p->seg[kern].mem + BP_ENTRY64_OFFSET;
-	p->regs64.rsi = lay.base;
+	p->handoff.mode = KX_ENTRY_LINUX64;
+	memset(&p->handoff.regs64, 0, sizeof(p->handoff.regs64));
+	p->handoff.regs64.rip = p->seg[kern].mem + BP_ENTRY64_OFFSET;
+	p->handoff.regs64.rsi = lay.base;
 	ret = 0;
 out:
 	free(crash_cmdline);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "formats/mbinfo.h"
+#include "arch/x86_64/mbinfo.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,17 +87,17 @@ static int elf_read_phdr(const uint8_t *img, size_t len, bool is64, uint64_t pho
 		return -1;
 	p = img + off;
 	if (is64) {
-		ph->type = mb_rd32(p);
-		ph->offset = mb_rd64(p + 8);
-		ph->paddr = mb_rd64(p + 24);
-		ph->filesz = mb_rd64(p + 32);
-		ph->memsz = mb_rd64(p + 40);
+		ph->type = kx_le32(p);
+		ph->offset = kx_le64(p + 8);
+		ph->paddr = kx_le64(p + 24);
+		ph->filesz = kx_le64(p + 32);
+		ph->memsz = kx_le64(p + 40);
 	} else {
-		ph->type = mb_rd32(p);
-		ph->offset = mb_rd32(p + 4);
-		ph->paddr = mb_rd32(p + 12);
-		ph->filesz = mb_rd32(p + 16);
-		ph->memsz = mb_rd32(p + 20);
+		ph->type = kx_le32(p);
+		ph->offset = kx_le32(p + 4);
+		ph->paddr = kx_le32(p + 12);
+		ph->filesz = kx_le32(p + 16);
+		ph->memsz = kx_le32(p + 20);
 	}
 	return 0;
 }
@@ -119,10 +119,10 @@ int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb
 	is64 = img[EI_CLASS] == ELFCLASS64;
 	if (is64 && len < ELF64_EHDR_SIZE)
 		return kx_err(EINVAL, mod, "ELF64 header truncated (%zu bytes)", len);
-	out->entry = is64 ? mb_rd64(img + 24) : mb_rd32(img + 24);
-	phoff = is64 ? mb_rd64(img + 32) : mb_rd32(img + 28);
-	phentsize = mb_rd16(img + (is64 ? 54 : 42));
-	phnum = mb_rd16(img + (is64 ? 56 : 44));
+	out->entry = is64 ? kx_le64(img + 24) : kx_le32(img + 24);
+	phoff = is64 ? kx_le64(img + 32) : kx_le32(img + 28);
+	phentsize = kx_le16(img + (is64 ? 54 : 42));
+	phnum = kx_le16(img + (is64 ? 56 : 44));
 	if (phentsize < (is64 ? ELF64_PHDR_SIZE : ELF32_PHDR_SIZE))
 		return kx_err(EINVAL, mod, "ELF program header size %llu is too small",
 			      (unsigned long long)phentsize);
@@ -265,40 +265,6 @@ char *mb_image_cmdline(const struct kx_load_opts *o)
 	return s;
 }
 
-void mb_putbytes(struct mb_writer *w, size_t off, const void *src, size_t n)
-{
-	if (off > w->size || n > w->size - off) {
-		w->overflow = true;
-		return;
-	}
-	memcpy(w->buf + off, src, n);
-}
-
-void mb_put8(struct mb_writer *w, size_t off, uint8_t v)
-{
-	mb_putbytes(w, off, &v, 1);
-}
-
-void mb_put16(struct mb_writer *w, size_t off, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-
-	mb_putbytes(w, off, b, 2);
-}
-
-void mb_put32(struct mb_writer *w, size_t off, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-
-	mb_putbytes(w, off, b, 4);
-}
-
-void mb_put64(struct mb_writer *w, size_t off, uint64_t v)
-{
-	mb_put32(w, off, (uint32_t)v);
-	mb_put32(w, off + 4, (uint32_t)(v >> 32));
-}
-
 /* struct screen_info (include/uapi/linux/screen_info.h). */
 #define SI_ISVGA 0x0f
 #define SI_LFB_WIDTH 0x12
@@ -321,13 +287,13 @@ bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_fr
 		return false;
 	if (bp[SI_ISVGA] != VIDEO_TYPE_VLFB && bp[SI_ISVGA] != VIDEO_TYPE_EFI)
 		return false;
-	fb->addr = mb_rd32(bp + SI_LFB_BASE);
-	if (mb_rd32(bp + SI_CAPABILITIES) & VIDEO_CAPABILITY_64BIT_BASE)
-		fb->addr |= (uint64_t)mb_rd32(bp + SI_EXT_LFB_BASE) << 32;
-	fb->width = mb_rd16(bp + SI_LFB_WIDTH);
-	fb->height = mb_rd16(bp + SI_LFB_HEIGHT);
-	fb->bpp = (uint8_t)mb_rd16(bp + SI_LFB_DEPTH);
-	fb->pitch = mb_rd16(bp + SI_LFB_LINELENGTH);
+	fb->addr = kx_le32(bp + SI_LFB_BASE);
+	if (kx_le32(bp + SI_CAPABILITIES) & VIDEO_CAPABILITY_64BIT_BASE)
+		fb->addr |= (uint64_t)kx_le32(bp + SI_EXT_LFB_BASE) << 32;
+	fb->width = kx_le16(bp + SI_LFB_WIDTH);
+	fb->height = kx_le16(bp + SI_LFB_HEIGHT);
+	fb->bpp = (uint8_t)kx_le16(bp + SI_LFB_DEPTH);
+	fb->pitch = kx_le16(bp + SI_LFB_LINELENGTH);
 	fb->red_size = bp[SI_RED_SIZE];
 	fb->red_pos = bp[SI_RED_SIZE + 1];
 	fb->green_size = bp[SI_RED_SIZE + 2];
@@ -385,7 +351,7 @@ static size_t table_len_at(const struct kx_facts *f, size_t off)
 
 	if (off > f->acpi_tables_len || f->acpi_tables_len - off < SDT_HEADER_LEN)
 		return 0;
-	len = mb_rd32(f->acpi_tables + off + SDT_LENGTH);
+	len = kx_le32(f->acpi_tables + off + SDT_LENGTH);
 	return len >= SDT_HEADER_LEN && len <= f->acpi_tables_len - off ? len : 0;
 }
 
@@ -437,22 +403,22 @@ size_t mb_uefi_made_rsdp(const struct kx_facts *f, uint8_t *out)
 /* The XSDT at MB_UEFI_ROOT_ADDR listing a 16-byte aligned copy of every
  * table after it. The DSDT and FACS stay where the firmware put them (ACPI
  * memory the e820 map keeps reserved): the FADT copy still points there. */
-static void write_made_tables(struct mb_writer *w, const struct kx_facts *f)
+static void write_made_tables(struct kx_writer *w, const struct kx_facts *f)
 {
 	size_t n = table_count(f), xlen = SDT_HEADER_LEN + 8 * n, i = 0;
 	uint64_t at = align16(MB_UEFI_ROOT_ADDR + xlen);
 	uint8_t *x = w->buf + MB_UEFI_ROOT_ADDR;
 
-	mb_putbytes(w, MB_UEFI_ROOT_ADDR, "XSDT", 4);
-	mb_put32(w, MB_UEFI_ROOT_ADDR + SDT_LENGTH, (uint32_t)xlen);
-	mb_put8(w, MB_UEFI_ROOT_ADDR + SDT_REVISION, XSDT_REVISION);
+	kx_wputbytes(w, MB_UEFI_ROOT_ADDR, "XSDT", 4);
+	kx_wput32(w, MB_UEFI_ROOT_ADDR + SDT_LENGTH, (uint32_t)xlen);
+	kx_wput8(w, MB_UEFI_ROOT_ADDR + SDT_REVISION, XSDT_REVISION);
 	/* OEM ID, table ID and revision, creator: the FADT's, as firmware's. */
-	mb_putbytes(w, MB_UEFI_ROOT_ADDR + SDT_OEMID, f->acpi_tables + SDT_OEMID,
+	kx_wputbytes(w, MB_UEFI_ROOT_ADDR + SDT_OEMID, f->acpi_tables + SDT_OEMID,
 		    SDT_HEADER_LEN - SDT_OEMID);
 	for (size_t off = 0, len; (len = table_len_at(f, off)); off += len, i++) {
 		at = align16(at);
-		mb_putbytes(w, (size_t)at, f->acpi_tables + off, len);
-		mb_put64(w, MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * i, at);
+		kx_wputbytes(w, (size_t)at, f->acpi_tables + off, len);
+		kx_wput64(w, MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * i, at);
 		at += len;
 	}
 	if (!w->overflow)
@@ -466,7 +432,7 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 	uint64_t end = uefi_low_end(f);
 	size_t size = (size_t)((end + KX_PAGE_SIZE - 1) & ~(KX_PAGE_SIZE - 1));
 	uint8_t rsdp[RSDP_V2_LEN];
-	struct mb_writer w;
+	struct kx_writer w;
 	uint32_t lower, upper;
 	int i;
 
@@ -474,17 +440,17 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 		return 0;
 	if (size < KX_PAGE_SIZE)
 		size = KX_PAGE_SIZE;
-	w = (struct mb_writer){ .buf = calloc(1, size), .size = size };
+	w = (struct kx_writer){ .buf = calloc(1, size), .size = size };
 	if (!w.buf)
 		return kx_err(ENOMEM, "multiboot", "out of memory");
 	mb_mem_summary(&f->firmware_map, &lower, &upper);
-	mb_put16(&w, BDA_BASE_MEM_KB, (uint16_t)lower);
+	kx_wput16(&w, BDA_BASE_MEM_KB, (uint16_t)lower);
 	if (f->rsdp_len) {
-		mb_put16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
-		mb_putbytes(&w, SHIM_EBDA, f->rsdp, f->rsdp_len);
+		kx_wput16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
+		kx_wputbytes(&w, SHIM_EBDA, f->rsdp, f->rsdp_len);
 	} else if (mb_uefi_made_rsdp(f, rsdp)) {
-		mb_put16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
-		mb_putbytes(&w, SHIM_EBDA, rsdp, RSDP_V2_LEN);
+		kx_wput16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
+		kx_wputbytes(&w, SHIM_EBDA, rsdp, RSDP_V2_LEN);
 		write_made_tables(&w, f);
 	}
 	if (w.overflow) {

@@ -6,13 +6,13 @@
  * esi ("32-bit boot protocol"), or in real mode at the setup code, which then
  * asks the BIOS for the memory map itself ("Running the kernel").
  */
-#include "formats/linux16.h"
+#include "arch/x86_64/linux16.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparam.h"
+#include "arch/x86_64/bootparams.h"
 #include "core/bytes.h"
 #include "core/err.h"
 
@@ -46,18 +46,6 @@
 #define RM_LOW_MAX 0xa0000            /* end of conventional memory */
 #define RM_CS_SETUP_OFFSET 0x20       /* paragraphs: the 512-byte boot sector */
 #define RM_TRAMPOLINE_SIZE 4096       /* purgatory's real-mode switch (abi.h) */
-
-static void wr16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void wr32(uint8_t *p, size_t off, uint32_t v)
-{
-	wr16(p, off, (uint16_t)v);
-	wr16(p, off + 2, (uint16_t)(v >> 16));
-}
 
 #define HDR(field) offsetof(struct boot_params, hdr.field)
 /* True when the image's header is long enough to hold `field`. */
@@ -218,14 +206,14 @@ static int plan_pm32(const uint8_t *img, const struct linux16_info *in,
 	if (ret < 0)
 		return ret;
 	/* The kernel reads where it was put from code32_start (boot.rst). */
-	wr32(bp, HDR(code32_start), (uint32_t)p->seg[kern].mem);
+	kx_put32(bp + HDR(code32_start), (uint32_t)p->seg[kern].mem);
 
 	/* boot.rst, "32-bit boot protocol": %esi = boot_params, %ebp = %edi =
 	 * %ebx = 0, interrupts off, __BOOT_CS/__BOOT_DS flat (purgatory). */
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eip = entry32(in, p->seg[kern].mem, p->seg[kern].memsz);
-	p->regs32.esi = (uint32_t)lay.base;
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eip = entry32(in, p->seg[kern].mem, p->seg[kern].memsz);
+	p->handoff.regs32.esi = (uint32_t)lay.base;
 	return 0;
 }
 
@@ -267,22 +255,22 @@ static int plan_real16(const uint8_t *img, const struct linux16_info *in,
 	memcpy(rm + RM_HEAP_END, o->cmdline ? o->cmdline : "", cmdlen + 1);
 	rm[HDR(type_of_loader)] = BP_LOADER_TYPE_KEXEC;
 	rm[HDR(loadflags)] = (uint8_t)(in->loadflags | BP_CAN_USE_HEAP);
-	wr16(rm, HDR(heap_end_ptr), RM_HEAP_END_PTR);
-	wr32(rm, HDR(cmd_line_ptr), (uint32_t)(x + RM_HEAP_END));
-	wr32(rm, HDR(ramdisk_image), (uint32_t)initrd);
-	wr32(rm, HDR(ramdisk_size), initrd ? (uint32_t)o->initrd_len : 0);
+	kx_put16(rm + HDR(heap_end_ptr), RM_HEAP_END_PTR);
+	kx_put32(rm + HDR(cmd_line_ptr), (uint32_t)(x + RM_HEAP_END));
+	kx_put32(rm + HDR(ramdisk_image), (uint32_t)initrd);
+	kx_put32(rm + HDR(ramdisk_size), initrd ? (uint32_t)o->initrd_len : 0);
 	/* Only a kernel that names a protected-mode entry reads it back. */
 	if (in->code32_start)
-		wr32(rm, HDR(code32_start), entry32(in, p->seg[kern].mem, p->seg[kern].memsz));
+		kx_put32(rm + HDR(code32_start), entry32(in, p->seg[kern].mem, p->seg[kern].memsz));
 
-	p->entry_mode = KX_ENTRY_REAL16;
-	memset(&p->regs16, 0, sizeof(p->regs16));
-	p->regs16.cs = (uint16_t)((x >> 4) + RM_CS_SETUP_OFFSET);
-	p->regs16.ip = 0;
-	p->regs16.ds = p->regs16.es = p->regs16.fs = p->regs16.gs = p->regs16.ss =
+	p->handoff.mode = KX_ENTRY_REAL16;
+	memset(&p->handoff.regs16, 0, sizeof(p->handoff.regs16));
+	p->handoff.regs16.cs = (uint16_t)((x >> 4) + RM_CS_SETUP_OFFSET);
+	p->handoff.regs16.ip = 0;
+	p->handoff.regs16.ds = p->handoff.regs16.es = p->handoff.regs16.fs = p->handoff.regs16.gs = p->handoff.regs16.ss =
 		(uint16_t)(x >> 4);
-	p->regs16.esp = RM_HEAP_END;
-	p->regs16.trampoline_seg = (uint16_t)(p->seg[tri].mem >> 4);
+	p->handoff.regs16.esp = RM_HEAP_END;
+	p->handoff.regs16.trampoline_seg = (uint16_t)(p->seg[tri].mem >> 4);
 	return 0;
 }
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/format.h"
-#include "formats/bzimage.h"
+#include "arch/x86_64/bzimage.h"
 #include "formats/elf.h"
-#include "formats/linux16.h"
-#include "formats/multiboot.h"
-#include "formats/multiboot2.h"
+#include "arch/x86_64/linux16.h"
+#include "arch/x86_64/multiboot.h"
+#include "arch/x86_64/multiboot2.h"
 
 /*
  * Probe order: formats with a strong signature at a fixed offset first.

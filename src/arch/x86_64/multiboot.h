@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "core/format.h"
-#include "formats/mbinfo.h"
+#include "arch/x86_64/mbinfo.h"
 
 /* Multiboot Specification 0.6.96, 3.1.1: the header lies 32-bit aligned
  * within the first 8192 bytes of the image. */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "core/format.h"
-#include "formats/mbinfo.h"
+#include "arch/x86_64/mbinfo.h"
 
 /* Multiboot2 Specification 2.0, 3.1.1: the header lies 64-bit aligned within
  * the first 32768 bytes of the image. */

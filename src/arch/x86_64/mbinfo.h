@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bytes.h"
 #include "core/format.h"
 
 /* Address fields of a Multiboot v1 header (spec 3.1.3) or an MB2 address tag
@@ -96,35 +97,5 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p);
 /* The RSDP mb_add_uefi_bda makes when it recreates the tables (36 bytes to
  * out), for the Multiboot2 ACPI tags; returns 0 when it makes none. */
 size_t mb_uefi_made_rsdp(const struct kx_facts *f, uint8_t *out);
-
-/* Little-endian writer over a buffer of known size; an out-of-bounds write is
- * a measuring bug, recorded in `overflow` and asserted by the caller. */
-struct mb_writer {
-	uint8_t *buf;
-	size_t size;
-	bool overflow;
-};
-
-void mb_put8(struct mb_writer *w, size_t off, uint8_t v);
-void mb_put16(struct mb_writer *w, size_t off, uint16_t v);
-void mb_put32(struct mb_writer *w, size_t off, uint32_t v);
-void mb_put64(struct mb_writer *w, size_t off, uint64_t v);
-void mb_putbytes(struct mb_writer *w, size_t off, const void *src, size_t n);
-
-/* Little-endian readers; the caller has checked the bounds. */
-static inline uint16_t mb_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t mb_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t mb_rd64(const uint8_t *p)
-{
-	return (uint64_t)mb_rd32(p) | (uint64_t)mb_rd32(p + 4) << 32;
-}
 
 #endif

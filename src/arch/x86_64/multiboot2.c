@@ -6,7 +6,7 @@
  * kexec there are no EFI boot services, so the EFI entry tags are never used
  * and EFI boot services are never claimed to be alive (no tag 18).
  */
-#include "formats/multiboot2.h"
+#include "arch/x86_64/multiboot2.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static int mb2_parse_tag(const uint8_t *t, uint16_t type, bool optional, uint32_
 	switch (type) {
 	case MB2_HT_INFORMATION_REQUEST:
 		for (uint32_t o = 8; o + 4 <= size; o += 4) {
-			uint32_t want = mb_rd32(t + o);
+			uint32_t want = kx_le32(t + o);
 
 			if (want >= 64) {
 				if (!optional)
@@ -58,22 +58,22 @@ static int mb2_parse_tag(const uint8_t *t, uint16_t type, bool optional, uint32_
 		if (size < 24)
 			return kx_err(EINVAL, MOD, "address tag too short (%u bytes)", size);
 		h->has_addr = true;
-		h->addr.header_addr = mb_rd32(t + 8);
-		h->addr.load_addr = mb_rd32(t + 12);
-		h->addr.load_end_addr = mb_rd32(t + 16);
-		h->addr.bss_end_addr = mb_rd32(t + 20);
+		h->addr.header_addr = kx_le32(t + 8);
+		h->addr.load_addr = kx_le32(t + 12);
+		h->addr.load_end_addr = kx_le32(t + 16);
+		h->addr.bss_end_addr = kx_le32(t + 20);
 		return 0;
 	case MB2_HT_ENTRY_ADDRESS:
 		if (size < 12)
 			return kx_err(EINVAL, MOD, "entry address tag too short (%u bytes)", size);
 		h->has_entry = true;
-		h->entry_addr = mb_rd32(t + 8);
+		h->entry_addr = kx_le32(t + 8);
 		return 0;
 	case MB2_HT_CONSOLE_FLAGS:
 		/* A console we cannot describe: the image uses what the firmware
 		 * left (serial, EGA text); nothing to refuse. */
 		if (size >= 12)
-			h->console_flags = mb_rd32(t + 8);
+			h->console_flags = kx_le32(t + 8);
 		return 0;
 	case MB2_HT_FRAMEBUFFER:
 		if (size < 20)
@@ -82,9 +82,9 @@ static int mb2_parse_tag(const uint8_t *t, uint16_t type, bool optional, uint32_
 		 * framebuffer is passed on when there is one (checked in plan). */
 		h->has_fb = true;
 		h->fb_required = !optional;
-		h->fb_width = mb_rd32(t + 8);
-		h->fb_height = mb_rd32(t + 12);
-		h->fb_depth = mb_rd32(t + 16);
+		h->fb_width = kx_le32(t + 8);
+		h->fb_height = kx_le32(t + 12);
+		h->fb_depth = kx_le32(t + 16);
 		return 0;
 	case MB2_HT_MODULE_ALIGN:
 		return 0; /* every module is its own page-aligned segment anyway */
@@ -104,10 +104,10 @@ static int mb2_parse_tag(const uint8_t *t, uint16_t type, bool optional, uint32_
 		if (size < 24)
 			return kx_err(EINVAL, MOD, "relocatable tag too short (%u bytes)", size);
 		h->has_reloc = true;
-		h->min_addr = mb_rd32(t + 8);
-		h->max_addr = mb_rd32(t + 12);
-		h->align = mb_rd32(t + 16);
-		h->preference = (enum mb2_reloc_pref)mb_rd32(t + 20);
+		h->min_addr = kx_le32(t + 8);
+		h->max_addr = kx_le32(t + 12);
+		h->align = kx_le32(t + 16);
+		h->preference = (enum mb2_reloc_pref)kx_le32(t + 20);
 		if (h->align & (h->align - 1))
 			return kx_err(EINVAL, MOD, "relocatable tag: alignment 0x%x is not a power of two",
 				      h->align);
@@ -131,8 +131,8 @@ static int mb2_parse_tags(const uint8_t *img, size_t off, struct mb2_header *h)
 
 	while (pos + 8 <= h->length) {
 		const uint8_t *t = img + off + pos;
-		uint16_t type = mb_rd16(t), flags = mb_rd16(t + 2);
-		uint32_t size = mb_rd32(t + 4);
+		uint16_t type = kx_le16(t), flags = kx_le16(t + 2);
+		uint32_t size = kx_le32(t + 4);
 		int ret;
 
 		if (type == MB2_HT_END)
@@ -157,12 +157,12 @@ int mb2_find_header(const uint8_t *img, size_t len, struct mb2_header *out)
 		const uint8_t *h = img + off;
 		uint32_t arch, hlen;
 
-		if (mb_rd32(h) != MB2_HEADER_MAGIC)
+		if (kx_le32(h) != MB2_HEADER_MAGIC)
 			continue;
-		arch = mb_rd32(h + 4);
-		hlen = mb_rd32(h + 8);
+		arch = kx_le32(h + 4);
+		hlen = kx_le32(h + 8);
 		/* 3.1.2: magic + architecture + header_length + checksum == 0 mod 2^32. */
-		if ((uint32_t)(MB2_HEADER_MAGIC + arch + hlen + mb_rd32(h + 12)) != 0)
+		if ((uint32_t)(MB2_HEADER_MAGIC + arch + hlen + kx_le32(h + 12)) != 0)
 			continue;
 		if (arch != MB2_ARCH_I386)
 			return kx_err(EINVAL, MOD, "header architecture %u is not i386 (0)", arch);
@@ -208,8 +208,8 @@ static uint64_t efi_systab_of(const struct kx_facts *f)
 {
 	if (!f->boot_params || f->boot_params_len < BP_EFI_SYSTAB_HI + 4)
 		return 0;
-	return mb_rd32(f->boot_params + BP_EFI_SYSTAB) |
-	       (uint64_t)mb_rd32(f->boot_params + BP_EFI_SYSTAB_HI) << 32;
+	return kx_le32(f->boot_params + BP_EFI_SYSTAB) |
+	       (uint64_t)kx_le32(f->boot_params + BP_EFI_SYSTAB_HI) << 32;
 }
 
 static size_t tag_size(size_t payload)
@@ -218,107 +218,107 @@ static size_t tag_size(size_t payload)
 }
 
 /* Writes one tag header; returns the offset of the next tag. */
-static size_t put_tag(struct mb_writer *w, size_t off, uint32_t type, size_t payload)
+static size_t put_tag(struct kx_writer *w, size_t off, uint32_t type, size_t payload)
 {
-	mb_put32(w, off, type);
-	mb_put32(w, off + 4, (uint32_t)(8 + payload));
+	kx_wput32(w, off, type);
+	kx_wput32(w, off + 4, (uint32_t)(8 + payload));
 	return off + tag_size(payload);
 }
 
 /* With w->buf NULL only measures (every put is skipped by the size check). */
-static size_t mb2_write_info(struct mb_writer *w, uint64_t base, const struct mb2_info_plan *ip,
+static size_t mb2_write_info(struct kx_writer *w, uint64_t base, const struct mb2_info_plan *ip,
 			     const struct kx_load_opts *o, const struct kx_facts *f)
 {
 	size_t off = 8, n, next;
 	uint32_t lower, upper;
 
 	n = strlen(ip->cmdline) + 1;
-	mb_putbytes(w, off + 8, ip->cmdline, n);
+	kx_wputbytes(w, off + 8, ip->cmdline, n);
 	off = put_tag(w, off, MB2_TAG_CMDLINE, n);
-	mb_putbytes(w, off + 8, LOADER_NAME, sizeof(LOADER_NAME));
+	kx_wputbytes(w, off + 8, LOADER_NAME, sizeof(LOADER_NAME));
 	off = put_tag(w, off, MB2_TAG_BOOT_LOADER_NAME, sizeof(LOADER_NAME));
 	for (size_t i = 0; i < o->n_modules; i++) {
 		const struct kx_module *m = &o->modules[i];
 
 		n = strlen(m->string) + 1;
-		mb_put32(w, off + 8, (uint32_t)ip->mod_addr[i]);
-		mb_put32(w, off + 12, (uint32_t)(ip->mod_addr[i] + m->len));
-		mb_putbytes(w, off + 16, m->string, n);
+		kx_wput32(w, off + 8, (uint32_t)ip->mod_addr[i]);
+		kx_wput32(w, off + 12, (uint32_t)(ip->mod_addr[i] + m->len));
+		kx_wputbytes(w, off + 16, m->string, n);
 		off = put_tag(w, off, MB2_TAG_MODULE, 8 + n);
 	}
 	mb_mem_summary(&f->firmware_map, &lower, &upper);
-	mb_put32(w, off + 8, lower);
-	mb_put32(w, off + 12, upper);
+	kx_wput32(w, off + 8, lower);
+	kx_wput32(w, off + 12, upper);
 	off = put_tag(w, off, MB2_TAG_BASIC_MEMINFO, 8);
 
-	mb_put32(w, off + 8, MB2_MMAP_ENTRY_SIZE);
-	mb_put32(w, off + 12, 0); /* entry_version */
+	kx_wput32(w, off + 8, MB2_MMAP_ENTRY_SIZE);
+	kx_wput32(w, off + 12, 0); /* entry_version */
 	for (size_t i = 0; i < ip->map.n; i++) {
 		const struct kx_mem_region *r = &ip->map.v[i];
 		size_t e = off + 16 + i * MB2_MMAP_ENTRY_SIZE;
 
-		mb_put64(w, e, r->start);
-		mb_put64(w, e + 8, r->end - r->start);
-		mb_put32(w, e + 16, mb_mmap_type(r->type));
-		mb_put32(w, e + 20, 0);
+		kx_wput64(w, e, r->start);
+		kx_wput64(w, e + 8, r->end - r->start);
+		kx_wput32(w, e + 16, mb_mmap_type(r->type));
+		kx_wput32(w, e + 20, 0);
 	}
 	off = put_tag(w, off, MB2_TAG_MMAP, 8 + ip->map.n * MB2_MMAP_ENTRY_SIZE);
 
 	if (ip->fb) {
 		const struct mb_framebuffer *fb = &ip->fbi;
 
-		mb_put64(w, off + 8, fb->addr);
-		mb_put32(w, off + 16, fb->pitch);
-		mb_put32(w, off + 20, fb->width);
-		mb_put32(w, off + 24, fb->height);
-		mb_put8(w, off + 28, fb->bpp);
-		mb_put8(w, off + 29, 1); /* direct RGB */
-		mb_put16(w, off + 30, 0);
-		mb_put8(w, off + 32, fb->red_pos);
-		mb_put8(w, off + 33, fb->red_size);
-		mb_put8(w, off + 34, fb->green_pos);
-		mb_put8(w, off + 35, fb->green_size);
-		mb_put8(w, off + 36, fb->blue_pos);
-		mb_put8(w, off + 37, fb->blue_size);
+		kx_wput64(w, off + 8, fb->addr);
+		kx_wput32(w, off + 16, fb->pitch);
+		kx_wput32(w, off + 20, fb->width);
+		kx_wput32(w, off + 24, fb->height);
+		kx_wput8(w, off + 28, fb->bpp);
+		kx_wput8(w, off + 29, 1); /* direct RGB */
+		kx_wput16(w, off + 30, 0);
+		kx_wput8(w, off + 32, fb->red_pos);
+		kx_wput8(w, off + 33, fb->red_size);
+		kx_wput8(w, off + 34, fb->green_pos);
+		kx_wput8(w, off + 35, fb->green_size);
+		kx_wput8(w, off + 36, fb->blue_pos);
+		kx_wput8(w, off + 37, fb->blue_size);
 		off = put_tag(w, off, MB2_TAG_FRAMEBUFFER, 30);
 	}
 	if (ip->efi64) {
-		mb_put64(w, off + 8, ip->efi_systab);
+		kx_wput64(w, off + 8, ip->efi_systab);
 		off = put_tag(w, off, MB2_TAG_EFI64, 8);
 	}
 	if (ip->rsdp_old) {
-		mb_putbytes(w, off + 8, ip->rsdp, MB2_RSDP_V1_SIZE);
+		kx_wputbytes(w, off + 8, ip->rsdp, MB2_RSDP_V1_SIZE);
 		off = put_tag(w, off, MB2_TAG_ACPI_OLD, MB2_RSDP_V1_SIZE);
 	}
 	if (ip->rsdp_new) {
-		mb_putbytes(w, off + 8, ip->rsdp, ip->rsdp_len);
+		kx_wputbytes(w, off + 8, ip->rsdp, ip->rsdp_len);
 		off = put_tag(w, off, MB2_TAG_ACPI_NEW, ip->rsdp_len);
 	}
 	if (ip->efi_mmap) {
 		/* Only the runtime regions are known after boot
 		 * (/sys/firmware/efi/runtime-map); the e820 map above is complete. */
-		mb_put32(w, off + 8, MB2_EFI_DESC_SIZE);
-		mb_put32(w, off + 12, MB2_EFI_DESC_VERSION);
+		kx_wput32(w, off + 8, MB2_EFI_DESC_SIZE);
+		kx_wput32(w, off + 12, MB2_EFI_DESC_VERSION);
 		for (size_t i = 0; i < f->efi.map_n; i++) {
 			const struct kx_efi_map_entry *d = &f->efi.map[i];
 			size_t e = off + 16 + i * MB2_EFI_DESC_SIZE;
 
-			mb_put32(w, e, d->type);
-			mb_put32(w, e + 4, 0);
-			mb_put64(w, e + 8, d->phys_addr);
-			mb_put64(w, e + 16, d->virt_addr);
-			mb_put64(w, e + 24, d->num_pages);
-			mb_put64(w, e + 32, d->attribute);
+			kx_wput32(w, e, d->type);
+			kx_wput32(w, e + 4, 0);
+			kx_wput64(w, e + 8, d->phys_addr);
+			kx_wput64(w, e + 16, d->virt_addr);
+			kx_wput64(w, e + 24, d->num_pages);
+			kx_wput64(w, e + 32, d->attribute);
 		}
 		off = put_tag(w, off, MB2_TAG_EFI_MMAP, 8 + f->efi.map_n * MB2_EFI_DESC_SIZE);
 	}
 	if (ip->load_base) {
-		mb_put32(w, off + 8, (uint32_t)ip->load_base_addr);
+		kx_wput32(w, off + 8, (uint32_t)ip->load_base_addr);
 		off = put_tag(w, off, MB2_TAG_LOAD_BASE_ADDR, 4);
 	}
 	next = put_tag(w, off, MB2_TAG_END, 0);
-	mb_put32(w, 0, (uint32_t)next); /* total_size */
-	mb_put32(w, 4, 0);
+	kx_wput32(w, 0, (uint32_t)next); /* total_size */
+	kx_wput32(w, 4, 0);
 	(void)base;
 	return next;
 }
@@ -418,7 +418,7 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	struct mb_load_image li;
 	struct mb2_info_plan ip;
 	struct kx_place_req req;
-	struct mb_writer w = { 0 };
+	struct kx_writer w = { 0 };
 	uint64_t *mod_addr = NULL;
 	char *cmdline = NULL;
 	size_t size;
@@ -465,7 +465,7 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 		goto out;
 
 	size = mb2_write_info(&w, 0, &ip, o, f);
-	w = (struct mb_writer){ .buf = calloc(1, size), .size = size };
+	w = (struct kx_writer){ .buf = calloc(1, size), .size = size };
 	if (!w.buf) {
 		ret = kx_err(ENOMEM, MOD, "out of memory");
 		goto out;
@@ -485,11 +485,11 @@ static int mb2_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	ret = mb_add_uefi_bda(f, p);
 	if (ret < 0)
 		goto out;
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eax = MB2_BOOTLOADER_MAGIC;
-	p->regs32.ebx = (uint32_t)p->seg[info].mem;
-	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eax = MB2_BOOTLOADER_MAGIC;
+	p->handoff.regs32.ebx = (uint32_t)p->seg[info].mem;
+	p->handoff.regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 	ret = 0;
 out:
 	kx_memmap_free(&ip.map);

@@ -7,7 +7,7 @@
  * enters it in 32-bit protected mode, paging off, eax = 0x2BADB002,
  * ebx = multiboot_info (3.2).
  */
-#include "formats/multiboot.h"
+#include "arch/x86_64/multiboot.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -30,11 +30,11 @@ int mb1_find_header(const uint8_t *img, size_t len, struct mb1_header *out)
 		const uint8_t *h = img + off;
 		uint32_t flags;
 
-		if (mb_rd32(h) != MB1_HEADER_MAGIC)
+		if (kx_le32(h) != MB1_HEADER_MAGIC)
 			continue;
-		flags = mb_rd32(h + 4);
+		flags = kx_le32(h + 4);
 		/* 3.1.2: magic + flags + checksum is zero modulo 2^32. */
-		if ((uint32_t)(MB1_HEADER_MAGIC + flags + mb_rd32(h + 8)) != 0)
+		if ((uint32_t)(MB1_HEADER_MAGIC + flags + kx_le32(h + 8)) != 0)
 			continue;
 		out->offset = off;
 		out->flags = flags;
@@ -49,17 +49,17 @@ int mb1_find_header(const uint8_t *img, size_t len, struct mb1_header *out)
 			if (len - off < MB1_HDR_ADDR_SIZE)
 				return kx_err(EINVAL, MOD, "header at 0x%zx truncated in its address fields",
 					      off);
-			out->addr.header_addr = mb_rd32(h + 12);
-			out->addr.load_addr = mb_rd32(h + 16);
-			out->addr.load_end_addr = mb_rd32(h + 20);
-			out->addr.bss_end_addr = mb_rd32(h + 24);
-			out->entry_addr = mb_rd32(h + 28);
+			out->addr.header_addr = kx_le32(h + 12);
+			out->addr.load_addr = kx_le32(h + 16);
+			out->addr.load_end_addr = kx_le32(h + 20);
+			out->addr.bss_end_addr = kx_le32(h + 24);
+			out->entry_addr = kx_le32(h + 28);
 		}
 		if (out->has_video && len - off >= MB1_HDR_VIDEO_SIZE) {
-			out->mode_type = mb_rd32(h + 32);
-			out->width = mb_rd32(h + 36);
-			out->height = mb_rd32(h + 40);
-			out->depth = mb_rd32(h + 44);
+			out->mode_type = kx_le32(h + 32);
+			out->width = kx_le32(h + 36);
+			out->height = kx_le32(h + 40);
+			out->depth = kx_le32(h + 44);
 		}
 		return 0;
 	}
@@ -104,7 +104,7 @@ static void mb1_measure(const struct kx_load_opts *o, const struct kx_memmap *ma
 	l->size = off;
 }
 
-static int mb1_fill_info(struct mb_writer *w, const struct mb1_layout *l, uint64_t base,
+static int mb1_fill_info(struct kx_writer *w, const struct mb1_layout *l, uint64_t base,
 			 const struct kx_load_opts *o, const struct kx_facts *f,
 			 const struct kx_memmap *map, const char *cmdline, const uint64_t *mod_addr)
 {
@@ -115,55 +115,55 @@ static int mb1_fill_info(struct mb_writer *w, const struct mb1_layout *l, uint64
 	size_t off, str = l->modstr_off;
 
 	mb_mem_summary(&f->firmware_map, &mem_lower, &mem_upper);
-	mb_put32(w, 4, mem_lower);
-	mb_put32(w, 8, mem_upper);
-	mb_put32(w, 16, (uint32_t)(base + l->cmdline_off));
-	mb_putbytes(w, l->cmdline_off, cmdline, strlen(cmdline) + 1);
+	kx_wput32(w, 4, mem_lower);
+	kx_wput32(w, 8, mem_upper);
+	kx_wput32(w, 16, (uint32_t)(base + l->cmdline_off));
+	kx_wputbytes(w, l->cmdline_off, cmdline, strlen(cmdline) + 1);
 	if (o->n_modules)
 		flags |= MB1_INFO_MODS;
-	mb_put32(w, 20, (uint32_t)o->n_modules);
-	mb_put32(w, 24, o->n_modules ? (uint32_t)(base + l->mods_off) : 0);
+	kx_wput32(w, 20, (uint32_t)o->n_modules);
+	kx_wput32(w, 24, o->n_modules ? (uint32_t)(base + l->mods_off) : 0);
 	for (size_t i = 0; i < o->n_modules; i++) {
 		const struct kx_module *m = &o->modules[i];
 		size_t n = strlen(m->string) + 1;
 
 		off = l->mods_off + i * MB1_MOD_SIZE;
-		mb_put32(w, off, (uint32_t)mod_addr[i]);
+		kx_wput32(w, off, (uint32_t)mod_addr[i]);
 		/* mod_end is exclusive (3.3: "the end address of the module"). */
-		mb_put32(w, off + 4, (uint32_t)(mod_addr[i] + m->len));
-		mb_put32(w, off + 8, (uint32_t)(base + str));
-		mb_putbytes(w, str, m->string, n);
+		kx_wput32(w, off + 4, (uint32_t)(mod_addr[i] + m->len));
+		kx_wput32(w, off + 8, (uint32_t)(base + str));
+		kx_wputbytes(w, str, m->string, n);
 		str += n;
 	}
 	for (size_t e = 0; e < map->n; e++) {
 		const struct kx_mem_region *r = &map->v[e];
 
 		off = l->mmap_off + e * MB1_MMAP_ENTRY_SIZE;
-		mb_put32(w, off, MB1_MMAP_SIZE_FIELD);
-		mb_put64(w, off + 4, r->start);
-		mb_put64(w, off + 12, r->end - r->start);
-		mb_put32(w, off + 20, mb_mmap_type(r->type));
+		kx_wput32(w, off, MB1_MMAP_SIZE_FIELD);
+		kx_wput64(w, off + 4, r->start);
+		kx_wput64(w, off + 12, r->end - r->start);
+		kx_wput32(w, off + 20, mb_mmap_type(r->type));
 	}
-	mb_put32(w, 44, (uint32_t)(l->mmap_n * MB1_MMAP_ENTRY_SIZE));
-	mb_put32(w, 48, (uint32_t)(base + l->mmap_off));
-	mb_put32(w, 64, (uint32_t)(base + l->name_off));
-	mb_putbytes(w, l->name_off, LOADER_NAME, sizeof(LOADER_NAME));
+	kx_wput32(w, 44, (uint32_t)(l->mmap_n * MB1_MMAP_ENTRY_SIZE));
+	kx_wput32(w, 48, (uint32_t)(base + l->mmap_off));
+	kx_wput32(w, 64, (uint32_t)(base + l->name_off));
+	kx_wputbytes(w, l->name_off, LOADER_NAME, sizeof(LOADER_NAME));
 	if (mb_framebuffer_from_boot_params(f->boot_params, f->boot_params_len, &fb)) {
 		flags |= MB1_INFO_FRAMEBUFFER;
-		mb_put64(w, 88, fb.addr);
-		mb_put32(w, 96, fb.pitch);
-		mb_put32(w, 100, fb.width);
-		mb_put32(w, 104, fb.height);
-		mb_put8(w, 108, fb.bpp);
-		mb_put8(w, 109, MB1_FB_TYPE_RGB);
-		mb_put8(w, 110, fb.red_pos);
-		mb_put8(w, 111, fb.red_size);
-		mb_put8(w, 112, fb.green_pos);
-		mb_put8(w, 113, fb.green_size);
-		mb_put8(w, 114, fb.blue_pos);
-		mb_put8(w, 115, fb.blue_size);
+		kx_wput64(w, 88, fb.addr);
+		kx_wput32(w, 96, fb.pitch);
+		kx_wput32(w, 100, fb.width);
+		kx_wput32(w, 104, fb.height);
+		kx_wput8(w, 108, fb.bpp);
+		kx_wput8(w, 109, MB1_FB_TYPE_RGB);
+		kx_wput8(w, 110, fb.red_pos);
+		kx_wput8(w, 111, fb.red_size);
+		kx_wput8(w, 112, fb.green_pos);
+		kx_wput8(w, 113, fb.green_size);
+		kx_wput8(w, 114, fb.blue_pos);
+		kx_wput8(w, 115, fb.blue_size);
 	}
-	mb_put32(w, 0, flags);
+	kx_wput32(w, 0, flags);
 	if (w->overflow || str != l->size)
 		return kx_err(EFAULT, MOD, "internal error: boot information outgrew its measure");
 	return 0;
@@ -176,7 +176,7 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	struct mb_load_image li;
 	struct mb1_layout lay;
 	struct kx_place_req req;
-	struct mb_writer w = { 0 };
+	struct kx_writer w = { 0 };
 	struct kx_memmap map = { 0 };
 	uint64_t *mod_addr = NULL;
 	char *cmdline = NULL;
@@ -245,11 +245,11 @@ static int mb1_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	ret = mb_add_uefi_bda(f, p);
 	if (ret < 0)
 		goto out;
-	p->entry_mode = KX_ENTRY_PM32;
-	memset(&p->regs32, 0, sizeof(p->regs32));
-	p->regs32.eax = MB1_BOOTLOADER_MAGIC;
-	p->regs32.ebx = (uint32_t)p->seg[info].mem;
-	p->regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
+	p->handoff.mode = KX_ENTRY_PM32;
+	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
+	p->handoff.regs32.eax = MB1_BOOTLOADER_MAGIC;
+	p->handoff.regs32.ebx = (uint32_t)p->seg[info].mem;
+	p->handoff.regs32.eip = (uint32_t)(p->seg[kern].mem + (li.entry - li.link_base));
 out:
 	kx_memmap_free(&map);
 	free(cmdline);
