@@ -5,7 +5,7 @@ MESON_OPTS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all check unit vm demo bench deps fuzz clean install
+.PHONY: all check unit vm demo bench deps fuzz clean install deb deb-check
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -39,6 +39,20 @@ fuzz:
 install: all
 	meson configure $(BUILD) -Dprefix=$(PREFIX)
 	meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+# Debian packages in build-deb/, built from a copy of the tracked and untracked
+# (not ignored) files, then checked by lintian; any error-level tag fails.
+DEB := build-deb
+deb:
+	rm -rf $(DEB)/src $(DEB)/*.deb $(DEB)/*.changes $(DEB)/*.buildinfo && mkdir -p $(DEB)/src
+	git ls-files -z --cached --others --exclude-standard | \
+	  tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB)/src
+	cd $(DEB)/src && dpkg-buildpackage -us -uc -b -jauto
+	lintian --fail-on error $(DEB)/*.changes
+
+# Installs the packages into a Debian 12 chroot and uses them (as root).
+deb-check: deb
+	tests/pkg/deb-install.sh $(DEB)
 
 deps:
 	scripts/install-deps.sh

@@ -8,6 +8,7 @@ pkgs=(
   qemu-system-x86 ovmf busybox-static cpio openssl
   kexec-tools makedumpfile time
   abigail-tools scdoc man-db groff-base
+  debhelper dpkg-dev fakeroot lintian debootstrap
 )
 missing=()
 for p in "${pkgs[@]}"; do
