@@ -78,6 +78,16 @@ struct kx_plan_meta {
 	bool map_is_guess;
 };
 
+/* A capture kernel's layout (-p), as plan data: the core header's place.
+ * The loader records it when it places the header; the arch turns it into
+ * what the capture kernel is told (on x86: elfcorehdr= and an e820 of the
+ * crash region, kx_bp_capture_layout). */
+struct kx_capture {
+	bool active;
+	uint64_t elfcorehdr;      /* physical address of the ELF core header */
+	uint64_t elfcorehdr_size; /* its size in memory (a page multiple) */
+};
+
 struct kx_plan {
 	struct kx_segment seg[KX_MAX_SEGMENTS];
 	size_t n;
@@ -103,6 +113,7 @@ struct kx_plan {
 	struct kx_purg_params *purg_params; /* in the purgatory segment's buffer */
 	size_t purg_seg;
 	uint8_t purg_region_seg[KX_PURG_MAX_REGIONS];
+	struct kx_capture capture;
 	struct kx_plan_meta meta;
 };
 

@@ -73,7 +73,8 @@ out:
 /* A capture kernel (-p) learns where the crashed kernel's memory, notes and
  * VMCOREINFO are from the ELF core header, placed like any other segment inside
  * the crash region (ELF_CORE_HEADER_ALIGN, include/linux/crash_core.h) and
- * verified by purgatory; the format passes its address (elfcorehdr=). */
+ * verified by purgatory. Its place is recorded in the plan (p->capture); the
+ * arch tells the capture kernel (elfcorehdr= on x86). */
 static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 {
 	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = 0, .max = 0,
@@ -86,7 +87,11 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 	if (ret < 0)
 		return ret;
 	ret = kx_plan_add_placed(p, KX_ROLE_ELFCOREHDR, hdr, len, len, &req, hdr);
-	return ret < 0 ? kx_err_prefix(ret, "ELF core header of %zu bytes", len) : 0;
+	if (ret < 0)
+		return kx_err_prefix(ret, "ELF core header of %zu bytes", len);
+	p->capture = (struct kx_capture){ .active = true, .elfcorehdr = p->seg[ret].mem,
+					  .elfcorehdr_size = p->seg[ret].memsz };
+	return 0;
 }
 
 int kx_unwrap_image(const uint8_t *img, size_t len, struct kx_unwrapped *u)

@@ -45,8 +45,9 @@ cc -std=gnu11 -Wall -Wextra -Werror -static -o "$work/kx-plan-static" "$src/exam
   $(pkg-config --static --cflags --libs kx) && ok "kx-plan builds with pkg-config --static" ||
   bad "kx-plan does not link statically"
 export LD_LIBRARY_PATH=$dest$libdir
-if ldd "$work/kx-plan" | grep -q "libkx.so.0 => $dest"; then ok "kx-plan uses the installed libkx.so.0"
-else bad "kx-plan does not resolve libkx.so.0 from the DESTDIR: $(ldd "$work/kx-plan" | grep kx)"; fi
+libs=$(ldd "$work/kx-plan")   # not piped into grep -q: pipefail would see ldd's SIGPIPE
+if grep -q "libkx.so.0 => $dest" <<<"$libs"; then ok "kx-plan uses the installed libkx.so.0"
+else bad "kx-plan does not resolve libkx.so.0 from the DESTDIR: $(grep kx <<<"$libs")"; fi
 
 python3 "$src/tests/golden/mkfixtures.py" "$work/fx"
 fx=$work/fx

@@ -9,6 +9,7 @@
 #include "arch/x86_64/bootparams.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,5 +286,27 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 	if (o.efi_map)
 		fill_efi(buf, &bp, cur, lay, f, &o);
 	memcpy(buf, &bp, sizeof(bp));
+	return 0;
+}
+
+/* A capture kernel finds the core header through elfcorehdr= (the kernel
+ * parses it with memparse, so hex is fine: kernel/crash_dump.c
+ * setup_elfcorehdr) and gets the crash e820 instead of the firmware's. */
+int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp_layout *lay,
+			 char **owned)
+{
+	*owned = NULL;
+	if (!p->capture.active)
+		return 0;
+	if (asprintf(owned, "%s%selfcorehdr=%#llx", cmdline ? cmdline : "",
+		     cmdline && *cmdline ? " " : "",
+		     (unsigned long long)p->capture.elfcorehdr) < 0) {
+		*owned = NULL;
+		return kx_err(ENOMEM, "bootparams", "out of memory");
+	}
+	lay->cmdline = *owned;
+	lay->crash = true;
+	lay->elfcorehdr = p->capture.elfcorehdr;
+	lay->elfcorehdr_size = p->capture.elfcorehdr_size;
 	return 0;
 }

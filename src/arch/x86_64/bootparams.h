@@ -206,6 +206,12 @@ size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *
  * reads it as old memory). Sorted. */
 int kx_bp_crash_e820(const struct kx_facts *f, uint64_t hdr, uint64_t hdr_size,
 		     struct kx_memmap *out);
+/* For a capture kernel plan (p->capture.active): the command line with
+ * elfcorehdr= appended in *owned (malloc'ed; NULL for other plans) and set
+ * as lay->cmdline, and lay's crash fields, so that kx_bp_build gives the
+ * crash region's e820. Any Linux boot-protocol format calls it. */
+int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp_layout *lay,
+			 char **owned);
 /* Adds and places the boot-params segment for `lay` (its cmdline, initrd and
  * crash fields set) below 4 GiB, where every consumer can reach cmd_line_ptr
  * and the setup_data list; sets lay->base. *buf (zeroed, *len bytes) is owned

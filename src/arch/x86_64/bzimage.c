@@ -114,34 +114,6 @@ static int bzimage_probe(const uint8_t *img, size_t len)
 	return 0;
 }
 
-/* A capture kernel (-p) finds the core header through elfcorehdr= (the
- * kernel parses it with memparse, so hex is fine: kernel/crash_dump.c
- * setup_elfcorehdr) and gets the crash e820 instead of the firmware's. */
-static int crash_layout(const struct kx_load_opts *o, const struct kx_plan *p,
-			struct bp_layout *lay, char **cmdline)
-{
-	const struct kx_segment *hdr = NULL;
-
-	*cmdline = NULL;
-	if (!o->panic)
-		return 0;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->seg[i].role == KX_ROLE_ELFCOREHDR)
-			hdr = &p->seg[i];
-	if (!hdr)
-		return kx_err(EINVAL, MOD, "capture kernel without an ELF core header segment");
-	if (asprintf(cmdline, "%s%selfcorehdr=%#llx", o->cmdline ? o->cmdline : "",
-		     o->cmdline && *o->cmdline ? " " : "", (unsigned long long)hdr->mem) < 0) {
-		*cmdline = NULL;
-		return kx_err(ENOMEM, MOD, "out of memory");
-	}
-	lay->cmdline = *cmdline;
-	lay->crash = true;
-	lay->elfcorehdr = hdr->mem;
-	lay->elfcorehdr_size = hdr->memsz;
-	return 0;
-}
-
 static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 			const struct kx_facts *f, struct kx_plan *p)
 {
@@ -158,7 +130,7 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	ret = bzimage_parse_header(img, len, &bz);
 	if (ret < 0)
 		return ret;
-	ret = crash_layout(o, p, &lay, &crash_cmdline);
+	ret = kx_bp_capture_layout(p, o->cmdline, &lay, &crash_cmdline);
 	if (ret < 0)
 		return ret;
 	cmdlen = lay.cmdline ? strlen(lay.cmdline) : 0;
