@@ -61,7 +61,7 @@
 #define KX_HDR_MAGIC   0x4752504b
 #define KX_HDR_VERSION 1
 #define KX_HDR_SIZE    32
-#define KX_PARAMS_SIZE 1752
+#define KX_PARAMS_SIZE 1744
 
 /* Selectors of purgatory's GDT (entry.S). Linux boot protocol, 32- and
  * 64-bit entries: CS must be __BOOT_CS = 0x10, DS/ES/SS __BOOT_DS = 0x18. */

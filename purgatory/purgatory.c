@@ -146,7 +146,7 @@ static void report_failure(struct kx_purg_console *con, const struct kx_purg_par
 		break;
 	case KX_PURG_BAD_ENTRY_MODE:
 		con_puts(con, "kx purgatory: bad parameters: unknown entry mode ");
-		con_dec(con, p->entry_mode);
+		con_dec(con, p->arch.entry_mode);
 		break;
 	case KX_PURG_REGION_WRAPS:
 		con_puts(con, "kx purgatory: bad parameters: a region wraps around the address space");
@@ -169,9 +169,9 @@ static void report_failure(struct kx_purg_console *con, const struct kx_purg_par
 
 static uint64_t entry_address(const struct kx_purg_params *p)
 {
-	if (p->entry_mode == KX_ENTRY_REAL16)
-		return ((uint64_t)p->regs16.cs << 4) + p->regs16.ip;
-	return p->entry_mode == KX_ENTRY_LINUX64 ? p->regs64.rip : p->regs32.eip;
+	if (p->arch.entry_mode == KX_ENTRY_REAL16)
+		return ((uint64_t)p->arch.regs16.cs << 4) + p->arch.regs16.ip;
+	return p->arch.entry_mode == KX_ENTRY_LINUX64 ? p->arch.regs64.rip : p->arch.regs32.eip;
 }
 
 static void put16(uint8_t *page, unsigned off, uint16_t v)
@@ -200,10 +200,10 @@ static void put_desc16(uint8_t *page, unsigned off, uint32_t base, uint8_t acces
 static void prepare_real16(struct kx_purg_console *con, const struct kx_purg_params *p,
 			   struct kx_purg_handoff *out)
 {
-	uint32_t base = (uint32_t)p->regs16.trampoline_seg << 4;
+	uint32_t base = (uint32_t)p->arch.regs16.trampoline_seg << 4;
 	uint8_t *page = (uint8_t *)(uintptr_t)base;
 	size_t code = (size_t)(kx_real16_tramp_end - kx_real16_tramp);
-	const struct kx_purg_regs16 *r = &p->regs16;
+	const struct kx_purg_regs16 *r = &p->arch.regs16;
 
 	if (!base || (base & (KX_RT_SIZE - 1)) || base + KX_RT_SIZE > REALMODE_TOP)
 		fail(con, "bad parameters: real-mode trampoline page not a page below 1 MiB");
@@ -215,7 +215,7 @@ static void prepare_real16(struct kx_purg_console *con, const struct kx_purg_par
 	put32(page, KX_RT_GDTR + 2, base + KX_RT_GDT);
 	put16(page, KX_RT_IDTR, REALMODE_IVT_LIMIT);
 	put32(page, KX_RT_IDTR + 2, 0);
-	put16(page, KX_RT_RMSEG, p->regs16.trampoline_seg);
+	put16(page, KX_RT_RMSEG, p->arch.regs16.trampoline_seg);
 	put32(page, KX_RT_EAX, r->eax);
 	put32(page, KX_RT_EBX, r->ebx);
 	put32(page, KX_RT_ECX, r->ecx);
@@ -241,27 +241,27 @@ static void prepare_real16(struct kx_purg_console *con, const struct kx_purg_par
 
 static void fill_handoff(const struct kx_purg_params *p, struct kx_purg_handoff *out)
 {
-	out->mode = p->entry_mode;
-	if (p->entry_mode == KX_ENTRY_LINUX64) {
-		out->rax = p->regs64.rax;
-		out->rbx = p->regs64.rbx;
-		out->rcx = p->regs64.rcx;
-		out->rdx = p->regs64.rdx;
-		out->rsi = p->regs64.rsi;
-		out->rdi = p->regs64.rdi;
-		out->rsp = p->regs64.rsp;
-		out->rbp = p->regs64.rbp;
-		out->rip = p->regs64.rip;
+	out->mode = p->arch.entry_mode;
+	if (p->arch.entry_mode == KX_ENTRY_LINUX64) {
+		out->rax = p->arch.regs64.rax;
+		out->rbx = p->arch.regs64.rbx;
+		out->rcx = p->arch.regs64.rcx;
+		out->rdx = p->arch.regs64.rdx;
+		out->rsi = p->arch.regs64.rsi;
+		out->rdi = p->arch.regs64.rdi;
+		out->rsp = p->arch.regs64.rsp;
+		out->rbp = p->arch.regs64.rbp;
+		out->rip = p->arch.regs64.rip;
 	} else {
-		out->rax = p->regs32.eax;
-		out->rbx = p->regs32.ebx;
-		out->rcx = p->regs32.ecx;
-		out->rdx = p->regs32.edx;
-		out->rsi = p->regs32.esi;
-		out->rdi = p->regs32.edi;
-		out->rsp = p->regs32.esp;
-		out->rbp = p->regs32.ebp;
-		out->rip = p->regs32.eip;
+		out->rax = p->arch.regs32.eax;
+		out->rbx = p->arch.regs32.ebx;
+		out->rcx = p->arch.regs32.ecx;
+		out->rdx = p->arch.regs32.edx;
+		out->rsi = p->arch.regs32.esi;
+		out->rdi = p->arch.regs32.edi;
+		out->rsp = p->arch.regs32.esp;
+		out->rbp = p->arch.regs32.ebp;
+		out->rip = p->arch.regs32.eip;
 	}
 }
 
@@ -277,7 +277,7 @@ void kx_purg_main(struct kx_purg_handoff *out)
 
 	if (p->flags & KX_PURG_F_RESET_VGA)
 		vga_reset_text_mode();
-	con_init(&con, p->flags, p->serial_port, p->serial_baud);
+	con_init(&con, p->flags, p->arch.serial_port, p->arch.serial_baud);
 
 	if (p->nr_regions <= KX_PURG_MAX_REGIONS) {
 		con_puts(&con, "kx purgatory: verifying ");
@@ -302,7 +302,7 @@ void kx_purg_main(struct kx_purg_handoff *out)
 	con_hex(&con, entry_address(p));
 	con_puts(&con, "\n");
 
-	if (p->entry_mode == KX_ENTRY_REAL16) {
+	if (p->arch.entry_mode == KX_ENTRY_REAL16) {
 		pic_reset();
 		pit_reset();
 		prepare_real16(&con, p, out);

@@ -7,7 +7,7 @@ enum kx_purg_status kx_purg_check_params(const struct kx_purg_params *p)
 {
 	if (p->nr_regions > KX_PURG_MAX_REGIONS)
 		return KX_PURG_TOO_MANY_REGIONS;
-	switch (p->entry_mode) {
+	switch (p->arch.entry_mode) {
 	case KX_ENTRY_LINUX64:
 	case KX_ENTRY_PM32:
 	case KX_ENTRY_REAL16:

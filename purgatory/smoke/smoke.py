@@ -17,7 +17,9 @@ PURG_ADDR, PAYLOAD_ADDR = 0x200000, 0x300000
 # Real mode: the payload below 1 MiB (smoke.lds), the trampoline page under it.
 PAYLOAD16_ADDR, TRAMP16_ADDR = 0x80000, 0x70000
 HDR = struct.Struct('<IHHIIIIII')  # struct kx_purg_header (purgatory/abi.h)
-OFF_REGS64, OFF_REGS32, OFF_REGS16, OFF_NR_REGIONS, OFF_REGIONS = 16, 88, 128, 208, 216
+# struct kx_purg_params: generic part, then struct kx_purg_arch at 32 (abi_arch.h)
+OFF_FLAGS, OFF_NR_REGIONS, OFF_ARCH, OFF_REGIONS = 0, 4, 32, 208
+OFF_REGS64, OFF_REGS32, OFF_REGS16 = OFF_ARCH + 16, OFF_ARCH + 88, OFF_ARCH + 128
 F_SERIAL, F_VGA, F_RESET_VGA, F_RESET_PIC = 1, 2, 4, 8
 
 
@@ -37,7 +39,8 @@ def patch_blob(blob, mode, payload, flags):
     blob = bytearray(blob)
     magic, _, _, _, poff, _, isz, msz, _ = HDR.unpack_from(blob, 0)
     assert magic == 0x4752504b and isz == len(blob)
-    struct.pack_into('<IIHHI', blob, poff, {64: 1, 32: 2, 16: 3}[mode], flags, 0x3f8, 0, 115200)
+    struct.pack_into('<I', blob, poff + OFF_FLAGS, flags)
+    struct.pack_into('<IHHI', blob, poff + OFF_ARCH, {64: 1, 32: 2, 16: 3}[mode], 0x3f8, 0, 115200)
     addr = PAYLOAD16_ADDR if mode == 16 else PAYLOAD_ADDR
     if mode == 16:
         # eax..ebp, then cs, ip, ds, es, ss, fs, gs, trampoline_seg

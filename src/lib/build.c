@@ -21,7 +21,6 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 {
 	struct kx_purgatory pg;
 	struct kx_purg_params *pp;
-	struct kx_purg_header hdr;
 	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
 				    .pref = KX_NO_PREF };
 	int ret, i;
@@ -29,20 +28,8 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 	ret = kx_purgatory_open(kx_purgatory_blob, kx_purgatory_blob_size, &pg);
 	if (ret < 0)
 		return ret;
-	memcpy(&hdr, pg.image, sizeof(hdr));
 	pp = pg.params;
-	kx_handoff_fill_params(&p->handoff, pp);
-	if (o->console_serial || f->console.serial) {
-		pp->flags |= KX_PURG_F_SERIAL;
-		pp->serial_port = o->console_serial && o->serial_port ? o->serial_port
-				  : f->console.serial ? f->console.port : 0x3f8;
-		pp->serial_baud = o->console_serial && o->serial_baud ? o->serial_baud
-				  : f->console.serial ? f->console.baud : 115200;
-	}
-	if (o->console_vga)
-		pp->flags |= KX_PURG_F_VGA;
-	if (o->reset_vga)
-		pp->flags |= KX_PURG_F_RESET_VGA;
+	kx_handoff_fill_params(&p->handoff, o, f, pp);
 	for (size_t s = 0; s < p->n && !o->no_checks; s++) {
 		if (!p->seg[s].verify)
 			continue;
@@ -63,7 +50,7 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 	p->seg[i].verify = false;
 	p->purg_params = pp;
 	p->purg_seg = (size_t)i;
-	p->entry = p->seg[i].mem + hdr.entry_offset;
+	p->entry = p->seg[i].mem + pg.entry_offset;
 	ret = 0;
 out:
 	kx_purgatory_close(&pg);

@@ -184,9 +184,9 @@ static void check_plan_common(const struct kx_plan *p, const uint8_t *img, size_
 	memcpy(&ph, pg->buf, sizeof(ph));
 	assert_int_equal(p->entry, pg->mem + ph.entry_offset);
 	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
-	assert_int_equal(pp.entry_mode, KX_ENTRY_LINUX64);
-	assert_int_equal(pp.regs64.rip, k->mem + 0x200);
-	assert_int_equal(pp.regs64.rsi, bp->mem);
+	assert_int_equal(pp.arch.entry_mode, KX_ENTRY_LINUX64);
+	assert_int_equal(pp.arch.regs64.rip, k->mem + 0x200);
+	assert_int_equal(pp.arch.regs64.rsi, bp->mem);
 	assert_int_equal(pp.nr_regions, p->n - 1);
 	for (size_t i = 0; i < pp.nr_regions; i++) {
 		const struct kx_segment *s = &p->seg[i];
@@ -402,8 +402,8 @@ static void test_purgatory_console(void **state)
 	memcpy(&ph, pg->buf, sizeof(ph));
 	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
 	assert_true(pp.flags & KX_PURG_F_SERIAL);
-	assert_int_equal(pp.serial_port, 0x2f8);
-	assert_int_equal(pp.serial_baud, 9600);
+	assert_int_equal(pp.arch.serial_port, 0x2f8);
+	assert_int_equal(pp.arch.serial_baud, 9600);
 	kx_plan_free(&p);
 	f.console.serial = false;
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
@@ -419,8 +419,8 @@ static void test_purgatory_console(void **state)
 	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));
 	assert_int_equal(pp.flags & (KX_PURG_F_SERIAL | KX_PURG_F_VGA | KX_PURG_F_RESET_VGA),
 			 KX_PURG_F_SERIAL | KX_PURG_F_VGA | KX_PURG_F_RESET_VGA);
-	assert_int_equal(pp.serial_port, 0x3f8);
-	assert_int_equal(pp.serial_baud, 115200);
+	assert_int_equal(pp.arch.serial_port, 0x3f8);
+	assert_int_equal(pp.arch.serial_baud, 115200);
 	kx_plan_free(&p);
 	kx_facts_free(&f);
 	free(img);

@@ -62,7 +62,7 @@ static int setup(void **state)
 	f->mem.buf = malloc(MEM_SIZE);
 	for (size_t i = 0; i < MEM_SIZE; i++)
 		f->mem.buf[i] = (uint8_t)(i * 131 + 7);
-	f->p.entry_mode = KX_ENTRY_LINUX64;
+	f->p.arch.entry_mode = KX_ENTRY_LINUX64;
 	/* Lengths around the 64-byte block and a zero-length region. */
 	add_region(f, 0, 4096);
 	add_region(f, 8192, 55);
@@ -146,7 +146,7 @@ static void test_bad_params(void **state)
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		f->p.nr_regions = rows[i].nr_regions;
-		f->p.entry_mode = rows[i].entry_mode;
+		f->p.arch.entry_mode = rows[i].entry_mode;
 		assert_int_equal(kx_purg_check_params(&f->p), rows[i].want);
 		assert_int_equal(kx_purg_verify(&f->p, fake_map, &f->mem, &res), rows[i].want);
 	}
@@ -188,7 +188,7 @@ static void test_region_at_address_zero(void **state)
 
 	f->mem.base = 0;
 	memset(&f->p, 0, sizeof(f->p));
-	f->p.entry_mode = KX_ENTRY_PM32;
+	f->p.arch.entry_mode = KX_ENTRY_PM32;
 	f->p.nr_regions = 1;
 	f->p.regions[0].start = 0;
 	f->p.regions[0].len = 4096;

@@ -27,7 +27,12 @@ uint64_t kx_handoff_image_entry(const struct kx_handoff *h);
 const char *kx_handoff_mode_name(const struct kx_handoff *h);
 /* The arch's extra fields of the JSON plan, each starting with a comma. */
 void kx_handoff_print_json(FILE *out, const struct kx_handoff *h);
-/* Copies the hand-off into purgatory's parameter block. */
-void kx_handoff_fill_params(const struct kx_handoff *h, struct kx_purg_params *pp);
+struct kx_load_opts;
+struct kx_facts;
+/* Fills the arch's part of purgatory's parameter block: the hand-off, and
+ * the console and resets from the options (else the running kernel's
+ * console). */
+void kx_handoff_fill_params(const struct kx_handoff *h, const struct kx_load_opts *o,
+			    const struct kx_facts *f, struct kx_purg_params *pp);
 
 #endif

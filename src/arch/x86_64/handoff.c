@@ -3,6 +3,8 @@
 
 #include <inttypes.h>
 
+#include "core/format.h"
+
 uint64_t kx_handoff_image_entry(const struct kx_handoff *h)
 {
 	switch (h->mode) {
@@ -30,10 +32,24 @@ void kx_handoff_print_json(FILE *out, const struct kx_handoff *h)
 		fprintf(out, ",\"rsi\":%" PRIu64, h->regs64.rsi);
 }
 
-void kx_handoff_fill_params(const struct kx_handoff *h, struct kx_purg_params *pp)
+void kx_handoff_fill_params(const struct kx_handoff *h, const struct kx_load_opts *o,
+			    const struct kx_facts *f, struct kx_purg_params *pp)
 {
-	pp->entry_mode = h->mode;
-	pp->regs64 = h->regs64;
-	pp->regs32 = h->regs32;
-	pp->regs16 = h->regs16;
+	pp->arch.entry_mode = h->mode;
+	pp->arch.regs64 = h->regs64;
+	pp->arch.regs32 = h->regs32;
+	pp->arch.regs16 = h->regs16;
+	/* The 8250 at an I/O port: the one asked for, else the running kernel's
+	 * console=ttyS / uart8250,io, else COM1 at 115200. */
+	if (o->console_serial || f->console.serial) {
+		pp->flags |= KX_PURG_F_SERIAL;
+		pp->arch.serial_port = o->console_serial && o->serial_port ? o->serial_port
+				       : f->console.serial ? f->console.port : 0x3f8;
+		pp->arch.serial_baud = o->console_serial && o->serial_baud ? o->serial_baud
+				       : f->console.serial ? f->console.baud : 115200;
+	}
+	if (o->console_vga)
+		pp->flags |= KX_PURG_F_VGA;
+	if (o->reset_vga)
+		pp->flags |= KX_PURG_F_RESET_VGA;
 }
