@@ -6,26 +6,14 @@
 #include <string.h>
 
 #include "core/bytes.h"
+#include "core/elf.h"
 #include "core/err.h"
 
 #define MOD "corehdr"
 
-/* ELF64 (System V gABI) and the values Linux checks in fs/proc/vmcore.c
+/* ELF64 (core/elf.h), with the values Linux checks in fs/proc/vmcore.c
  * (parse_crash_elf64_headers: ELFMAG, ELFCLASS64, ET_CORE, EM_X86_64,
  * EV_CURRENT, e_phentsize == sizeof(Elf64_Phdr)). */
-#define ELF_EHDR_SIZE 64
-#define ELF_PHDR_SIZE 56
-#define ELF_CLASS64 2
-#define ELF_DATA2LSB 1
-#define ELF_EV_CURRENT 1
-#define ELF_OSABI_NONE 0
-#define ELF_ET_CORE 4
-#define ELF_EM_X86_64 62
-#define ELF_PT_LOAD 1
-#define ELF_PT_NOTE 4
-#define ELF_PF_X 1u
-#define ELF_PF_W 2u
-#define ELF_PF_R 4u
 /* e_phnum is 16 bits; 0xffff (PN_XNUM) means extended numbering, which
  * vmcore.c does not read. */
 #define ELF_PHNUM_MAX 0xfffeu
@@ -38,24 +26,24 @@ struct phdr {
 
 static size_t write_ehdr(uint8_t *p, uint16_t phnum)
 {
-	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', ELF_CLASS64, ELF_DATA2LSB,
-					   ELF_EV_CURRENT, ELF_OSABI_NONE };
+	static const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F', KX_ELFCLASS64, KX_ELFDATA2LSB,
+					   KX_EV_CURRENT, KX_ELFOSABI_NONE };
 
 	memcpy(p, ident, sizeof(ident));
-	kx_put16(p + 16, ELF_ET_CORE);           /* e_type */
-	kx_put16(p + 18, ELF_EM_X86_64);         /* e_machine */
-	kx_put32(p + 20, ELF_EV_CURRENT);        /* e_version */
-	kx_put64(p + 24, 0);                     /* e_entry */
-	kx_put64(p + 32, ELF_EHDR_SIZE);         /* e_phoff: right after this header */
-	kx_put64(p + 40, 0);                     /* e_shoff */
-	kx_put32(p + 48, 0);                     /* e_flags */
-	kx_put16(p + 52, ELF_EHDR_SIZE);         /* e_ehsize */
-	kx_put16(p + 54, ELF_PHDR_SIZE);         /* e_phentsize */
-	kx_put16(p + 56, phnum);                 /* e_phnum */
-	kx_put16(p + 58, 0);                     /* e_shentsize */
-	kx_put16(p + 60, 0);                     /* e_shnum */
-	kx_put16(p + 62, 0);                     /* e_shstrndx */
-	return ELF_EHDR_SIZE;
+	kx_put16(p + 16, KX_ET_CORE);         /* e_type */
+	kx_put16(p + 18, KX_EM_X86_64);       /* e_machine */
+	kx_put32(p + 20, KX_EV_CURRENT);      /* e_version */
+	kx_put64(p + 24, 0);                  /* e_entry */
+	kx_put64(p + 32, KX_ELF64_EHDR_SIZE); /* e_phoff: right after this header */
+	kx_put64(p + 40, 0);                  /* e_shoff */
+	kx_put32(p + 48, 0);                  /* e_flags */
+	kx_put16(p + 52, KX_ELF64_EHDR_SIZE); /* e_ehsize */
+	kx_put16(p + 54, KX_ELF64_PHDR_SIZE); /* e_phentsize */
+	kx_put16(p + 56, phnum);              /* e_phnum */
+	kx_put16(p + 58, 0);                  /* e_shentsize */
+	kx_put16(p + 60, 0);                  /* e_shnum */
+	kx_put16(p + 62, 0);                  /* e_shstrndx */
+	return KX_ELF64_EHDR_SIZE;
 }
 
 static size_t write_phdr(uint8_t *p, const struct phdr *h)
@@ -68,7 +56,7 @@ static size_t write_phdr(uint8_t *p, const struct phdr *h)
 	kx_put64(p + 32, h->filesz);
 	kx_put64(p + 40, h->memsz);
 	kx_put64(p + 48, h->align);
-	return ELF_PHDR_SIZE;
+	return KX_ELF64_PHDR_SIZE;
 }
 
 /* A note lives in the crashed kernel's memory: vmcore.c reads it from
@@ -76,7 +64,7 @@ static size_t write_phdr(uint8_t *p, const struct phdr *h)
  * may read, walking the real notes inside (merge_note_headers_elf64). */
 static struct phdr note_phdr(uint64_t addr, uint64_t size)
 {
-	return (struct phdr){ .type = ELF_PT_NOTE, .offset = addr, .paddr = addr,
+	return (struct phdr){ .type = KX_PT_NOTE, .offset = addr, .paddr = addr,
 			      .filesz = size, .memsz = size };
 }
 
@@ -84,7 +72,7 @@ static struct phdr note_phdr(uint64_t addr, uint64_t size)
  * vmcore.c turns into a file offset (process_ptload_program_headers_elf64). */
 static struct phdr load_phdr(uint64_t vaddr, uint64_t paddr, uint64_t size)
 {
-	return (struct phdr){ .type = ELF_PT_LOAD, .flags = ELF_PF_R | ELF_PF_W | ELF_PF_X,
+	return (struct phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
 			      .offset = paddr, .vaddr = vaddr, .paddr = paddr,
 			      .filesz = size, .memsz = size };
 }
@@ -170,7 +158,7 @@ int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram
 		return kx_err(E2BIG, MOD, "%zu program headers, ELF allows %u", phnum,
 			      ELF_PHNUM_MAX);
 	}
-	size = ELF_EHDR_SIZE + phnum * ELF_PHDR_SIZE;
+	size = KX_ELF64_EHDR_SIZE + phnum * KX_ELF64_PHDR_SIZE;
 	buf = calloc(1, size);
 	if (!buf) {
 		kx_memmap_free(&dump);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "crash/vmcore.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -10,46 +9,14 @@
 #include <string.h>
 
 #include "core/bytes.h"
+#include "core/elf.h"
 #include "core/err.h"
 
 #define MOD "vmcore"
 
-/* ELF-64 Object File Format 1.5, "File header" and "Program header": the byte
- * offsets we parse, checked against the system's struct layouts. */
-#define EHDR_SIZE 64
-#define EHDR_E_TYPE 16
-#define EHDR_E_MACHINE 18
-#define EHDR_E_VERSION 20
-#define EHDR_E_PHOFF 32
-#define EHDR_E_PHENTSIZE 54
-#define EHDR_E_PHNUM 56
-#define PHDR_SIZE 56
-#define PHDR_P_TYPE 0
-#define PHDR_P_OFFSET 8
-#define PHDR_P_VADDR 16
-#define PHDR_P_PADDR 24
-#define PHDR_P_FILESZ 32
-#define PHDR_P_MEMSZ 40
-_Static_assert(sizeof(Elf64_Ehdr) == EHDR_SIZE, "Elf64_Ehdr size");
-_Static_assert(offsetof(Elf64_Ehdr, e_type) == EHDR_E_TYPE, "e_type");
-_Static_assert(offsetof(Elf64_Ehdr, e_machine) == EHDR_E_MACHINE, "e_machine");
-_Static_assert(offsetof(Elf64_Ehdr, e_version) == EHDR_E_VERSION, "e_version");
-_Static_assert(offsetof(Elf64_Ehdr, e_phoff) == EHDR_E_PHOFF, "e_phoff");
-_Static_assert(offsetof(Elf64_Ehdr, e_phentsize) == EHDR_E_PHENTSIZE, "e_phentsize");
-_Static_assert(offsetof(Elf64_Ehdr, e_phnum) == EHDR_E_PHNUM, "e_phnum");
-_Static_assert(sizeof(Elf64_Phdr) == PHDR_SIZE, "Elf64_Phdr size");
-_Static_assert(offsetof(Elf64_Phdr, p_type) == PHDR_P_TYPE, "p_type");
-_Static_assert(offsetof(Elf64_Phdr, p_offset) == PHDR_P_OFFSET, "p_offset");
-_Static_assert(offsetof(Elf64_Phdr, p_vaddr) == PHDR_P_VADDR, "p_vaddr");
-_Static_assert(offsetof(Elf64_Phdr, p_paddr) == PHDR_P_PADDR, "p_paddr");
-_Static_assert(offsetof(Elf64_Phdr, p_filesz) == PHDR_P_FILESZ, "p_filesz");
-_Static_assert(offsetof(Elf64_Phdr, p_memsz) == PHDR_P_MEMSZ, "p_memsz");
-
-/* ELF note: namesz, descsz, type (4 bytes each), then name and desc, each
- * padded to 4 bytes (ELF-64 spec "Note Sections"; the kernel uses 4 for 64-bit
- * cores too, include/linux/elfcore.h). */
-#define NOTE_HDR_SIZE 12
-#define NOTE_ALIGN 4
+/* The kernel pads every note of a core file to 4 bytes, whatever the class
+ * and p_align (include/linux/elfcore.h, fs/proc/vmcore.c). */
+#define VMCORE_NOTE_ALIGN 4
 /* kernel/crash_core.c: VMCOREINFO_NOTE_NAME, note type 0. */
 #define VMCOREINFO_NOTE_NAME "VMCOREINFO"
 #define VMCOREINFO_NOTE_TYPE 0
@@ -83,51 +50,49 @@ static int file_read(const struct kx_vmcore *vc, void *buf, size_t len, uint64_t
 	return vc->read(vc->ctx, buf, len, off);
 }
 
-static int check_ehdr(const uint8_t *e)
+/* Reads and checks the ELF header: a little-endian ELF64 x86_64 core file. */
+static int read_ehdr(struct kx_vmcore *vc, struct kx_elf_hdr *h)
 {
-	if (memcmp(e, ELFMAG, SELFMAG) != 0)
+	uint8_t ehdr[KX_ELF64_EHDR_SIZE];
+	size_t n = vc->file_size < sizeof(ehdr) ? (size_t)vc->file_size : sizeof(ehdr);
+	int ret;
+
+	if (n < KX_SELFMAG)
 		return kx_err(EINVAL, MOD, "not an ELF core file");
-	if (e[EI_CLASS] != ELFCLASS64)
+	ret = file_read(vc, ehdr, n, 0);
+	if (ret)
+		return ret;
+	ret = kx_elf_parse_ehdr(ehdr, n, MOD, h);
+	if (ret == -ENOEXEC)
+		return kx_err(EINVAL, MOD, "not an ELF core file");
+	if (ret)
+		return ret;
+	if (!h->is64)
 		return kx_err(EINVAL, MOD, "not an ELF core file: class %u, need 64-bit (ELFCLASS64)",
-			      e[EI_CLASS]);
-	if (e[EI_DATA] != ELFDATA2LSB)
-		return kx_err(EINVAL, MOD, "not an ELF core file: not little-endian");
-	if (kx_le16(e + EHDR_E_TYPE) != ET_CORE)
+			      KX_ELFCLASS32);
+	if (h->e_type != KX_ET_CORE)
 		return kx_err(EINVAL, MOD, "not an ELF core file: e_type %u, need ET_CORE (4)",
-			      kx_le16(e + EHDR_E_TYPE));
-	if (kx_le16(e + EHDR_E_MACHINE) != EM_X86_64)
-		return kx_err(EINVAL, MOD, "not an x86_64 core file: e_machine %u",
-			      kx_le16(e + EHDR_E_MACHINE));
-	if (kx_le16(e + EHDR_E_PHENTSIZE) != PHDR_SIZE)
-		return kx_err(EINVAL, MOD, "bad program header size %u (need %u)",
-			      kx_le16(e + EHDR_E_PHENTSIZE), PHDR_SIZE);
+			      h->e_type);
+	if (h->e_machine != KX_EM_X86_64)
+		return kx_err(EINVAL, MOD, "not an x86_64 core file: e_machine %u", h->e_machine);
 	return 0;
 }
 
 /* Finds the VMCOREINFO note in one PT_NOTE segment's bytes. */
 static void find_vmcoreinfo(struct kx_vmcore *vc, const char *seg, size_t len)
 {
-	size_t pos = 0;
+	struct kx_elf_note_iter it;
+	struct kx_elf_note n;
 
-	while (len - pos >= NOTE_HDR_SIZE) {
-		const uint8_t *h = (const uint8_t *)seg + pos;
-		uint64_t namesz = kx_le32(h), descsz = kx_le32(h + 4), type = kx_le32(h + 8);
-		uint64_t name_pad = (namesz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
-		uint64_t desc_pad = (descsz + NOTE_ALIGN - 1) & ~(uint64_t)(NOTE_ALIGN - 1);
-		uint64_t room = len - pos - NOTE_HDR_SIZE;
-
-		if (name_pad > room || descsz > room - name_pad)
-			return;
-		if (namesz == sizeof(VMCOREINFO_NOTE_NAME) && type == VMCOREINFO_NOTE_TYPE &&
-		    memcmp(h + NOTE_HDR_SIZE, VMCOREINFO_NOTE_NAME, namesz) == 0 && !vc->info.text) {
-			vc->info.text = (const char *)h + NOTE_HDR_SIZE + name_pad;
-			vc->info.len = descsz;
+	kx_elf_notes_begin(&it, (const uint8_t *)seg, len, VMCORE_NOTE_ALIGN);
+	while (kx_elf_notes_next(&it, &n)) {
+		if (kx_elf_note_named(&n, VMCOREINFO_NOTE_NAME) && n.n_type == VMCOREINFO_NOTE_TYPE &&
+		    !vc->info.text) {
+			vc->info.text = (const char *)n.desc;
+			vc->info.len = n.n_descsz;
 		}
-		if (desc_pad > room - name_pad)
-			return;
-		pos += NOTE_HDR_SIZE + name_pad + desc_pad;
 		/* The kernel ends the merged notes with an empty header. */
-		if (namesz == 0 && descsz == 0)
+		if (n.n_namesz == 0 && n.n_descsz == 0)
 			return;
 	}
 }
@@ -136,41 +101,38 @@ static void find_vmcoreinfo(struct kx_vmcore *vc, const char *seg, size_t len)
  * size, but a sparse file may claim 2^62 bytes and there may be 65535 notes:
  * the sum is checked at every step, else it wraps to a small buffer that
  * the reads below overflow. */
-static int read_notes(struct kx_vmcore *vc, const uint8_t *ph, uint16_t phnum)
+static int read_notes(struct kx_vmcore *vc, const struct kx_elf_hdr *h)
 {
+	struct kx_elf_phdr ph;
 	uint64_t total = 0;
 	size_t i, at = 0;
 	int ret;
 
-	for (i = 0; i < phnum; i++) {
-		const uint8_t *p = ph + i * PHDR_SIZE;
-		uint64_t sz = kx_le64(p + PHDR_P_FILESZ);
-
-		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
+	for (i = 0; i < h->e_phnum; i++) {
+		kx_elf_get_phdr(h, i, &ph);
+		if (ph.p_type != KX_PT_NOTE)
 			continue;
-		if (__builtin_add_overflow(total, sz, &total) || total > KX_VMCORE_MAX_NOTES)
+		if (__builtin_add_overflow(total, ph.p_filesz, &total) || total > KX_VMCORE_MAX_NOTES)
 			return kx_err(E2BIG, MOD, "PT_NOTE sizes add up to more than the %zu bytes "
 				      "we accept (program header %zu, p_filesz %" PRIu64 "): "
-				      "corrupt core header", KX_VMCORE_MAX_NOTES, i, sz);
+				      "corrupt core header", KX_VMCORE_MAX_NOTES, i, ph.p_filesz);
 	}
 	vc->notes = malloc(total ? total : 1);
 	if (!vc->notes)
 		return kx_err(ENOMEM, MOD, "out of memory for %" PRIu64 " bytes of notes", total);
 	vc->notes_len = total;
-	for (i = 0; i < phnum; i++) {
-		const uint8_t *p = ph + i * PHDR_SIZE;
-		uint64_t sz = kx_le64(p + PHDR_P_FILESZ);
-
-		if (kx_le32(p + PHDR_P_TYPE) != PT_NOTE)
+	for (i = 0; i < h->e_phnum; i++) {
+		kx_elf_get_phdr(h, i, &ph);
+		if (ph.p_type != KX_PT_NOTE)
 			continue;
-		if (sz > vc->notes_len - at)
+		if (ph.p_filesz > vc->notes_len - at)
 			return kx_err(EOVERFLOW, MOD, "program header %zu: note bytes past the "
 				      "%zu measured", i, vc->notes_len);
-		ret = file_read(vc, vc->notes + at, sz, kx_le64(p + PHDR_P_OFFSET));
+		ret = file_read(vc, vc->notes + at, ph.p_filesz, ph.p_offset);
 		if (ret)
 			return ret;
-		find_vmcoreinfo(vc, vc->notes + at, sz);
-		at += sz;
+		find_vmcoreinfo(vc, vc->notes + at, ph.p_filesz);
+		at += ph.p_filesz;
 	}
 	return 0;
 }
@@ -201,10 +163,9 @@ static void find_page_offset(struct kx_vmcore *vc)
 
 int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint64_t file_size)
 {
-	uint8_t ehdr[EHDR_SIZE];
-	uint8_t *ph = NULL;
-	uint64_t phoff, phsize;
-	uint16_t phnum;
+	struct kx_elf_hdr h;
+	uint8_t *table = NULL;
+	uint64_t end, phsize;
 	int64_t n;
 	size_t i;
 	int ret;
@@ -213,58 +174,48 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 	vc->read = read;
 	vc->ctx = ctx;
 	vc->file_size = file_size;
-	if (file_size < EHDR_SIZE) {
-		if (file_size >= SELFMAG && file_read(vc, ehdr, SELFMAG, 0) == 0 &&
-		    memcmp(ehdr, ELFMAG, SELFMAG) == 0)
-			return kx_err(EINVAL, MOD, "truncated: %" PRIu64
-				      " bytes, shorter than an ELF header", file_size);
-		return kx_err(EINVAL, MOD, "not an ELF core file");
-	}
-	ret = file_read(vc, ehdr, EHDR_SIZE, 0);
+	ret = read_ehdr(vc, &h);
 	if (ret)
 		return ret;
-	ret = check_ehdr(ehdr);
-	if (ret)
-		return ret;
-	phoff = kx_le64(ehdr + EHDR_E_PHOFF);
-	phnum = kx_le16(ehdr + EHDR_E_PHNUM);
-	if (phnum == 0)
+	if (h.e_phnum == 0)
 		return kx_err(EINVAL, MOD, "no program headers");
-	if (__builtin_mul_overflow((uint64_t)phnum, PHDR_SIZE, &phsize) || phoff > file_size ||
-	    phsize > file_size - phoff)
+	/* Only the table is read (at e_phoff), not the file up to it. */
+	phsize = kx_elf_phdrs_size(&h);
+	if (kx_elf_headers_size(&h, MOD, &end) < 0 || end > file_size)
 		return kx_err(EINVAL, MOD, "truncated: %u program headers at offset %" PRIu64
-			      " go past the end (file size %" PRIu64 ")", phnum, phoff, file_size);
-	ph = malloc(phsize);
-	vc->loads = calloc(phnum, sizeof(*vc->loads));
-	if (!ph || !vc->loads) {
-		ret = kx_err(ENOMEM, MOD, "out of memory for %u program headers", phnum);
+			      " go past the end (file size %" PRIu64 ")", h.e_phnum, h.e_phoff,
+			      file_size);
+	table = malloc(phsize);
+	vc->loads = calloc(h.e_phnum, sizeof(*vc->loads));
+	if (!table || !vc->loads) {
+		ret = kx_err(ENOMEM, MOD, "out of memory for %u program headers", h.e_phnum);
 		goto out;
 	}
-	ret = file_read(vc, ph, phsize, phoff);
+	ret = file_read(vc, table, phsize, h.e_phoff);
 	if (ret)
 		goto out;
-	for (i = 0; i < phnum; i++) {
-		const uint8_t *p = ph + i * PHDR_SIZE;
-		uint32_t type = kx_le32(p + PHDR_P_TYPE);
+	ret = kx_elf_attach_phdrs(&h, table, phsize, MOD);
+	if (ret)
+		goto out;
+	for (i = 0; i < h.e_phnum; i++) {
+		struct kx_elf_phdr ph;
+		struct kx_vmcore_load l;
 		uint64_t last;
-		struct kx_vmcore_load l = {
-			.offset = kx_le64(p + PHDR_P_OFFSET),
-			.vaddr = kx_le64(p + PHDR_P_VADDR),
-			.paddr = kx_le64(p + PHDR_P_PADDR),
-			.filesz = kx_le64(p + PHDR_P_FILESZ),
-			.memsz = kx_le64(p + PHDR_P_MEMSZ),
-		};
 
-		if (type != PT_LOAD && type != PT_NOTE)
+		kx_elf_get_phdr(&h, i, &ph);
+		if (ph.p_type != KX_PT_LOAD && ph.p_type != KX_PT_NOTE)
 			continue;
-		if (l.offset > file_size || l.filesz > file_size - l.offset) {
+		if (!kx_elf_segment_in_file(&ph, file_size)) {
 			ret = kx_err(EINVAL, MOD, "truncated: program header %zu points past the end "
 				     "(offset %" PRIu64 ", size %" PRIu64 ", file size %" PRIu64 ")",
-				     i, l.offset, l.filesz, file_size);
+				     i, ph.p_offset, ph.p_filesz, file_size);
 			goto out;
 		}
-		if (type != PT_LOAD)
+		if (ph.p_type != KX_PT_LOAD)
 			continue;
+		l = (struct kx_vmcore_load){ .offset = ph.p_offset, .vaddr = ph.p_vaddr,
+					     .paddr = ph.p_paddr, .filesz = ph.p_filesz,
+					     .memsz = ph.p_memsz };
 		/* A PT_LOAD of no bytes is legal ELF (and skipped below); any other
 		 * must end, at its last byte, without wrapping. */
 		if (l.filesz > l.memsz ||
@@ -277,7 +228,7 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 		if (l.memsz)
 			vc->loads[vc->nloads++] = l;
 	}
-	ret = read_notes(vc, ph, phnum);
+	ret = read_notes(vc, &h);
 	if (ret)
 		goto out;
 	if (!vc->info.text) {
@@ -291,7 +242,7 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 	find_page_offset(vc);
 	kx_err_clear();
 out:
-	free(ph);
+	free(table);
 	if (ret)
 		kx_vmcore_close(vc);
 	return ret;

@@ -23,39 +23,11 @@
 
 #include "arch/x86_64/bootparams.h"
 #include "core/bytes.h"
+#include "core/elf.h"
 #include "core/err.h"
 
 #define MOD "elf"
 
-/* e_ident (gABI, "ELF Identification"). */
-#define EI_NIDENT 16
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define EV_CURRENT 1
-static const uint8_t ELF_MAGIC[4] = { 0x7f, 'E', 'L', 'F' };
-/* e_type */
-#define ET_REL 1
-#define ET_EXEC 2
-#define ET_DYN 3
-#define ET_CORE 4
-/* e_machine */
-#define EM_386 3
-#define EM_X86_64 62
-/* Header and entry sizes (gABI). */
-#define EHDR32_SIZE 52
-#define EHDR64_SIZE 64
-#define PHDR32_SIZE 32
-#define PHDR64_SIZE 56
-#define PN_XNUM 0xffff
-/* p_type */
-#define PT_LOAD 1
-#define PT_DYNAMIC 2
-#define PT_INTERP 3
-#define PT_NOTE 4
 /* d_tag (gABI "Dynamic Section"; DT_RELR: gABI 2022 addition). */
 #define DT_NULL 0
 #define DT_PLTRELSZ 2
@@ -103,14 +75,6 @@ static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
 	return __builtin_add_overflow(a, b, sum);
 }
 
-/* [off, off + n) lies inside a file of len bytes. */
-static bool in_file(uint64_t off, uint64_t n, size_t len)
-{
-	uint64_t end;
-
-	return !add_overflows(off, n, &end) && end <= len;
-}
-
 static bool is_pow2(uint64_t v)
 {
 	return v && !(v & (v - 1));
@@ -126,34 +90,11 @@ static uint64_t page_up(uint64_t v)
 	return (v + KX_PAGE_SIZE - 1) & ~(KX_PAGE_SIZE - 1);
 }
 
-static void parse_phdr(const uint8_t *q, bool is64, struct kx_elf_phdr *ph)
-{
-	if (is64) {
-		ph->p_type = kx_le32(q + 0);
-		ph->p_flags = kx_le32(q + 4);
-		ph->p_offset = kx_le64(q + 8);
-		ph->p_vaddr = kx_le64(q + 16);
-		ph->p_paddr = kx_le64(q + 24);
-		ph->p_filesz = kx_le64(q + 32);
-		ph->p_memsz = kx_le64(q + 40);
-		ph->p_align = kx_le64(q + 48);
-	} else {
-		ph->p_type = kx_le32(q + 0);
-		ph->p_offset = kx_le32(q + 4);
-		ph->p_vaddr = kx_le32(q + 8);
-		ph->p_paddr = kx_le32(q + 12);
-		ph->p_filesz = kx_le32(q + 16);
-		ph->p_memsz = kx_le32(q + 20);
-		ph->p_flags = kx_le32(q + 24);
-		ph->p_align = kx_le32(q + 28);
-	}
-}
-
 static int check_load(const struct kx_elf_phdr *ph, size_t i, size_t len, bool is64)
 {
 	uint64_t end;
 
-	if (!in_file(ph->p_offset, ph->p_filesz, len))
+	if (!kx_elf_segment_in_file(ph, len))
 		return kx_err(EINVAL, MOD,
 			      "PT_LOAD segment %zu: file bytes 0x%llx+0x%llx lie outside the file "
 			      "(%zu bytes): truncated image?", i, (unsigned long long)ph->p_offset,
@@ -172,101 +113,68 @@ static int check_load(const struct kx_elf_phdr *ph, size_t i, size_t len, bool i
 	return 0;
 }
 
-/* Notes are (namesz, descsz, type, name, desc), name and desc padded to the
- * segment's alignment (4, or 8 for some ELF64 notes) (gABI "Note Section"). */
-static bool notes_say_linux(const uint8_t *n, uint64_t len, uint64_t align)
+/* A vmlinux says it is Linux in its notes. */
+static bool notes_say_linux(const uint8_t *seg, uint64_t len, uint64_t align)
 {
-	uint64_t pad = align == 8 ? 8 : 4;
-	uint64_t off = 0;
+	struct kx_elf_note_iter it;
+	struct kx_elf_note n;
 
-	while (len - off >= 12) {
-		uint32_t namesz = kx_le32(n + off), descsz = kx_le32(n + off + 4), type = kx_le32(n + off + 8);
-		uint64_t name = off + 12;
-		uint64_t desc = name + ((namesz + pad - 1) & ~(pad - 1));
-		uint64_t next = desc + ((descsz + pad - 1) & ~(pad - 1));
-
-		if (desc > len || next > len || desc < name || next < desc)
-			return false;
-		if (namesz == 6 && !memcmp(n + name, "Linux", 6))
+	kx_elf_notes_begin(&it, seg, len, align);
+	while (kx_elf_notes_next(&it, &n)) {
+		if (kx_elf_note_named(&n, "Linux"))
 			return true;
-		if (namesz == 4 && !memcmp(n + name, "Xen", 4) && type == XEN_ELFNOTE_GUEST_OS &&
-		    descsz >= 5 && !memcmp(n + desc, "linux", 5))
+		if (kx_elf_note_named(&n, "Xen") && n.n_type == XEN_ELFNOTE_GUEST_OS &&
+		    n.n_descsz >= 5 && !memcmp(n.desc, "linux", 5))
 			return true;
-		off = next;
 	}
 	return false;
 }
 
 int kx_elf_parse(const uint8_t *img, size_t len, struct kx_elf_info *o)
 {
-	uint64_t phoff;
-	size_t phentsize, ehsize, nload = 0;
+	struct kx_elf_hdr h;
+	size_t nload = 0;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
-	if (len < sizeof(ELF_MAGIC) || memcmp(img, ELF_MAGIC, sizeof(ELF_MAGIC)))
-		return kx_err(ENOEXEC, MOD, "not an ELF file (no \\177ELF magic)");
-	if (len < EI_NIDENT)
-		return kx_err(EINVAL, MOD, "file too short for an ELF header (%zu bytes)", len);
-	if (img[EI_CLASS] != ELFCLASS32 && img[EI_CLASS] != ELFCLASS64)
-		return kx_err(EINVAL, MOD, "unknown ELF class %u", img[EI_CLASS]);
-	if (img[EI_DATA] != ELFDATA2LSB)
-		return kx_err(EINVAL, MOD, "big-endian ELF: not an x86 image");
-	if (img[EI_VERSION] != EV_CURRENT)
-		return kx_err(EINVAL, MOD, "unknown ELF version %u", img[EI_VERSION]);
-	o->is64 = img[EI_CLASS] == ELFCLASS64;
-	ehsize = o->is64 ? EHDR64_SIZE : EHDR32_SIZE;
-	if (len < ehsize)
-		return kx_err(EINVAL, MOD, "file too short for an ELF%d header (%zu < %zu bytes)",
-			      o->is64 ? 64 : 32, len, ehsize);
-	o->e_type = kx_le16(img + 16);
-	o->e_machine = kx_le16(img + 18);
-	if (o->e_type == ET_REL)
+	ret = kx_elf_parse_ehdr(img, len, MOD, &h);
+	if (ret < 0)
+		return ret;
+	o->is64 = h.is64;
+	o->e_type = h.e_type;
+	o->e_machine = h.e_machine;
+	o->e_entry = h.e_entry;
+	o->phnum = h.e_phnum;
+	if (h.e_type == KX_ET_REL)
 		return kx_err(EINVAL, MOD, "a relocatable object (.o), not an executable: link it");
-	if (o->e_type == ET_CORE)
+	if (h.e_type == KX_ET_CORE)
 		return kx_err(EINVAL, MOD, "a core dump, not an executable");
-	if (o->e_type != ET_EXEC && o->e_type != ET_DYN)
+	if (h.e_type != KX_ET_EXEC && h.e_type != KX_ET_DYN)
 		return kx_err(EINVAL, MOD, "e_type %u is not an executable (ET_EXEC or ET_DYN)",
-			      o->e_type);
-	if (o->is64 ? o->e_machine != EM_X86_64
-		    : o->e_machine != EM_386 && o->e_machine != EM_X86_64)
+			      h.e_type);
+	if (h.is64 ? h.e_machine != KX_EM_X86_64
+		   : h.e_machine != KX_EM_386 && h.e_machine != KX_EM_X86_64)
 		return kx_err(EINVAL, MOD, "ELF%d for machine %u, not x86 (EM_386 / EM_X86_64)",
-			      o->is64 ? 64 : 32, o->e_machine);
-	if (o->is64) {
-		o->e_entry = kx_le64(img + 24);
-		phoff = kx_le64(img + 32);
-		phentsize = kx_le16(img + 54);
-		o->phnum = kx_le16(img + 56);
-	} else {
-		o->e_entry = kx_le32(img + 24);
-		phoff = kx_le32(img + 28);
-		phentsize = kx_le16(img + 42);
-		o->phnum = kx_le16(img + 44);
-	}
-	if (phentsize != (o->is64 ? PHDR64_SIZE : PHDR32_SIZE))
-		return kx_err(EINVAL, MOD, "e_phentsize %zu, expected %d", phentsize,
-			      o->is64 ? PHDR64_SIZE : PHDR32_SIZE);
-	if (!o->phnum)
+			      h.is64 ? 64 : 32, h.e_machine);
+	if (!h.e_phnum)
 		return kx_err(EINVAL, MOD, "no program headers: nothing to load");
-	if (o->phnum == PN_XNUM || o->phnum > KX_ELF_MAX_PHDRS)
+	if (h.e_phnum == KX_PN_XNUM || h.e_phnum > KX_ELF_MAX_PHDRS)
 		return kx_err(EINVAL, MOD, "%zu program headers: more than the %d kx accepts",
 			      o->phnum, KX_ELF_MAX_PHDRS);
-	if (!in_file(phoff, (uint64_t)o->phnum * phentsize, len))
-		return kx_err(EINVAL, MOD,
-			      "program header table (0x%llx + %zu x %zu bytes) lies outside the "
-			      "file (%zu bytes): truncated image?", (unsigned long long)phoff,
-			      o->phnum, phentsize, len);
+	ret = kx_elf_parse_headers(img, len, MOD, &h);
+	if (ret < 0)
+		return ret;
 	for (size_t i = 0; i < o->phnum; i++) {
 		struct kx_elf_phdr *ph = &o->ph[i];
-		int ret;
 
-		parse_phdr(img + phoff + i * phentsize, o->is64, ph);
-		if (ph->p_type == PT_INTERP)
+		kx_elf_get_phdr(&h, i, ph);
+		if (ph->p_type == KX_PT_INTERP)
 			return kx_err(EINVAL, MOD,
 				      "needs a dynamic linker (PT_INTERP): link it static (-static-pie)");
-		if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, len) &&
+		if (ph->p_type == KX_PT_NOTE && kx_elf_segment_in_file(ph, len) &&
 		    notes_say_linux(img + ph->p_offset, ph->p_filesz, ph->p_align))
 			o->is_linux = true;
-		if (ph->p_type != PT_LOAD)
+		if (ph->p_type != KX_PT_LOAD)
 			continue;
 		ret = check_load(ph, i, len, o->is64);
 		if (ret < 0)
@@ -301,7 +209,7 @@ static int sorted_loads(const struct kx_elf_info *e, bool by_paddr, size_t *idx)
 		uint64_t a;
 		size_t k;
 
-		if (e->ph[i].p_type != PT_LOAD || !e->ph[i].p_memsz)
+		if (e->ph[i].p_type != KX_PT_LOAD || !e->ph[i].p_memsz)
 			continue;
 		a = by_paddr ? e->ph[i].p_paddr : e->ph[i].p_vaddr;
 		for (k = n; k > 0; k--) {
@@ -407,7 +315,7 @@ static int vaddr_to_offset(const struct kx_elf_info *e, uint64_t va, uint64_t si
 	for (size_t i = 0; i < e->phnum; i++) {
 		const struct kx_elf_phdr *ph = &e->ph[i];
 
-		if (ph->p_type == PT_LOAD && va >= ph->p_vaddr && size <= ph->p_filesz &&
+		if (ph->p_type == KX_PT_LOAD && va >= ph->p_vaddr && size <= ph->p_filesz &&
 		    va - ph->p_vaddr <= ph->p_filesz - size) {
 			*off = ph->p_offset + (va - ph->p_vaddr);
 			return 0;
@@ -488,9 +396,9 @@ static int find_relocs(const uint8_t *img, size_t len, const struct kx_elf_info 
 	for (size_t i = 0; i < e->phnum; i++) {
 		const struct kx_elf_phdr *ph = &e->ph[i];
 
-		if (ph->p_type != PT_DYNAMIC)
+		if (ph->p_type != KX_PT_DYNAMIC)
 			continue;
-		if (!in_file(ph->p_offset, ph->p_filesz, len))
+		if (!kx_elf_segment_in_file(ph, len))
 			return kx_err(EINVAL, MOD, "PT_DYNAMIC lies outside the file: truncated image?");
 		for (uint64_t d = 0; d + dsz <= ph->p_filesz; d += dsz) {
 			uint64_t tag = rdword(img + ph->p_offset + d, e->is64);
@@ -588,9 +496,9 @@ static int entry_address(const struct kx_elf_info *e, uint64_t bias, uint64_t *o
 	for (size_t i = 0; i < e->phnum; i++) {
 		const struct kx_elf_phdr *ph = &e->ph[i];
 
-		if (ph->p_type != PT_LOAD)
+		if (ph->p_type != KX_PT_LOAD)
 			continue;
-		if (e->e_type == ET_DYN) {
+		if (e->e_type == KX_ET_DYN) {
 			if (e->e_entry >= ph->p_vaddr && e->e_entry - ph->p_vaddr < ph->p_memsz) {
 				*out = e->e_entry + bias;
 				return 0;
@@ -600,10 +508,10 @@ static int entry_address(const struct kx_elf_info *e, uint64_t bias, uint64_t *o
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < e->phnum && e->e_type == ET_EXEC; i++) {
+	for (size_t i = 0; i < e->phnum && e->e_type == KX_ET_EXEC; i++) {
 		const struct kx_elf_phdr *ph = &e->ph[i];
 
-		if (ph->p_type == PT_LOAD && e->e_entry >= ph->p_vaddr &&
+		if (ph->p_type == KX_PT_LOAD && e->e_entry >= ph->p_vaddr &&
 		    e->e_entry - ph->p_vaddr < ph->p_memsz) {
 			*out = ph->p_paddr + (e->e_entry - ph->p_vaddr);
 			return 0;
@@ -621,7 +529,7 @@ static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_head
 	for (size_t i = 0; i < e->phnum; i++) {
 		const struct kx_elf_phdr *ph = &e->ph[i];
 
-		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+		if (ph->p_type != KX_PT_LOAD || !ph->p_memsz)
 			continue;
 		if (ph->p_paddr < lo)
 			lo = ph->p_paddr;
@@ -739,7 +647,7 @@ static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 			     "or use --args-elf");
 		goto out;
 	}
-	ret = e->e_type == ET_EXEC ? load_fixed(img, e, p) : load_pie(img, len, e, p, &bias);
+	ret = e->e_type == KX_ET_EXEC ? load_fixed(img, e, p) : load_pie(img, len, e, p, &bias);
 	if (ret < 0)
 		goto out;
 	ret = entry_address(e, bias, &entry);

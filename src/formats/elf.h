@@ -13,21 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/elf.h"
 #include "core/format.h"
 
 /* More program headers than this is not an image anyone boots. */
 #define KX_ELF_MAX_PHDRS 128
-
-struct kx_elf_phdr {
-	uint32_t p_type;
-	uint32_t p_flags;
-	uint64_t p_offset;
-	uint64_t p_vaddr;
-	uint64_t p_paddr;
-	uint64_t p_filesz;
-	uint64_t p_memsz;
-	uint64_t p_align;
-};
 
 struct kx_elf_info {
 	bool is64;             /* ELFCLASS64 */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/bytes.h"
+#include "core/elf.h"
 #include "core/err.h"
 #include "sys/sysfacts.h"
 
@@ -18,25 +18,8 @@
 #define CPU_DIR "/sys/devices/system/cpu"
 #define VMCOREINFO_PATH "/sys/kernel/vmcoreinfo"
 #define KCORE_PATH "/proc/kcore"
-
-/* ELF64 (System V gABI, "ELF Header" and "Program Header"). */
-#define ELF_EHDR_SIZE 64
-#define ELF_PHDR_SIZE 56
-#define ELF_EI_CLASS 4
-#define ELF_EI_DATA 5
-#define ELF_CLASS64 2
-#define ELF_DATA2LSB 1
-#define ELF_ET_CORE 4
-#define ELF_PT_LOAD 1
-#define ELF_PN_XNUM 0xffffu /* extended numbering: kcore never needs it */
-#define EHDR_E_TYPE 16
-#define EHDR_E_PHOFF 32
-#define EHDR_E_PHENTSIZE 54
-#define EHDR_E_PHNUM 56
-#define PHDR_P_TYPE 0
-#define PHDR_P_VADDR 16
-#define PHDR_P_PADDR 24
-#define PHDR_P_MEMSZ 40
+/* core/elf's messages about kcore: "kdump: /proc/kcore: ..." */
+#define KCORE_MOD MOD ": " KCORE_PATH
 
 /* x86_64 virtual layout (Documentation/arch/x86/x86_64/mm.rst): the kernel
  * image is mapped from __START_KERNEL_map; fs/proc/kcore.c gives p_paddr -1
@@ -148,21 +131,18 @@ int kx_vmcoreinfo_sys_parse(const char *text, size_t len, uint64_t *addr, uint64
 	return 0;
 }
 
-/* Where the program headers sit in a kcore prefix, after checking the ELF header. */
-static int kcore_phdr_table(const uint8_t *buf, size_t len, uint64_t *phoff, uint16_t *phnum)
+/* The ELF header of a kcore prefix (with the program header table when
+ * `table`): a little-endian ELF64 core file, without extended numbering. */
+static int kcore_headers(const uint8_t *buf, size_t len, bool table, struct kx_elf_hdr *h)
 {
-	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
+	int ret = table ? kx_elf_parse_headers(buf, len, KCORE_MOD, h)
+			: kx_elf_parse_ehdr(buf, len, KCORE_MOD, h);
 
-	if (len < ELF_EHDR_SIZE || memcmp(buf, magic, sizeof(magic)) ||
-	    buf[ELF_EI_CLASS] != ELF_CLASS64 || buf[ELF_EI_DATA] != ELF_DATA2LSB ||
-	    kx_le16(buf + EHDR_E_TYPE) != ELF_ET_CORE)
+	if (ret == -ENOEXEC || (!ret && (!h->is64 || h->e_type != KX_ET_CORE)))
 		return kx_err(EINVAL, MOD, "%s: not a little-endian ELF64 core file", KCORE_PATH);
-	if (kx_le16(buf + EHDR_E_PHENTSIZE) != ELF_PHDR_SIZE)
-		return kx_err(EINVAL, MOD, "%s: program header size %u, expected %d", KCORE_PATH,
-			      kx_le16(buf + EHDR_E_PHENTSIZE), ELF_PHDR_SIZE);
-	*phoff = kx_le64(buf + EHDR_E_PHOFF);
-	*phnum = kx_le16(buf + EHDR_E_PHNUM);
-	if (*phnum == ELF_PN_XNUM)
+	if (ret)
+		return ret;
+	if (h->e_phnum == KX_PN_XNUM)
 		return kx_err(EINVAL, MOD, "%s: extended program header numbering", KCORE_PATH);
 	return 0;
 }
@@ -170,23 +150,22 @@ static int kcore_phdr_table(const uint8_t *buf, size_t len, uint64_t *phoff, uin
 int kx_kcore_parse(const uint8_t *buf, size_t len, struct kx_kcore_maps *out)
 {
 	bool have_text = false, have_ram = false;
-	uint64_t phoff;
-	uint16_t phnum;
+	struct kx_elf_hdr h;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = kcore_phdr_table(buf, len, &phoff, &phnum);
+	ret = kcore_headers(buf, len, true, &h);
 	if (ret)
 		return ret;
-	if (phoff > len || (uint64_t)phnum * ELF_PHDR_SIZE > len - phoff)
-		return kx_err(EINVAL, MOD, "%s: %u program headers at %#llx do not fit in %zu bytes",
-			      KCORE_PATH, phnum, (unsigned long long)phoff, len);
-	for (uint16_t i = 0; i < phnum; i++) {
-		const uint8_t *ph = buf + phoff + (size_t)i * ELF_PHDR_SIZE;
-		uint64_t vaddr = kx_le64(ph + PHDR_P_VADDR), paddr = kx_le64(ph + PHDR_P_PADDR);
-		uint64_t memsz = kx_le64(ph + PHDR_P_MEMSZ);
+	for (uint16_t i = 0; i < h.e_phnum; i++) {
+		struct kx_elf_phdr ph;
+		uint64_t vaddr, paddr, memsz;
 
-		if (kx_le32(ph + PHDR_P_TYPE) != ELF_PT_LOAD || paddr == KCORE_NO_PADDR)
+		kx_elf_get_phdr(&h, i, &ph);
+		vaddr = ph.p_vaddr;
+		paddr = ph.p_paddr;
+		memsz = ph.p_memsz;
+		if (ph.p_type != KX_PT_LOAD || paddr == KCORE_NO_PADDR)
 			continue;
 		if (vaddr >= X86_START_KERNEL_MAP) {
 			if (have_text)
@@ -226,10 +205,9 @@ int kx_kcore_parse(const uint8_t *buf, size_t len, struct kx_kcore_maps *out)
 static int read_kcore_headers(const char *root, uint8_t **out, size_t *len)
 {
 	char full[PATH_BUF];
-	uint8_t ehdr[ELF_EHDR_SIZE], *buf;
-	uint64_t phoff;
-	uint16_t phnum;
-	size_t want;
+	uint8_t ehdr[KX_ELF64_EHDR_SIZE], *buf;
+	struct kx_elf_hdr h;
+	uint64_t want;
 	ssize_t r;
 	int fd, ret;
 
@@ -245,17 +223,14 @@ static int read_kcore_headers(const char *root, uint8_t **out, size_t *len)
 		ret = kx_err(r < 0 ? errno : EINVAL, MOD, "%s: cannot read the ELF header", full);
 		goto out;
 	}
-	ret = kcore_phdr_table(ehdr, sizeof(ehdr), &phoff, &phnum);
+	ret = kcore_headers(ehdr, sizeof(ehdr), false, &h);
 	if (ret)
 		goto out;
-	if (phoff > KX_SYSFILE_MAX || (size_t)phnum * ELF_PHDR_SIZE > KX_SYSFILE_MAX - phoff) {
+	if (kx_elf_headers_size(&h, KCORE_MOD, &want) < 0 || want > KX_SYSFILE_MAX) {
 		ret = kx_err(EINVAL, MOD, "%s: program headers beyond %zu bytes", full,
 			     KX_SYSFILE_MAX);
 		goto out;
 	}
-	want = (size_t)phoff + (size_t)phnum * ELF_PHDR_SIZE;
-	if (want < sizeof(ehdr))
-		want = sizeof(ehdr);
 	buf = malloc(want);
 	if (!buf) {
 		ret = kx_err(ENOMEM, MOD, "out of memory");

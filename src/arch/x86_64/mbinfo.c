@@ -6,29 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/elf.h"
 #include "core/err.h"
 
-/* ELF (System V ABI, "ELF Header" and "Program Header"). */
-#define ELF_MAGIC "\177ELF"
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS32 1
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define PT_LOAD 1
-#define ELF32_EHDR_SIZE 52
-#define ELF64_EHDR_SIZE 64
-#define ELF32_PHDR_SIZE 32
-#define ELF64_PHDR_SIZE 56
 /* A span of program headers wider than this is not a boot image we can load
  * as one piece (and would not fit below 4 GiB anyway). */
 #define MB_MAX_SPAN (1ull << 30)
 #define MB_LOWMEM_END 0xa0000ull /* conventional memory ends at 640 KiB */
-
-struct elf_phdr {
-	uint32_t type;
-	uint64_t offset, paddr, filesz, memsz;
-};
 
 int mb_image_from_addr(const uint8_t *img, size_t len, size_t hdr_off,
 		       const struct mb_addr_fields *a, uint32_t entry, const char *mod,
@@ -77,76 +61,42 @@ int mb_image_from_addr(const uint8_t *img, size_t len, size_t hdr_off,
 	return 0;
 }
 
-static int elf_read_phdr(const uint8_t *img, size_t len, bool is64, uint64_t phoff, size_t i,
-			 uint64_t phentsize, struct elf_phdr *ph)
-{
-	uint64_t off = phoff + i * phentsize;
-	const uint8_t *p;
-
-	if (off > len || len - off < (is64 ? ELF64_PHDR_SIZE : ELF32_PHDR_SIZE))
-		return -1;
-	p = img + off;
-	if (is64) {
-		ph->type = kx_le32(p);
-		ph->offset = kx_le64(p + 8);
-		ph->paddr = kx_le64(p + 24);
-		ph->filesz = kx_le64(p + 32);
-		ph->memsz = kx_le64(p + 40);
-	} else {
-		ph->type = kx_le32(p);
-		ph->offset = kx_le32(p + 4);
-		ph->paddr = kx_le32(p + 12);
-		ph->filesz = kx_le32(p + 16);
-		ph->memsz = kx_le32(p + 20);
-	}
-	return 0;
-}
-
 int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb_load_image *out)
 {
-	uint64_t phoff, phentsize, lo = UINT64_MAX, hi = 0, filehi = 0;
-	struct elf_phdr ph;
-	size_t phnum, nload = 0;
-	bool is64;
+	uint64_t lo = UINT64_MAX, hi = 0, filehi = 0;
+	struct kx_elf_hdr h;
+	struct kx_elf_phdr ph;
+	size_t nload = 0;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (len < ELF32_EHDR_SIZE || memcmp(img, ELF_MAGIC, 4))
+	ret = kx_elf_parse_headers(img, len, mod, &h);
+	if (ret == -ENOEXEC)
 		return kx_err(ENOEXEC, mod,
 			      "no address fields in the header (flag bit 16) and not an ELF file");
-	if (img[EI_DATA] != ELFDATA2LSB || (img[EI_CLASS] != ELFCLASS32 && img[EI_CLASS] != ELFCLASS64))
-		return kx_err(EINVAL, mod, "ELF class %u / data %u: need little-endian ELF32 or ELF64",
-			      img[EI_CLASS], img[EI_DATA]);
-	is64 = img[EI_CLASS] == ELFCLASS64;
-	if (is64 && len < ELF64_EHDR_SIZE)
-		return kx_err(EINVAL, mod, "ELF64 header truncated (%zu bytes)", len);
-	out->entry = is64 ? kx_le64(img + 24) : kx_le32(img + 24);
-	phoff = is64 ? kx_le64(img + 32) : kx_le32(img + 28);
-	phentsize = kx_le16(img + (is64 ? 54 : 42));
-	phnum = kx_le16(img + (is64 ? 56 : 44));
-	if (phentsize < (is64 ? ELF64_PHDR_SIZE : ELF32_PHDR_SIZE))
-		return kx_err(EINVAL, mod, "ELF program header size %llu is too small",
-			      (unsigned long long)phentsize);
-	for (size_t i = 0; i < phnum; i++) {
-		if (elf_read_phdr(img, len, is64, phoff, i, phentsize, &ph))
-			return kx_err(EINVAL, mod, "ELF program header %zu lies outside the file", i);
-		if (ph.type != PT_LOAD || !ph.memsz)
+	if (ret < 0)
+		return ret;
+	out->entry = h.e_entry;
+	for (size_t i = 0; i < h.e_phnum; i++) {
+		kx_elf_get_phdr(&h, i, &ph);
+		if (ph.p_type != KX_PT_LOAD || !ph.p_memsz)
 			continue;
-		if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset)
+		if (ph.p_filesz > ph.p_memsz || !kx_elf_segment_in_file(&ph, len))
 			return kx_err(EINVAL, mod,
 				      "ELF segment %zu (offset 0x%llx, 0x%llx bytes) lies outside the "
 				      "file or exceeds its memory size", i,
-				      (unsigned long long)ph.offset, (unsigned long long)ph.filesz);
-		if (ph.paddr + ph.memsz < ph.paddr || ph.paddr + ph.memsz > KX_4G)
+				      (unsigned long long)ph.p_offset, (unsigned long long)ph.p_filesz);
+		if (ph.p_paddr + ph.p_memsz < ph.p_paddr || ph.p_paddr + ph.p_memsz > KX_4G)
 			return kx_err(EINVAL, mod,
 				      "ELF segment %zu at 0x%llx+0x%llx is not below 4 GiB, where a "
 				      "32-bit protected mode entry can reach it", i,
-				      (unsigned long long)ph.paddr, (unsigned long long)ph.memsz);
-		if (ph.paddr < lo)
-			lo = ph.paddr;
-		if (ph.paddr + ph.memsz > hi)
-			hi = ph.paddr + ph.memsz;
-		if (ph.filesz && ph.paddr + ph.filesz > filehi)
-			filehi = ph.paddr + ph.filesz;
+				      (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
+		if (ph.p_paddr < lo)
+			lo = ph.p_paddr;
+		if (ph.p_paddr + ph.p_memsz > hi)
+			hi = ph.p_paddr + ph.p_memsz;
+		if (ph.p_filesz && ph.p_paddr + ph.p_filesz > filehi)
+			filehi = ph.p_paddr + ph.p_filesz;
 		nload++;
 	}
 	if (!nload)
@@ -161,10 +111,10 @@ int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb
 		out->owned = calloc(1, out->bufsz);
 		if (!out->owned)
 			return kx_err(ENOMEM, mod, "out of memory");
-		for (size_t i = 0; i < phnum; i++) {
-			elf_read_phdr(img, len, is64, phoff, i, phentsize, &ph);
-			if (ph.type == PT_LOAD && ph.memsz && ph.filesz)
-				memcpy(out->owned + (ph.paddr - lo), img + ph.offset, ph.filesz);
+		for (size_t i = 0; i < h.e_phnum; i++) {
+			kx_elf_get_phdr(&h, i, &ph);
+			if (ph.p_type == KX_PT_LOAD && ph.p_memsz && ph.p_filesz)
+				memcpy(out->owned + (ph.p_paddr - lo), img + ph.p_offset, ph.p_filesz);
 		}
 		out->buf = out->owned;
 	}
