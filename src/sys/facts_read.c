@@ -249,7 +249,7 @@ static int read_cmdline(const char *root, struct kx_facts *f)
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 		buf[--len] = '\0';
 	f->cmdline = (char *)buf;
-	kx_console_parse(f->cmdline, len, &f->console);
+	kx_console_parse(f->cmdline, len, &f->arch.console);
 	return 0;
 }
 
@@ -269,8 +269,8 @@ static int read_boot_params(const char *root, struct kx_facts *f)
 		return kx_err(EINVAL, "boot_params", "%s: %zu bytes, expected %d", BOOT_PARAMS_PATH,
 			      len, BOOT_PARAMS_SIZE);
 	}
-	f->boot_params = buf;
-	f->boot_params_len = len;
+	f->arch.boot_params = buf;
+	f->arch.boot_params_len = len;
 	return 0;
 }
 

@@ -121,9 +121,9 @@ static void fake_facts(struct kx_facts *f, bool efi)
 		cur.efi_info.efi_memdesc_version = 1;
 		cur.efi_info.efi_memmap_size = 48 * 40;
 	}
-	f->boot_params = malloc(sizeof(cur));
-	memcpy(f->boot_params, &cur, sizeof(cur));
-	f->boot_params_len = sizeof(cur);
+	f->arch.boot_params = malloc(sizeof(cur));
+	memcpy(f->arch.boot_params, &cur, sizeof(cur));
+	f->arch.boot_params_len = sizeof(cur);
 }
 
 static const struct kx_segment *find_role(const struct kx_plan *p, enum kx_seg_role r)
@@ -396,7 +396,7 @@ static void test_purgatory_console(void **state)
 
 	(void)state;
 	fake_facts(&f, false);
-	f.console = (struct kx_console){ .serial = true, .port = 0x2f8, .baud = 9600 };
+	f.arch.console = (struct kx_console){ .serial = true, .port = 0x2f8, .baud = 9600 };
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
 	pg = find_role(&p, KX_ROLE_PURGATORY);
 	memcpy(&ph, pg->buf, sizeof(ph));
@@ -405,7 +405,7 @@ static void test_purgatory_console(void **state)
 	assert_int_equal(pp.arch.serial_port, 0x2f8);
 	assert_int_equal(pp.arch.serial_baud, 9600);
 	kx_plan_free(&p);
-	f.console.serial = false;
+	f.arch.console.serial = false;
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
 	pg = find_role(&p, KX_ROLE_PURGATORY);
 	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));

@@ -86,9 +86,9 @@ static int bp_e820_map(const struct kx_facts *f, const struct bp_layout *lay,
 /* The running kernel's boot_params, or NULL when not available. */
 static const struct boot_params *running_bp(const struct kx_facts *f, struct boot_params *copy)
 {
-	if (!f->boot_params || f->boot_params_len < sizeof(*copy))
+	if (!f->arch.boot_params || f->arch.boot_params_len < sizeof(*copy))
 		return NULL;
-	memcpy(copy, f->boot_params, sizeof(*copy));
+	memcpy(copy, f->arch.boot_params, sizeof(*copy));
 	return copy;
 }
 

@@ -41,12 +41,12 @@ void kx_handoff_fill_params(const struct kx_handoff *h, const struct kx_load_opt
 	pp->arch.regs16 = h->regs16;
 	/* The 8250 at an I/O port: the one asked for, else the running kernel's
 	 * console=ttyS / uart8250,io, else COM1 at 115200. */
-	if (o->console_serial || f->console.serial) {
+	if (o->console_serial || f->arch.console.serial) {
 		pp->flags |= KX_PURG_F_SERIAL;
 		pp->arch.serial_port = o->console_serial && o->serial_port ? o->serial_port
-				       : f->console.serial ? f->console.port : 0x3f8;
+				       : f->arch.console.serial ? f->arch.console.port : 0x3f8;
 		pp->arch.serial_baud = o->console_serial && o->serial_baud ? o->serial_baud
-				       : f->console.serial ? f->console.baud : 115200;
+				       : f->arch.console.serial ? f->arch.console.baud : 115200;
 	}
 	if (o->console_vga)
 		pp->flags |= KX_PURG_F_VGA;

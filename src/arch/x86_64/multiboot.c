@@ -148,7 +148,7 @@ static int mb1_fill_info(struct kx_writer *w, const struct mb1_layout *l, uint64
 	kx_wput32(w, 48, (uint32_t)(base + l->mmap_off));
 	kx_wput32(w, 64, (uint32_t)(base + l->name_off));
 	kx_wputbytes(w, l->name_off, LOADER_NAME, sizeof(LOADER_NAME));
-	if (mb_framebuffer_from_boot_params(f->boot_params, f->boot_params_len, &fb)) {
+	if (mb_framebuffer_from_boot_params(f->arch.boot_params, f->arch.boot_params_len, &fb)) {
 		flags |= MB1_INFO_FRAMEBUFFER;
 		kx_wput64(w, 88, fb.addr);
 		kx_wput32(w, 96, fb.pitch);

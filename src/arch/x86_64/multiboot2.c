@@ -206,10 +206,10 @@ struct mb2_info_plan {
 
 static uint64_t efi_systab_of(const struct kx_facts *f)
 {
-	if (!f->boot_params || f->boot_params_len < BP_EFI_SYSTAB_HI + 4)
+	if (!f->arch.boot_params || f->arch.boot_params_len < BP_EFI_SYSTAB_HI + 4)
 		return 0;
-	return kx_le32(f->boot_params + BP_EFI_SYSTAB) |
-	       (uint64_t)kx_le32(f->boot_params + BP_EFI_SYSTAB_HI) << 32;
+	return kx_le32(f->arch.boot_params + BP_EFI_SYSTAB) |
+	       (uint64_t)kx_le32(f->arch.boot_params + BP_EFI_SYSTAB_HI) << 32;
 }
 
 static size_t tag_size(size_t payload)
@@ -372,15 +372,15 @@ static int mb2_decide_info(const struct mb2_header *h, const struct kx_facts *f,
 {
 	uint64_t have = MB2_INFO_ALWAYS, missing;
 
-	ip->fb = mb_framebuffer_from_boot_params(f->boot_params, f->boot_params_len, &ip->fbi);
+	ip->fb = mb_framebuffer_from_boot_params(f->arch.boot_params, f->arch.boot_params_len, &ip->fbi);
 	if (ip->fb)
 		have |= BIT(MB2_TAG_FRAMEBUFFER);
 	if (h->fb_required && !ip->fb)
 		return kx_err(EINVAL, MOD, "the image requires a framebuffer and the running kernel "
 			      "has no linear framebuffer to pass on (kx cannot set a video mode)");
-	if (f->rsdp_len) {
-		memcpy(ip->rsdp, f->rsdp, f->rsdp_len);
-		ip->rsdp_len = f->rsdp_len;
+	if (f->arch.rsdp_len) {
+		memcpy(ip->rsdp, f->arch.rsdp, f->arch.rsdp_len);
+		ip->rsdp_len = f->arch.rsdp_len;
 	} else if (f->efi.present) {
 		/* The RSDP that mb_add_uefi_bda recreates in page 0. */
 		ip->rsdp_len = mb_uefi_made_rsdp(f, ip->rsdp);

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kx_arch_facts_free(struct kx_arch_facts *a)
+{
+	free(a->boot_params);
+	free(a->acpi_tables);
+	memset(a, 0, sizeof(*a));
+}
