@@ -3,17 +3,15 @@
  * See elf.h. Every field is read from the file bytes with explicit bounds and
  * overflow checks; nothing in the file is trusted until checked.
  *
- * Hand-off conventions (README's support table):
- *   Linux (vmlinux, or --args-linux): boot_params as for a bzImage; ELF64:
- *     64-bit entry at the physical e_entry, rsi = boot_params; ELF32: 32-bit
- *     protected mode, esi = boot_params.
- *   --args-elf (default for a non-Linux ELF): rdi/edi = physical address of
- *     the NUL-terminated command line (0: none), rsi/esi = initrd address,
- *     rdx/edx = initrd size (SysV argument registers, so a C entry
- *     `void start(const char *cmdline, void *initrd, size_t size)` works in
- *     64-bit mode). Other registers are 0, and there is no stack: the image
- *     sets up its own.
- *   --args-none: only the entry point; every register 0.
+ * Hand-off conventions (README's support table); the arch supplies the
+ * machine check, the relocation types and the registers (arch_elf.h):
+ *   Linux (vmlinux, or --args-linux): the arch's Linux boot protocol.
+ *   --args-elf (default for a non-Linux ELF): three arguments in the arch's
+ *     C calling convention: the physical address of the NUL-terminated
+ *     command line (0: none), the initrd's address and its size, so a C entry
+ *     `void start(const char *cmdline, void *initrd, size_t size)` works.
+ *     Nothing else is set up, not even a stack.
+ *   --args-none: only the entry point.
  */
 #include "formats/elf.h"
 
@@ -21,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/x86_64/bootparams.h"
+#include "arch_elf.h"
 #include "core/bytes.h"
 #include "core/elf.h"
 #include "core/err.h"
@@ -45,22 +43,11 @@
 #define REL64_SIZE 16
 #define RELA32_SIZE 12
 #define REL32_SIZE 8
-/* Relocation types (x86-64 psABI 4.4, i386 psABI). */
-#define R_X86_64_NONE 0
-#define R_X86_64_RELATIVE 8
-#define R_386_NONE 0
-#define R_386_RELATIVE 8
 /* Notes: the kernel's LINUX_ELFNOTE uses the name "Linux"; a Xen-capable
  * kernel also carries XEN_ELFNOTE_GUEST_OS = 6 with "linux" (xen/include/
  * public/elfnote.h). */
 #define XEN_ELFNOTE_GUEST_OS 6
 
-/* What a Linux vmlinux gets in the synthesized setup header: the values a
- * bzImage of a current kernel would carry (boot.rst). */
-#define LINUX_BOOT_PROTOCOL 0x020f
-#define LINUX_CMDLINE_SIZE 2047      /* COMMAND_LINE_SIZE (2048) minus the NUL */
-#define LINUX_INITRD_ADDR_MAX 0x7fffffffu
-#define LINUX_KERNEL_ALIGN 0x200000u /* CONFIG_PHYSICAL_ALIGN default */
 /* A position-independent image larger than this is not a boot payload. */
 #define PIE_MAX_EXTENT (1ull << 30)
 
@@ -152,10 +139,9 @@ int kx_elf_parse(const uint8_t *img, size_t len, struct kx_elf_info *o)
 	if (h.e_type != KX_ET_EXEC && h.e_type != KX_ET_DYN)
 		return kx_err(EINVAL, MOD, "e_type %u is not an executable (ET_EXEC or ET_DYN)",
 			      h.e_type);
-	if (h.is64 ? h.e_machine != KX_EM_X86_64
-		   : h.e_machine != KX_EM_386 && h.e_machine != KX_EM_X86_64)
-		return kx_err(EINVAL, MOD, "ELF%d for machine %u, not x86 (EM_386 / EM_X86_64)",
-			      h.is64 ? 64 : 32, h.e_machine);
+	ret = kx_arch_elf_check_machine(h.is64, h.e_machine);
+	if (ret < 0)
+		return ret;
 	if (!h.e_phnum)
 		return kx_err(EINVAL, MOD, "no program headers: nothing to load");
 	if (h.e_phnum == KX_PN_XNUM || h.e_phnum > KX_ELF_MAX_PHDRS)
@@ -337,6 +323,7 @@ static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
 	size_t word = e->is64 ? 8 : 4;
 	size_t want = e->is64 ? (t->rela ? RELA64_SIZE : REL64_SIZE)
 			      : (t->rela ? RELA32_SIZE : REL32_SIZE);
+	struct kx_arch_elf_relocs rel = kx_arch_elf_relocs(e->is64);
 	uint64_t off = 0;
 	int ret;
 
@@ -358,13 +345,13 @@ static int apply_relocs(const uint8_t *img, const struct kx_elf_info *e,
 		uint32_t type = e->is64 ? (uint32_t)info : (uint32_t)(info & 0xff);
 		uint64_t at;
 
-		if (type == R_X86_64_NONE)
+		if (type == rel.none)
 			continue;
-		if (type != (e->is64 ? R_X86_64_RELATIVE : R_386_RELATIVE))
+		if (type != rel.relative)
 			return kx_err(EINVAL, MOD,
 				      "relocation %llu has type %u; a position-independent image may "
 				      "only use %s (link with -static-pie)", (unsigned long long)r,
-				      type, e->is64 ? "R_X86_64_RELATIVE" : "R_386_RELATIVE");
+				      type, rel.relative_name);
 		if (r_offset < base || r_offset - base > extent - word)
 			return kx_err(EINVAL, MOD,
 				      "relocation %llu patches 0x%llx, outside the image", 
@@ -521,71 +508,6 @@ static int entry_address(const struct kx_elf_info *e, uint64_t bias, uint64_t *o
 		      (unsigned long long)e->e_entry);
 }
 
-/* The setup header a bzImage of this kernel would carry; a vmlinux has none. */
-static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_header *h)
-{
-	uint64_t lo = UINT64_MAX, hi = 0;
-
-	for (size_t i = 0; i < e->phnum; i++) {
-		const struct kx_elf_phdr *ph = &e->ph[i];
-
-		if (ph->p_type != KX_PT_LOAD || !ph->p_memsz)
-			continue;
-		if (ph->p_paddr < lo)
-			lo = ph->p_paddr;
-		if (ph->p_paddr + ph->p_memsz > hi)
-			hi = ph->p_paddr + ph->p_memsz;
-	}
-	memset(h, 0, sizeof(*h));
-	h->boot_flag = BP_BOOT_FLAG;
-	h->header = BP_HDR_MAGIC;
-	h->version = LINUX_BOOT_PROTOCOL;
-	h->loadflags = BP_LOADED_HIGH;
-	h->code32_start = (uint32_t)lo;
-	h->initrd_addr_max = LINUX_INITRD_ADDR_MAX;
-	h->kernel_alignment = LINUX_KERNEL_ALIGN;
-	h->xloadflags = e->is64 ? BP_XLF_KERNEL_64 : 0;
-	h->cmdline_size = LINUX_CMDLINE_SIZE;
-	h->pref_address = lo;
-	h->init_size = (uint32_t)(hi - lo);
-}
-
-static int plan_linux(const struct kx_elf_info *e, uint64_t entry, const struct kx_load_opts *o,
-		      const struct kx_facts *f, struct kx_plan *p)
-{
-	struct bp_setup_header h;
-	struct bp_layout lay = { .cmdline = o->cmdline };
-	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0, bp_size;
-	uint8_t *bp;
-	int ret;
-
-	linux_setup_header(e, &h);
-	if (cmdlen > h.cmdline_size)
-		return kx_err(E2BIG, MOD, "command line is %zu bytes, Linux takes at most %u",
-			      cmdlen, h.cmdline_size);
-	ret = kx_plan_add_initrd(p, o, (uint64_t)h.initrd_addr_max + 1, &lay.initrd_addr);
-	if (ret < 0)
-		return ret;
-	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
-	if (ret < 0)
-		return ret;
-	ret = kx_bp_build(bp, bp_size, (const uint8_t *)&h, sizeof(h), &lay, f);
-	if (ret < 0)
-		return ret;
-	if (e->is64) {
-		p->handoff.mode = KX_ENTRY_LINUX64;
-		p->handoff.regs64.rip = entry;
-		p->handoff.regs64.rsi = lay.base;
-	} else {
-		/* 32-bit boot protocol: protected mode, esi = boot_params (boot.rst). */
-		p->handoff.mode = KX_ENTRY_PM32;
-		p->handoff.regs32.eip = (uint32_t)entry;
-		p->handoff.regs32.esi = (uint32_t)lay.base;
-	}
-	return 0;
-}
-
 static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 			 const struct kx_load_opts *o, struct kx_plan *p)
 {
@@ -611,19 +533,7 @@ static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 		return ret;
 	if (initrd)
 		initrd_len = o->initrd_len;
-	if (e->is64) {
-		p->handoff.mode = KX_ENTRY_LINUX64;
-		p->handoff.regs64.rip = entry;
-		p->handoff.regs64.rdi = cmd;
-		p->handoff.regs64.rsi = initrd;
-		p->handoff.regs64.rdx = initrd_len;
-	} else {
-		p->handoff.mode = KX_ENTRY_PM32;
-		p->handoff.regs32.eip = (uint32_t)entry;
-		p->handoff.regs32.edi = (uint32_t)cmd;
-		p->handoff.regs32.esi = (uint32_t)initrd;
-		p->handoff.regs32.edx = (uint32_t)initrd_len;
-	}
+	kx_arch_elf_enter(p, e->is64, entry, cmd, initrd, initrd_len);
 	return 0;
 }
 
@@ -658,17 +568,13 @@ static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 			     (unsigned long long)entry);
 		goto out;
 	}
-	memset(&p->handoff.regs64, 0, sizeof(p->handoff.regs64));
-	memset(&p->handoff.regs32, 0, sizeof(p->handoff.regs32));
 	switch (args) {
 	case KX_ARGS_LINUX:
 		p->format = "elf-linux";
-		ret = plan_linux(e, entry, o, f, p);
+		ret = kx_arch_elf_plan_linux(e, entry, o, f, p);
 		break;
 	case KX_ARGS_NONE:
-		p->handoff.mode = e->is64 ? KX_ENTRY_LINUX64 : KX_ENTRY_PM32;
-		p->handoff.regs64.rip = entry;
-		p->handoff.regs32.eip = (uint32_t)entry;
+		kx_arch_elf_enter(p, e->is64, entry, 0, 0, 0);
 		ret = 0;
 		break;
 	default:
@@ -680,13 +586,9 @@ out:
 	return ret;
 }
 
-/* kexec-tools' names for ELF on x86 (kexec -t). */
-static const char *const elf_aliases[] = { "elf-x86_64", "elf-x86", "elf32-x86_64", "elf64",
-					   "elf32", "vmlinux", NULL };
-
 const struct kx_format kx_format_elf = {
 	.name = "elf",
-	.aliases = elf_aliases,
+	.aliases = kx_arch_elf_aliases,
 	.probe = elf_probe,
 	.plan = elf_plan,
 };

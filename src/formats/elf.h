@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ELF executables for x86 (System V gABI, "ELF-64 Object File Format" and the
- * i386/x86-64 psABI supplements): ELF64 and ELF32, ET_EXEC (segments at their
+ * ELF executables (System V gABI, "ELF-64 Object File Format", and the arch's
+ * psABI through arch_elf.h): ELF64 and ELF32, ET_EXEC (segments at their
  * physical addresses) and ET_DYN (position independent: placed as one block,
  * RELATIVE relocations applied). A Linux vmlinux is recognised by its ELF
- * notes and booted with boot_params like a bzImage.
+ * notes and booted through the arch's Linux boot protocol.
  */
 #ifndef KX_ELF_H
 #define KX_ELF_H
@@ -22,7 +22,7 @@
 struct kx_elf_info {
 	bool is64;             /* ELFCLASS64 */
 	uint16_t e_type;       /* ET_EXEC or ET_DYN */
-	uint16_t e_machine;    /* EM_X86_64 or EM_386 */
+	uint16_t e_machine;    /* one the arch accepts (kx_arch_elf_check_machine) */
 	uint64_t e_entry;
 	size_t phnum;
 	struct kx_elf_phdr ph[KX_ELF_MAX_PHDRS];

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an arch supplies to the generic ELF format (src/formats/elf.c): which
+ * machines it runs, the relocation a position-independent image may use, how
+ * an image is entered with arguments, and how a vmlinux is booted. Found
+ * through the arch include path (src/arch/<arch>).
+ */
+#ifndef KX_ARCH_ELF_H
+#define KX_ARCH_ELF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "formats/elf.h"
+
+/* Other -t names for ELF images on this arch (kexec-tools'), NULL-terminated. */
+extern const char *const kx_arch_elf_aliases[];
+
+/* 0 when an ELF of this class for `machine` runs here, else a message. */
+int kx_arch_elf_check_machine(bool is64, uint16_t machine);
+
+struct kx_arch_elf_relocs {
+	uint32_t none;             /* R_<arch>_NONE: skipped */
+	uint32_t relative;         /* R_<arch>_RELATIVE: the only one applied */
+	const char *relative_name; /* for messages */
+};
+struct kx_arch_elf_relocs kx_arch_elf_relocs(bool is64);
+
+/* Sets the plan's hand-off: enter at `entry` with up to three arguments in
+ * the arch's C calling convention (0 for unused ones). */
+void kx_arch_elf_enter(struct kx_plan *p, bool is64, uint64_t entry, uint64_t a0, uint64_t a1,
+		       uint64_t a2);
+
+/* Boots a Linux vmlinux whose segments are placed: the arch's boot protocol
+ * (boot info, initrd, command line) and hand-off. */
+int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry,
+			   const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p);
+
+#endif
