@@ -98,8 +98,8 @@ int main(int argc, char **argv)
 		memcpy(buf + i, &x, 8);
 	}
 	report("scalar", measure(KX_SHA256_SCALAR, buf, len, 2, d), d);
-	if (kx_sha256_have_shani())
-		report("sha-ni", measure(KX_SHA256_SHANI, buf, len, 3, d), d);
+	if (kx_sha256_have_accel())
+		report("sha-ni", measure(KX_SHA256_ACCEL, buf, len, 3, d), d);
 	else
 		printf("sha-ni  unavailable (CPU has no SHA extensions)\n");
 	report("zeros", measure_zeros(len, 3, d), d);

@@ -41,7 +41,7 @@ static enum kx_purg_status verify_region(const struct kx_purg_region *r, kx_purg
 	uint8_t digest[KX_SHA256_DIGEST_SIZE];
 
 	kx_sha256_init(&c, KX_SHA256_AUTO);
-	res->shani = c.impl == KX_SHA256_SHANI;
+	res->shani = c.impl == KX_SHA256_ACCEL;
 	if (r->len) {
 		const void *mem;
 
@@ -60,7 +60,7 @@ enum kx_purg_status kx_purg_verify(const struct kx_purg_params *p, kx_purg_map_f
 	res->status = kx_purg_check_params(p);
 	res->region = 0;
 	res->bytes = 0;
-	res->shani = kx_sha256_have_shani();
+	res->shani = kx_sha256_have_accel();
 	if (res->status != KX_PURG_OK)
 		return res->status;
 	for (uint32_t i = 0; i < p->nr_regions; i++) {

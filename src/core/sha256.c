@@ -1,30 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256, FIPS 180-4, with a portable block function and one for the Intel
- * SHA extensions (SHA-NI).
+ * SHA-256, FIPS 180-4: the portable block function and the stream around
+ * it. The arch's file (src/arch/<arch>/sha256_accel.c) adds the block
+ * function for the CPU's SHA-256 instructions and says when they exist.
  *
  * This file is also compiled into purgatory, a freestanding position
  * independent blob that is never relocated. Hence: no headers beyond the
  * compiler's own (purgatory may be built with -nostdinc), memcpy/memset only
- * through __builtin_ (purgatory provides the out-of-line ones), no <immintrin.h> (it drags in <stdlib.h>), no pointers in initialized data
+ * through __builtin_ (purgatory provides the out-of-line ones), no pointers in initialized data
  * and no function pointers; the implementation is chosen by a branch on an
  * enum. Constant tables of numbers are fine: they are reached PC-relative.
  *
- * Purgatory is entered with CR4.OSFXSR clear, so it must enable SSE before it
- * hashes with KX_SHA256_SHANI or KX_SHA256_AUTO (CPUID reports the feature
- * whether or not the OS has turned SSE on).
+ * Purgatory must make the accelerated path usable before it hashes with
+ * KX_SHA256_ACCEL or KX_SHA256_AUTO (on x86 it is entered with CR4.OSFXSR
+ * clear, so it enables SSE; CPUID reports SHA-NI either way).
  */
 #include "core/sha256.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#define KX_SHA256_X86 1
-#endif
 
 /* FIPS 180-4 section 4.2.2: the first 32 bits of the fractional parts of the
  * cube roots of the first 64 primes. Aligned so the SHA-NI path can load four
  * at a time. */
-static const uint32_t sha256_k[64] __attribute__((aligned(16))) = {
+const uint32_t kx_sha256_k[64] __attribute__((aligned(16))) = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -53,13 +49,6 @@ static const uint8_t sha256_zero[SHA256_ZERO_BLOCKS * KX_SHA256_BLOCK_SIZE];
  * (FIPS 180-4 section 5.1.1), after a 0x80 byte. */
 #define SHA256_LEN_FIELD 8
 #define SHA256_PAD_BYTE 0x80
-
-/* CPUID bits (Intel SDM vol. 2A, CPUID): leaf 1 ECX, leaf 7 subleaf 0 EBX. */
-#define CPUID_LEAF_FEATURES 1
-#define CPUID_LEAF_EXT_FEATURES 7
-#define CPUID1_ECX_SSSE3 (1u << 9)
-#define CPUID1_ECX_SSE41 (1u << 19)
-#define CPUID7_EBX_SHA (1u << 29)
 
 static inline uint32_t ror32(uint32_t x, unsigned int n)
 {
@@ -119,7 +108,7 @@ static void sha256_blocks_scalar(uint32_t h[8], const uint8_t *p, size_t nblocks
 	for (; nblocks; nblocks--, p += KX_SHA256_BLOCK_SIZE) {
 		uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
 		uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
-		const uint32_t *k = sha256_k;
+		const uint32_t *k = kx_sha256_k;
 
 		for (int i = 0; i < 16; i++)
 			w[i] = load_be32(p + 4 * i);
@@ -144,105 +133,13 @@ static void sha256_blocks_scalar(uint32_t h[8], const uint8_t *p, size_t nblocks
 	}
 }
 
-#ifdef KX_SHA256_X86
-/* GCC/clang vector types stand in for <immintrin.h>'s __m128i. The _u variant
- * may be unaligned and may alias anything, for loads from the caller's bytes.
- * Lane moves are written as __builtin_shufflevector (GCC >= 12, clang) rather
- * than the pshufd/palignr/pblendw builtins, whose signatures differ between
- * the two compilers; the compiler picks those instructions itself. */
-typedef int v4si __attribute__((vector_size(16)));
-typedef unsigned int v4su __attribute__((vector_size(16)));
-typedef char v16qi __attribute__((vector_size(16)));
-typedef v4si v4si_u __attribute__((aligned(1), may_alias));
-
-#define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
-
-/* _mm_alignr_epi8(hi, lo, 4 * n) on 32-bit lanes: lanes n..n+3 of lo:hi. */
-#define alignr_lanes(hi, lo, n) \
-	__builtin_shufflevector((lo), (hi), (n), (n) + 1, (n) + 2, (n) + 3)
-
-/* Message words are big-endian (FIPS 180-4 section 3.1): swap each 32-bit lane. */
-static SHANI_TARGET inline v4si load_be_v4(const uint8_t *p)
-{
-	v16qi x = (v16qi) * (const v4si_u *)p;
-
-	return (v4si)__builtin_shufflevector(x, x, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15,
-					     14, 13, 12);
-}
-
-/*
- * The SHA-NI instructions keep the state as two registers, ABEF and CDGH
- * (lane 3 first: Intel, "Intel SHA Extensions", 2013), and sha256rnds2 does
- * two rounds with the two message+constant words in the low half of its third
- * operand. Each group of four rounds i also advances the message schedule:
- * msg2 finishes W for group i+1, msg1 starts W for group i+3.
- */
-static SHANI_TARGET void sha256_blocks_shani(uint32_t h[8], const uint8_t *p,
-					     size_t nblocks)
-{
-	v4si abcd = *(const v4si_u *)&h[0];
-	v4si efgh = *(const v4si_u *)&h[4];
-	v4si abef = __builtin_shufflevector(efgh, abcd, 1, 0, 5, 4);
-	v4si cdgh = __builtin_shufflevector(efgh, abcd, 3, 2, 7, 6);
-
-	for (; nblocks; nblocks--, p += KX_SHA256_BLOCK_SIZE) {
-		v4si abef_in = abef, cdgh_in = cdgh;
-		v4si w[4];
-
-#pragma GCC unroll 16
-		for (int i = 0; i < 16; i++) {
-			v4si msg;
-
-			if (i < 4)
-				w[i] = load_be_v4(p + 16 * i);
-			msg = (v4si)((v4su)w[i & 3] + *(const v4su *)&sha256_k[4 * i]);
-			cdgh = __builtin_ia32_sha256rnds2(cdgh, abef, msg);
-			if (i >= 3 && i <= 14) {
-				v4si next = (v4si)((v4su)w[(i + 1) & 3] +
-						   (v4su)alignr_lanes(w[i & 3], w[(i - 1) & 3], 1));
-
-				w[(i + 1) & 3] = __builtin_ia32_sha256msg2(next, w[i & 3]);
-			}
-			msg = __builtin_shufflevector(msg, msg, 2, 3, 0, 0);
-			abef = __builtin_ia32_sha256rnds2(abef, cdgh, msg);
-			if (i >= 1 && i <= 12)
-				w[(i - 1) & 3] = __builtin_ia32_sha256msg1(w[(i - 1) & 3], w[i & 3]);
-		}
-		abef = (v4si)((v4su)abef + (v4su)abef_in);
-		cdgh = (v4si)((v4su)cdgh + (v4su)cdgh_in);
-	}
-
-	*(v4si_u *)&h[0] = __builtin_shufflevector(abef, cdgh, 3, 2, 7, 6);
-	*(v4si_u *)&h[4] = __builtin_shufflevector(abef, cdgh, 1, 0, 5, 4);
-}
-#endif
-
-bool kx_sha256_have_shani(void)
-{
-#ifdef KX_SHA256_X86
-	unsigned int eax, ebx, ecx, edx;
-
-	if (!__get_cpuid(CPUID_LEAF_FEATURES, &eax, &ebx, &ecx, &edx))
-		return false;
-	if ((ecx & (CPUID1_ECX_SSSE3 | CPUID1_ECX_SSE41)) !=
-	    (CPUID1_ECX_SSSE3 | CPUID1_ECX_SSE41))
-		return false;
-	if (!__get_cpuid_count(CPUID_LEAF_EXT_FEATURES, 0, &eax, &ebx, &ecx, &edx))
-		return false;
-	return (ebx & CPUID7_EBX_SHA) != 0;
-#else
-	return false;
-#endif
-}
 
 static void sha256_blocks(struct kx_sha256 *c, const uint8_t *p, size_t nblocks)
 {
-#ifdef KX_SHA256_X86
-	if (c->impl == KX_SHA256_SHANI) {
-		sha256_blocks_shani(c->h, p, nblocks);
+	if (c->impl == KX_SHA256_ACCEL) {
+		kx_sha256_blocks_accel(c->h, p, nblocks);
 		return;
 	}
-#endif
 	sha256_blocks_scalar(c->h, p, nblocks);
 }
 
@@ -253,10 +150,10 @@ void kx_sha256_init(struct kx_sha256 *c, enum kx_sha256_impl impl)
 	c->buflen = 0;
 	/* An explicit SHANI request is honoured only if the CPU can run it: an
 	 * invalid opcode in purgatory would hang the machine instead of failing. */
-	if (impl == KX_SHA256_SCALAR || !kx_sha256_have_shani())
+	if (impl == KX_SHA256_SCALAR || !kx_sha256_have_accel())
 		c->impl = KX_SHA256_SCALAR;
 	else
-		c->impl = KX_SHA256_SHANI;
+		c->impl = KX_SHA256_ACCEL;
 }
 
 void kx_sha256_update(struct kx_sha256 *c, const void *data, size_t len)
