@@ -310,3 +310,26 @@ int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp
 	lay->elfcorehdr_size = p->capture.elfcorehdr_size;
 	return 0;
 }
+
+int kx_bp_plan(struct kx_plan *p, const struct kx_load_opts *o, const struct kx_facts *f,
+	       uint64_t initrd_max, const uint8_t *hdr, size_t hdr_len, struct bp_layout *lay,
+	       uint8_t **bp)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = kx_plan_add_initrd(p, o, initrd_max, &lay->initrd_addr);
+	if (ret < 0)
+		return ret;
+	lay->initrd_size = lay->initrd_addr ? o->initrd_len : 0;
+	ret = kx_bp_add_segment(p, f, lay, &buf, &len);
+	if (ret < 0)
+		return ret;
+	ret = kx_bp_build(buf, len, hdr, hdr_len, lay, f);
+	if (ret < 0)
+		return ret;
+	if (bp)
+		*bp = buf;
+	return 0;
+}

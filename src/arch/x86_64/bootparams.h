@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/facts.h"
+#include "core/format.h"
 #include "core/memmap.h"
 #include "core/plan.h"
 
@@ -222,5 +223,13 @@ int kx_bp_add_segment(struct kx_plan *p, const struct kx_facts *f, struct bp_lay
  * boot_params with the image's setup header, command line, e820, EFI state. */
 int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup_hdr_len,
 		const struct bp_layout *lay, const struct kx_facts *f);
+/* The tail every Linux boot-protocol format shares, once its kernel is
+ * placed: the initrd below initrd_max (the setup header's initrd_addr_max +
+ * 1), then the boot-params segment added, placed and filled from the setup
+ * header `hdr` and lay (its cmdline and crash fields set). *bp (may be NULL)
+ * points at the filled boot_params, for a format that patches a field. */
+int kx_bp_plan(struct kx_plan *p, const struct kx_load_opts *o, const struct kx_facts *f,
+	       uint64_t initrd_max, const uint8_t *hdr, size_t hdr_len, struct bp_layout *lay,
+	       uint8_t **bp);
 
 #endif

@@ -123,8 +123,6 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	char *crash_cmdline = NULL;
 	size_t cmdlen;
 	uint64_t align, memsz;
-	size_t bp_size;
-	uint8_t *bp;
 	int kern, ret;
 
 	ret = bzimage_parse_header(img, len, &bz);
@@ -158,14 +156,8 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 		goto out;
 	}
 
-	ret = kx_plan_add_initrd(p, o, (uint64_t)bz.initrd_addr_max + 1, &lay.initrd_addr);
-	if (ret < 0)
-		goto out;
-	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
-	if (ret < 0)
-		goto out;
-	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, bz.hdr_len, &lay, f);
+	ret = kx_bp_plan(p, o, f, (uint64_t)bz.initrd_addr_max + 1, img + BP_SETUP_HEADER_OFF,
+			 bz.hdr_len, &lay, NULL);
 	if (ret < 0)
 		goto out;
 

@@ -54,22 +54,15 @@ int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry,
 {
 	struct bp_setup_header h;
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0, bp_size;
-	uint8_t *bp;
+	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0;
 	int ret;
 
 	linux_setup_header(e, &h);
 	if (cmdlen > h.cmdline_size)
 		return kx_err(E2BIG, MOD, "command line is %zu bytes, Linux takes at most %u",
 			      cmdlen, h.cmdline_size);
-	ret = kx_plan_add_initrd(p, o, (uint64_t)h.initrd_addr_max + 1, &lay.initrd_addr);
-	if (ret < 0)
-		return ret;
-	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
-	if (ret < 0)
-		return ret;
-	ret = kx_bp_build(bp, bp_size, (const uint8_t *)&h, sizeof(h), &lay, f);
+	ret = kx_bp_plan(p, o, f, (uint64_t)h.initrd_addr_max + 1, (const uint8_t *)&h,
+			 sizeof(h), &lay, NULL);
 	if (ret < 0)
 		return ret;
 	memset(&p->handoff, 0, sizeof(p->handoff));

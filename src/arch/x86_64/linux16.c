@@ -188,21 +188,14 @@ static int plan_pm32(const uint8_t *img, const struct linux16_info *in,
 		     const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p)
 {
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	size_t bp_size;
 	uint8_t *bp;
 	int kern, ret;
 
 	kern = plan_kernel(img, in, p);
 	if (kern < 0)
 		return kern;
-	ret = kx_plan_add_initrd(p, o, (uint64_t)in->initrd_addr_max + 1, &lay.initrd_addr);
-	if (ret < 0)
-		return ret;
-	lay.initrd_size = lay.initrd_addr ? o->initrd_len : 0;
-	ret = kx_bp_add_segment(p, f, &lay, &bp, &bp_size);
-	if (ret < 0)
-		return ret;
-	ret = kx_bp_build(bp, bp_size, img + BP_SETUP_HEADER_OFF, in->hdr_len, &lay, f);
+	ret = kx_bp_plan(p, o, f, (uint64_t)in->initrd_addr_max + 1, img + BP_SETUP_HEADER_OFF,
+			 in->hdr_len, &lay, &bp);
 	if (ret < 0)
 		return ret;
 	/* The kernel reads where it was put from code32_start (boot.rst). */
