@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/err.h"
+#include "sys/sysfacts.h"
 
 /* include/uapi/linux/kexec.h */
 #define KEXEC_ON_CRASH 0x00000001
@@ -30,37 +30,24 @@ struct kexec_segment {
 
 int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 {
-	struct stat st;
+	uint64_t size;
 	void *p;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
-	m->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (m->fd < 0) {
-		int e = errno;
-
-		m->fd = -1;
-		return kx_err(e, what, "cannot open %s: %s", path, strerror(e));
-	}
-	if (fstat(m->fd, &st) < 0) {
-		int e = errno;
-
+	ret = kx_open_regular(path, what, &m->fd, &size);
+	if (ret < 0)
+		return ret;
+	if (size > SIZE_MAX) {
 		kx_unmap_file(m);
-		return kx_err(e, what, "cannot stat %s: %s", path, strerror(e));
+		return kx_err(EFBIG, what, "%s is too large to map", path);
 	}
-	if (S_ISDIR(st.st_mode)) {
-		kx_unmap_file(m);
-		return kx_err(EISDIR, what, "%s is a directory, not a file", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kx_unmap_file(m);
-		return kx_err(EINVAL, what, "%s is not a regular file", path);
-	}
-	if (st.st_size == 0)
+	if (size == 0)
 		return 0;
 	/* Not populated: a kexec_file_load never touches the initrd's pages here
 	 * (the kernel reads the file), and a dry run drops them as it hashes
 	 * (kx_mapped_release), so only what is in use counts in our RSS. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, m->fd, 0);
 	if (p == MAP_FAILED) {
 		int e = errno;
 
@@ -68,9 +55,9 @@ int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 		return kx_err(e, what, "cannot map %s: %s", path, strerror(e));
 	}
 	/* One sequential pass (hashing); tell the kernel to read ahead. */
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	madvise(p, (size_t)size, MADV_SEQUENTIAL);
 	m->data = p;
-	m->len = (size_t)st.st_size;
+	m->len = (size_t)size;
 	return 0;
 }
 

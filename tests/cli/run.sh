@@ -41,6 +41,12 @@ check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem
 check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
 check "dry run"             0 "role" "$kexec" --dry-run -l "$img" --initrd="$work/initrd" --sysroot="$work/sysroot-bios"
 check "dry run json"        0 '"segments":[' "$kexec" --dry-run --json -l "$img" --sysroot="$work/sysroot-bios"
+# Not regular files fail at once (open() must not wait for a FIFO's writer).
+mkfifo "$work/fifo"
+bios=(--sysroot="$work/sysroot-bios")
+check "FIFO kernel"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$work/fifo" "${bios[@]}"
+check "FIFO initrd"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --initrd="$work/fifo" "${bios[@]}"
+check "FIFO module"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --module="$work/fifo" "${bios[@]}"
 check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -100,6 +101,45 @@ static void test_open_errors(void **state)
 	assert_int_equal(kx_set_image_args(l, (enum kx_image_args)9, NULL), -EINVAL);
 	assert_int_equal(kx_set_linux_entry(l, (enum kx_linux_entry)9, NULL), -EINVAL);
 	kx_loader_free(l);
+}
+
+/* A FIFO as the kernel, initrd or module fails at once (open() without
+ * O_NONBLOCK would wait for a writer forever). */
+static void test_open_not_regular(void **state)
+{
+	static const struct {
+		const char *what; /* "kernel", "initrd", "module" */
+		const char *path;
+		int code;
+		const char *text;
+	} rows[] = {
+		{ "kernel", "api-fifo", -EINVAL, "api-fifo is not a regular file" },
+		{ "initrd", "api-fifo", -EINVAL, "initrd: " },
+		{ "module", "api-fifo", -EINVAL, "module: " },
+		{ "kernel", "/dev/null", -EINVAL, "/dev/null is not a regular file" },
+		{ "initrd", "/dev/null", -EINVAL, "not a regular file" },
+	};
+	char fifo[640];
+
+	snprintf(fifo, sizeof(fifo), "%s/api-fifo", fx_dir);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = kx_loader_new();
+		const char *path = rows[i].path[0] == '/' ? rows[i].path : fifo;
+		kx_error *e = NULL;
+		int ret;
+
+		if (!strcmp(rows[i].what, "kernel"))
+			ret = kx_open_image(l, path, &e);
+		else if (!strcmp(rows[i].what, "initrd"))
+			ret = kx_set_initrd(l, path, &e);
+		else
+			ret = kx_add_module(l, path, &e);
+		expect_error(ret, &e, rows[i].code, rows[i].text, false);
+		kx_loader_free(l);
+	}
+	unlink(fifo);
 }
 
 static void test_call_order(void **state)
@@ -260,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_and_types),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_open_not_regular),
 		cmocka_unit_test(test_call_order),
 		cmocka_unit_test(test_plan_view),
 		cmocka_unit_test(test_print),
