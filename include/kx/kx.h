@@ -88,7 +88,8 @@ KX_EXPORT int kx_set_type(kx_loader *l, const char *type, kx_error **err);
 /* The image type names this build knows, in probe order, NULL-terminated. */
 KX_EXPORT const char *const *kx_image_types(void);
 
-/* The initial ramdisk. At most once per loader. */
+/* The initial ramdisk. At most once per loader. An empty file is refused
+ * (-EINVAL): it is a failed initramfs build, not "no initrd". */
 KX_EXPORT int kx_set_initrd(kx_loader *l, const char *path, kx_error **err);
 /* A boot module, "FILE ARGS": FILE is loaded, the whole string is the module's
  * command line (Multiboot). Modules keep the order of the calls. */

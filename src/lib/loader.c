@@ -214,6 +214,15 @@ int kx_set_initrd(kx_loader *l, const char *path, kx_error **err)
 	ret = kx_map_file(path, "initrd", &l->initrd);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
+	/* A failed initramfs build leaves an empty file; booting without it
+	 * ends in "unable to mount root fs", far from the cause. The file loader
+	 * refuses it too (kernel_read_file: EINVAL for a 0-byte file). */
+	if (l->initrd.len == 0) {
+		kx_unmap_file(&l->initrd);
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "initrd %s is empty: rebuild it "
+					       "(update-initramfs, dracut, mkinitcpio) or load "
+					       "without an initrd", path), NULL);
+	}
 	l->have_initrd = true;
 	return 0;
 }

@@ -47,6 +47,8 @@ bios=(--sysroot="$work/sysroot-bios")
 check "FIFO kernel"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$work/fifo" "${bios[@]}"
 check "FIFO initrd"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --initrd="$work/fifo" "${bios[@]}"
 check "FIFO module"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --module="$work/fifo" "${bios[@]}"
+: > "$work/empty"
+check "empty initrd"        1 "is empty" "$kexec" --dry-run -l "$img" --initrd="$work/empty" "${bios[@]}"
 check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then

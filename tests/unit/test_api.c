@@ -142,6 +142,29 @@ static void test_open_not_regular(void **state)
 	unlink(fifo);
 }
 
+/* An empty initrd (a failed initramfs build) is an error, not an initrd
+ * silently left out: the next kernel would not find its root file system. */
+static void test_empty_initrd(void **state)
+{
+	char path[640];
+	FILE *f;
+	kx_loader *l = kx_loader_new();
+	kx_error *e = NULL;
+
+	snprintf(path, sizeof(path), "%s/api-empty-initrd", fx_dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	assert_int_equal(kx_open_image(l, fx("bzImage"), NULL), 0);
+	expect_error(kx_set_initrd(l, path, &e), &e, -EINVAL, "api-empty-initrd is empty", false);
+	/* The loader stays usable: a good initrd may still be given. */
+	assert_int_equal(kx_set_initrd(l, fx("initrd"), NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	kx_loader_free(l);
+	unlink(path);
+}
+
 static void test_call_order(void **state)
 {
 	kx_loader *l = kx_loader_new();
@@ -301,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_version_and_types),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_open_not_regular),
+		cmocka_unit_test(test_empty_initrd),
 		cmocka_unit_test(test_call_order),
 		cmocka_unit_test(test_plan_view),
 		cmocka_unit_test(test_print),
