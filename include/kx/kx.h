@@ -111,7 +111,11 @@ enum kx_syscall {
 };
 /* Which syscall kx_load uses. Under AUTO, kexec_load is taken after
  * kexec_file_load only when the kernel's file loader cannot handle the image
- * or the syscall is missing. */
+ * or request (-ENOEXEC, -EINVAL) or the syscall is missing (-ENOSYS,
+ * -EOPNOTSUPP). A rejected signature (-EKEYREJECTED, -EBADMSG, -ENODATA,
+ * -ENOKEY, -ELIBBAD, -ENOPKG, -EMSGSIZE) or a refusal by policy (-EPERM,
+ * -EACCES: lockdown, IMA, a security module) is final, as is any other error:
+ * kexec_load checks no signature, so it must not load what the kernel refused. */
 KX_EXPORT int kx_set_syscall(kx_loader *l, enum kx_syscall sc, kx_error **err);
 
 /* Lowest and highest address segments may occupy (0: no limit); kexec_load only. */

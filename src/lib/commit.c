@@ -70,6 +70,22 @@ void kx_lib_digest(struct kx_loader *l, bool release)
 	kx_plan_digest_seal(p);
 }
 
+/* Why kexec_file_load said EPERM or EACCES. Past the checks that also stop
+ * kexec_load (root, kexec_load_disabled), it is the image that was refused:
+ * its signature under lockdown, or an IMA or security module policy
+ * (kernel/kexec_file.c kimage_validate_signature, kernel_read_file). */
+static const char *file_refusal_reason(const char *root, int err)
+{
+	const char *why = kx_eperm_reason(root);
+
+	if (err == -EPERM && (geteuid() != 0 || strstr(why, "kexec_load_disabled")))
+		return why;
+	return "the kernel refused the image: under lockdown (Secure Boot) it loads only a "
+	       "kernel signed with a trusted key, and an IMA or security module policy may "
+	       "refuse it; load a signed kernel (kx does not fall back to kexec_load, which "
+	       "would skip the check)";
+}
+
 /* Records what a failed kexec_load / kexec_file_load means, with advice. */
 static int syscall_error(const char *root, const char *name, int err)
 {
@@ -77,7 +93,10 @@ static int syscall_error(const char *root, const char *name, int err)
 
 	switch (err) {
 	case -EPERM:
-		return kx_err(EPERM, name, "%s", kx_eperm_reason(root));
+	case -EACCES:
+		if (file)
+			return kx_err(-err, name, "%s", file_refusal_reason(root, err));
+		return kx_err(-err, name, "%s", kx_eperm_reason(root));
 	case -ENOSYS:
 		return kx_err(ENOSYS, name, "this kernel was built without it (CONFIG_KEXEC%s); "
 			      "try %s", file ? "_FILE" : "", file ? "-c" : "-s");
@@ -87,20 +106,40 @@ static int syscall_error(const char *root, const char *name, int err)
 	case -ENOEXEC:
 		return kx_err(ENOEXEC, name, "the kernel cannot load this image type%s",
 			      file ? "; try -c" : "");
+	/* verify_pefile_signature and kexec_image_verify_sig: no signature,
+	 * an unknown key, a bad or unparsable signature, a missing algorithm. */
 	case -EKEYREJECTED:
 	case -EBADMSG:
-		return kx_err(-err, name, "the kernel rejected the image's signature "
-			      "(lockdown or KEXEC_SIG_FORCE needs a signed kernel)");
+	case -ENODATA:
+	case -ENOKEY:
+	case -ELIBBAD:
+	case -ENOPKG:
+	case -EMSGSIZE:
+		return kx_err(-err, name, "the kernel rejected the image's signature (%s): with "
+			      "lockdown or KEXEC_SIG_FORCE it loads only a kernel signed with a "
+			      "trusted key; load a signed kernel (kx does not fall back to "
+			      "kexec_load, which would skip the check)", strerror(-err));
+	case -EFAULT:
+		return kx_err(EFAULT, name, "the kernel could not read the image: a file changed "
+			      "or became unreadable while loading; try again");
 	default:
 		return kx_err(-err, name, "failed: %s", strerror(-err));
 	}
 }
 
+/* Whether auto mode tries kexec_load after kexec_file_load failed with err.
+ * Only when the kernel's file loader cannot take this image or request
+ * (ENOEXEC: no loader probes it, e.g. a bzImage that is not relocatable or
+ * not 64-bit; EINVAL: a request it refuses, e.g. a command line without room
+ * for the elfcorehdr= it may add) or the syscall is missing (ENOSYS,
+ * EOPNOTSUPP). A refusal of the image itself (a signature: EKEYREJECTED,
+ * EBADMSG, ENODATA, ENOKEY...; a policy: EPERM, EACCES) is final, as in
+ * kexec-tools: kexec_load checks no signature, so falling back would load
+ * the very kernel the kernel refused. Any other error (EBUSY, ENOMEM,
+ * EADDRNOTAVAIL, EFAULT...) would fail the same way again. */
 static bool fallback_ok(int err)
 {
-	/* The kernel refused the file or lacks the syscall: kexec_load may work. */
-	return err == -ENOSYS || err == -ENOEXEC || err == -EOPNOTSUPP || err == -EINVAL ||
-	       err == -EKEYREJECTED || err == -EBADMSG || err == -EPERM;
+	return err == -ENOEXEC || err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
 }
 
 int kx_load(kx_loader *l, kx_error **err)
@@ -126,25 +165,28 @@ int kx_load(kx_loader *l, kx_error **err)
 					       "(not root): the plan places segments by a generic "
 					       "map and cannot be loaded"), &l->plan);
 	if (l->syscall != KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec_file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-					     l->plan.meta.cmdline, l->panic);
+		ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+						l->plan.meta.cmdline, l->panic);
 		if (ret == 0) {
 			l->loaded_with = "kexec_file_load";
 			kx_lib_log(l, "loaded with kexec_file_load");
 			return 0;
 		}
-		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret))
-			return kx_lib_fail(err, syscall_error(root, "kexec_file_load", ret),
-					   &l->plan);
+		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret)) {
+			ret = syscall_error(root, "kexec_file_load", ret);
+			return kx_lib_fail(err, ret, &l->plan);
+		}
 		kx_lib_log(l, "kexec_file_load failed (%s), falling back to kexec_load",
 			   strerror(-ret));
 	}
 	/* Only now are the digests needed; this pass also faults in the pages
 	 * the kernel copies next, so they are read from the files once. */
 	kx_lib_digest(l, false);
-	ret = kx_sys_kexec_load(&l->plan, l->panic);
-	if (ret < 0)
-		return kx_lib_fail(err, syscall_error(root, "kexec_load", ret), &l->plan);
+	ret = kx_sys_kexec()->load(&l->plan, l->panic);
+	if (ret < 0) {
+		ret = syscall_error(root, "kexec_load", ret);
+		return kx_lib_fail(err, ret, &l->plan);
+	}
 	l->loaded_with = "kexec_load";
 	kx_lib_log(l, "loaded with kexec_load");
 	return 0;
@@ -157,7 +199,7 @@ const char *kx_loaded_with(const kx_loader *l)
 
 int kx_status(const char *root, bool panic, bool *loaded, kx_error **err)
 {
-	int ret = kx_kexec_loaded(root, panic, loaded);
+	int ret = kx_sys_kexec()->loaded(root, panic, loaded);
 
 	return ret < 0 ? kx_lib_fail(err, ret, NULL) : 0;
 }
@@ -170,12 +212,12 @@ int kx_unload(enum kx_syscall sc, bool panic, kx_error **err)
 		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_unload: unknown syscall "
 					       "choice %d", (int)sc), NULL);
 	if (sc == KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec_unload(panic, false);
+		ret = kx_sys_kexec()->unload(panic, false);
 		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
 	}
-	ret = kx_sys_kexec_unload(panic, true);
+	ret = kx_sys_kexec()->unload(panic, true);
 	if (ret < 0 && sc == KX_SYSCALL_AUTO && fallback_ok(ret)) {
-		ret = kx_sys_kexec_unload(panic, false);
+		ret = kx_sys_kexec()->unload(panic, false);
 		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
 	}
 	return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_file_load", ret), NULL) : 0;
@@ -186,7 +228,7 @@ int kx_exec(const char *root, unsigned flags, kx_error **err)
 	bool loaded;
 	int ret;
 
-	ret = kx_kexec_loaded(root, false, &loaded);
+	ret = kx_sys_kexec()->loaded(root, false, &loaded);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
 	if (!loaded)

@@ -132,6 +132,26 @@ int kx_sys_kexec_unload(bool panic, bool file_syscall)
 	return r < 0 ? -errno : 0;
 }
 
+static const struct kx_sys_kexec_ops real_kexec_ops = {
+	.file_load = kx_sys_kexec_file_load,
+	.load = kx_sys_kexec_load,
+	.unload = kx_sys_kexec_unload,
+	.loaded = kx_kexec_loaded,
+};
+/* The one mutable global of libkx: a test seam (kx_sys_set_kexec_ops). Only
+ * unit tests change it; the library reads it. */
+static const struct kx_sys_kexec_ops *kexec_ops = &real_kexec_ops;
+
+const struct kx_sys_kexec_ops *kx_sys_kexec(void)
+{
+	return kexec_ops;
+}
+
+void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops)
+{
+	kexec_ops = ops ? ops : &real_kexec_ops;
+}
+
 int kx_sys_reboot_kexec(void)
 {
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
@@ -144,7 +164,7 @@ static int read_small(const char *root, const char *rel, char *buf, size_t len)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(path, sizeof(path), "%s/%s", root ? root : "", rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
