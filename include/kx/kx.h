@@ -215,7 +215,9 @@ KX_EXPORT int kx_print_plan(kx_loader *l, FILE *out, enum kx_print_format fmt, k
 
 /* Loads the plan with the chosen syscall (and fallback). On failure the
  * error carries the plan. The kernel unloads a capture kernel before it
- * loads another: a failed panic load leaves none loaded, and says so. */
+ * loads another, so a failed panic load may leave none loaded: the error
+ * then says that kdump is no longer armed (read back from
+ * /sys/kernel/kexec_crash_loaded), or that the old one is still loaded. */
 KX_EXPORT int kx_load(kx_loader *l, kx_error **err);
 /* The syscall that loaded it: "kexec_file_load" or "kexec_load"; NULL before. */
 KX_EXPORT const char *kx_loaded_with(const kx_loader *l);

@@ -142,6 +142,30 @@ static bool fallback_ok(int err)
 	return err == -ENOEXEC || err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
 }
 
+/* The kernel frees the loaded capture kernel before it loads another
+ * (kernel/kexec_file.c, kernel/kexec.c do_kexec_load), so a failed panic load
+ * may leave kdump off: read the state back and add it to the recorded error. */
+static int panic_load_failed(const struct kx_loader *l, int ret)
+{
+	char saved[1024];
+	bool loaded = false;
+	int r;
+
+	if (!l->panic)
+		return ret;
+	snprintf(saved, sizeof(saved), "%s", kx_errmsg());
+	r = kx_sys_kexec()->loaded(l->sysroot, true, &loaded);
+	kx_err_restore(saved);
+	if (r < 0)
+		return kx_err_append(ret, "; cannot tell whether a capture kernel is still loaded "
+				     "(check with kexec -S -p)");
+	if (loaded)
+		return kx_err_append(ret, "; the capture kernel loaded before is still loaded");
+	return kx_err_append(ret, "; kdump is no longer armed: no capture kernel is loaded now "
+			     "(the kernel unloads the old one before it loads a new one); load "
+			     "the previous capture kernel again with kexec -p to re-arm it");
+}
+
 int kx_load(kx_loader *l, kx_error **err)
 {
 	const char *root;
@@ -174,7 +198,7 @@ int kx_load(kx_loader *l, kx_error **err)
 		}
 		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret)) {
 			ret = syscall_error(root, "kexec_file_load", ret);
-			return kx_lib_fail(err, ret, &l->plan);
+			return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 		}
 		kx_lib_log(l, "kexec_file_load failed (%s), falling back to kexec_load",
 			   strerror(-ret));
@@ -185,7 +209,7 @@ int kx_load(kx_loader *l, kx_error **err)
 	ret = kx_sys_kexec()->load(&l->plan, l->panic);
 	if (ret < 0) {
 		ret = syscall_error(root, "kexec_load", ret);
-		return kx_lib_fail(err, ret, &l->plan);
+		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 	}
 	l->loaded_with = "kexec_load";
 	kx_lib_log(l, "loaded with kexec_load");

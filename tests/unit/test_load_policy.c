@@ -188,12 +188,52 @@ static void test_forced_syscall(void **state)
 	kx_loader_free(l);
 }
 
+/* A failed capture-kernel load says whether kdump is still armed. */
+static void test_panic_failure_says_if_armed(void **state)
+{
+	static const struct {
+		int file_ret, load_ret, loaded_ret;
+		bool crash_loaded;
+		const char *text;
+	} rows[] = {
+		{ -EKEYREJECTED, 0, 0, false, "kdump is no longer armed" },
+		{ -EKEYREJECTED, 0, 0, false, "load the previous capture kernel again with kexec -p" },
+		{ -ENOEXEC, -EINVAL, 0, false, "kexec_load: failed: Invalid argument; kdump is no "
+					       "longer armed" },
+		{ -EBUSY, 0, 0, true, "busy with another kexec operation; try again; the capture "
+				      "kernel loaded before is still loaded" },
+		{ -EPERM, 0, -ENOENT, false, "cannot tell whether a capture kernel is still loaded" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = loader_for(KX_SYSCALL_AUTO, true);
+		kx_error *e = NULL;
+		int ret;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.file_ret = rows[i].file_ret;
+		fake.load_ret = rows[i].load_ret;
+		fake.loaded_ret = rows[i].loaded_ret;
+		fake.crash_loaded = rows[i].crash_loaded;
+		ret = kx_load(l, &e);
+		assert_true(ret < 0);
+		assert_int_equal(ret, rows[i].load_ret && fake.load_calls ? rows[i].load_ret
+									: rows[i].file_ret);
+		assert_non_null(e);
+		if (!strstr(kx_error_message(e), rows[i].text))
+			fail_msg("row %zu: '%s' lacks '%s'", i, kx_error_message(e), rows[i].text);
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
 int main(void)
 {
 	const char *dir = getenv("KX_FIXTURES");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fallback_by_errno, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_syscall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_failure_says_if_armed, setup, teardown),
 	};
 
 	if (!dir) {
