@@ -27,6 +27,15 @@
  *
  * Thread safety: a kx_loader is used by one thread at a time; distinct
  * loaders may be used concurrently.
+ *
+ * Signals: the image, initrd and modules are mapped, not copied. A file
+ * truncated while it is read (or a media error under it) raises SIGBUS; while
+ * kx_gather_facts, kx_build, kx_digest, kx_print_plan and kx_load read the
+ * mappings, libkx installs its own SIGBUS handler, which turns such a fault
+ * of the calling thread into an error (-EIO, "FILE changed or became
+ * unreadable"), and puts the application's handler back afterwards. A SIGBUS
+ * from elsewhere meanwhile goes to the application's handler. Do not change
+ * the SIGBUS handler while one of these calls runs.
  */
 #ifndef KX_KX_H
 #define KX_KX_H

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/err.h"
+#include "sys/sigbus.h"
 
 /* The files a plan's segments may point into, for release_hashed. */
 static void release_hashed(void *ctx, const void *buf, size_t len)
@@ -28,32 +30,49 @@ static void release_hashed(void *ctx, const void *buf, size_t len)
 }
 
 struct digest_job {
-	struct kx_plan *plan;
+	struct kx_loader *l;
 	size_t seg;
 	const struct kx_release_hook *rel;
+	int ret;
 };
+
+/* Hashes segment i, reading the mapped files under a SIGBUS guard. */
+static int hash_segment(struct kx_loader *l, size_t i, const struct kx_release_hook *rel)
+{
+	struct kx_sigbus_guard g;
+	int ret;
+
+	KX_SIGBUS_GUARDED(ret, g, (kx_segment_hash_release(&l->plan.seg[i], rel), 0),
+			  kx_lib_file_fault(l, g.addr));
+	return ret;
+}
 
 static void *digest_job_run(void *arg)
 {
 	struct digest_job *j = arg;
 
-	kx_segment_hash_release(&j->plan->seg[j->seg], j->rel);
+	j->ret = hash_segment(j->l, j->seg, j->rel);
+	/* kx_err's message is per thread: hand it over with the code. */
+	if (j->ret < 0)
+		return strdup(kx_errmsg());
 	return NULL;
 }
 
 /* kx_plan_digest with the largest segment (the initrd, usually) hashed on a
  * second thread while this one hashes the rest: one SHA-256 stream cannot be
  * split, but the kernel's (its init_size zero tail included) can run beside it. */
-void kx_lib_digest(struct kx_loader *l, bool release)
+int kx_lib_digest(struct kx_loader *l, bool release)
 {
 	struct kx_plan *p = &l->plan;
 	struct kx_release_hook hook = { release_hashed, l };
-	struct digest_job job = { .plan = p, .seg = SIZE_MAX, .rel = release ? &hook : NULL };
+	struct digest_job job = { .l = l, .seg = SIZE_MAX, .rel = release ? &hook : NULL };
 	pthread_t th;
 	bool threaded = false;
+	char *job_msg = NULL;
+	int ret = 0;
 
 	if (p->digested)
-		return;
+		return 0;
 	for (size_t i = 0; i < p->n; i++) {
 		if (kx_plan_digest_needs(p, i) &&
 		    (job.seg == SIZE_MAX || p->seg[i].memsz > p->seg[job.seg].memsz))
@@ -61,13 +80,25 @@ void kx_lib_digest(struct kx_loader *l, bool release)
 	}
 	if (job.seg != SIZE_MAX && sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		threaded = pthread_create(&th, NULL, digest_job_run, &job) == 0;
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n && ret == 0; i++) {
 		if (kx_plan_digest_needs(p, i) && (i != job.seg || !threaded))
-			kx_segment_hash_release(&p->seg[i], job.rel);
+			ret = hash_segment(l, i, job.rel);
 	}
-	if (threaded)
-		pthread_join(th, NULL);
+	if (threaded) {
+		void *msg = NULL;
+
+		pthread_join(th, &msg);
+		job_msg = msg;
+		if (ret == 0 && job.ret < 0) {
+			ret = job.ret;
+			kx_err_restore(job_msg ? job_msg : "kexec: hashing failed");
+		}
+		free(job_msg);
+	}
+	if (ret < 0)
+		return ret;
 	kx_plan_digest_seal(p);
+	return 0;
 }
 
 /* Why kexec_file_load said EPERM or EACCES. Past the checks that also stop
@@ -205,7 +236,9 @@ int kx_load(kx_loader *l, kx_error **err)
 	}
 	/* Only now are the digests needed; this pass also faults in the pages
 	 * the kernel copies next, so they are read from the files once. */
-	kx_lib_digest(l, false);
+	ret = kx_lib_digest(l, false);
+	if (ret < 0)
+		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 	ret = kx_sys_kexec()->load(&l->plan, l->panic);
 	if (ret < 0) {
 		ret = syscall_error(root, "kexec_load", ret);
