@@ -27,6 +27,15 @@
  *
  * Thread safety: a kx_loader is used by one thread at a time; distinct
  * loaders may be used concurrently.
+ *
+ * Signals: the image, initrd and modules are mapped, not copied. A file
+ * truncated while it is read (or a media error under it) raises SIGBUS; while
+ * kx_gather_facts, kx_build, kx_digest, kx_print_plan and kx_load read the
+ * mappings, libkx installs its own SIGBUS handler, which turns such a fault
+ * of the calling thread into an error (-EIO, "FILE changed or became
+ * unreadable"), and puts the application's handler back afterwards. A SIGBUS
+ * from elsewhere meanwhile goes to the application's handler. Do not change
+ * the SIGBUS handler while one of these calls runs.
  */
 #ifndef KX_KX_H
 #define KX_KX_H
@@ -88,7 +97,8 @@ KX_EXPORT int kx_set_type(kx_loader *l, const char *type, kx_error **err);
 /* The image type names this build knows, in probe order, NULL-terminated. */
 KX_EXPORT const char *const *kx_image_types(void);
 
-/* The initial ramdisk. At most once per loader. */
+/* The initial ramdisk. At most once per loader. An empty file is refused
+ * (-EINVAL): it is a failed initramfs build, not "no initrd". */
 KX_EXPORT int kx_set_initrd(kx_loader *l, const char *path, kx_error **err);
 /* A boot module, "FILE ARGS": FILE is loaded, the whole string is the module's
  * command line (Multiboot). Modules keep the order of the calls. */
@@ -110,7 +120,11 @@ enum kx_syscall {
 };
 /* Which syscall kx_load uses. Under AUTO, kexec_load is taken after
  * kexec_file_load only when the kernel's file loader cannot handle the image
- * or the syscall is missing. */
+ * or request (-ENOEXEC, -EINVAL) or the syscall is missing (-ENOSYS,
+ * -EOPNOTSUPP). A rejected signature (-EKEYREJECTED, -EBADMSG, -ENODATA,
+ * -ENOKEY, -ELIBBAD, -ENOPKG, -EMSGSIZE) or a refusal by policy (-EPERM,
+ * -EACCES: lockdown, IMA, a security module) is final, as is any other error:
+ * kexec_load checks no signature, so it must not load what the kernel refused. */
 KX_EXPORT int kx_set_syscall(kx_loader *l, enum kx_syscall sc, kx_error **err);
 
 /* Lowest and highest address segments may occupy (0: no limit); kexec_load only. */
@@ -210,7 +224,9 @@ KX_EXPORT int kx_print_plan(kx_loader *l, FILE *out, enum kx_print_format fmt, k
 
 /* Loads the plan with the chosen syscall (and fallback). On failure the
  * error carries the plan. The kernel unloads a capture kernel before it
- * loads another: a failed panic load leaves none loaded, and says so. */
+ * loads another, so a failed panic load may leave none loaded: the error
+ * then says that kdump is no longer armed (read back from
+ * /sys/kernel/kexec_crash_loaded), or that the old one is still loaded. */
 KX_EXPORT int kx_load(kx_loader *l, kx_error **err);
 /* The syscall that loaded it: "kexec_file_load" or "kexec_load"; NULL before. */
 KX_EXPORT const char *kx_loaded_with(const kx_loader *l);

@@ -36,6 +36,22 @@ int kx_err_prefix(int ret, const char *fmt, ...)
 	return ret;
 }
 
+int kx_err_append(int ret, const char *fmt, ...)
+{
+	size_t n = strlen(errbuf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf + n, sizeof(errbuf) - n, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void kx_err_restore(const char *saved)
+{
+	snprintf(errbuf, sizeof(errbuf), "%s", saved);
+}
+
 const char *kx_errmsg(void)
 {
 	return errbuf;

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/err.h"
+#include "sys/sigbus.h"
 
 /* The files a plan's segments may point into, for release_hashed. */
 static void release_hashed(void *ctx, const void *buf, size_t len)
@@ -28,32 +30,49 @@ static void release_hashed(void *ctx, const void *buf, size_t len)
 }
 
 struct digest_job {
-	struct kx_plan *plan;
+	struct kx_loader *l;
 	size_t seg;
 	const struct kx_release_hook *rel;
+	int ret;
 };
+
+/* Hashes segment i, reading the mapped files under a SIGBUS guard. */
+static int hash_segment(struct kx_loader *l, size_t i, const struct kx_release_hook *rel)
+{
+	struct kx_sigbus_guard g;
+	int ret;
+
+	KX_SIGBUS_GUARDED(ret, g, (kx_segment_hash_release(&l->plan.seg[i], rel), 0),
+			  kx_lib_file_fault(l, g.addr));
+	return ret;
+}
 
 static void *digest_job_run(void *arg)
 {
 	struct digest_job *j = arg;
 
-	kx_segment_hash_release(&j->plan->seg[j->seg], j->rel);
+	j->ret = hash_segment(j->l, j->seg, j->rel);
+	/* kx_err's message is per thread: hand it over with the code. */
+	if (j->ret < 0)
+		return strdup(kx_errmsg());
 	return NULL;
 }
 
 /* kx_plan_digest with the largest segment (the initrd, usually) hashed on a
  * second thread while this one hashes the rest: one SHA-256 stream cannot be
  * split, but the kernel's (its init_size zero tail included) can run beside it. */
-void kx_lib_digest(struct kx_loader *l, bool release)
+int kx_lib_digest(struct kx_loader *l, bool release)
 {
 	struct kx_plan *p = &l->plan;
 	struct kx_release_hook hook = { release_hashed, l };
-	struct digest_job job = { .plan = p, .seg = SIZE_MAX, .rel = release ? &hook : NULL };
+	struct digest_job job = { .l = l, .seg = SIZE_MAX, .rel = release ? &hook : NULL };
 	pthread_t th;
 	bool threaded = false;
+	char *job_msg = NULL;
+	int ret = 0;
 
 	if (p->digested)
-		return;
+		return 0;
 	for (size_t i = 0; i < p->n; i++) {
 		if (kx_plan_digest_needs(p, i) &&
 		    (job.seg == SIZE_MAX || p->seg[i].memsz > p->seg[job.seg].memsz))
@@ -61,13 +80,41 @@ void kx_lib_digest(struct kx_loader *l, bool release)
 	}
 	if (job.seg != SIZE_MAX && sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		threaded = pthread_create(&th, NULL, digest_job_run, &job) == 0;
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n && ret == 0; i++) {
 		if (kx_plan_digest_needs(p, i) && (i != job.seg || !threaded))
-			kx_segment_hash_release(&p->seg[i], job.rel);
+			ret = hash_segment(l, i, job.rel);
 	}
-	if (threaded)
-		pthread_join(th, NULL);
+	if (threaded) {
+		void *msg = NULL;
+
+		pthread_join(th, &msg);
+		job_msg = msg;
+		if (ret == 0 && job.ret < 0) {
+			ret = job.ret;
+			kx_err_restore(job_msg ? job_msg : "kexec: hashing failed");
+		}
+		free(job_msg);
+	}
+	if (ret < 0)
+		return ret;
 	kx_plan_digest_seal(p);
+	return 0;
+}
+
+/* Why kexec_file_load said EPERM or EACCES. Past the checks that also stop
+ * kexec_load (root, kexec_load_disabled), it is the image that was refused:
+ * its signature under lockdown, or an IMA or security module policy
+ * (kernel/kexec_file.c kimage_validate_signature, kernel_read_file). */
+static const char *file_refusal_reason(const char *root, int err)
+{
+	const char *why = kx_eperm_reason(root);
+
+	if (err == -EPERM && (geteuid() != 0 || strstr(why, "kexec_load_disabled")))
+		return why;
+	return "the kernel refused the image: under lockdown (Secure Boot) it loads only a "
+	       "kernel signed with a trusted key, and an IMA or security module policy may "
+	       "refuse it; load a signed kernel (kx does not fall back to kexec_load, which "
+	       "would skip the check)";
 }
 
 /* Records what a failed kexec_load / kexec_file_load means, with advice. */
@@ -77,7 +124,10 @@ static int syscall_error(const char *root, const char *name, int err)
 
 	switch (err) {
 	case -EPERM:
-		return kx_err(EPERM, name, "%s", kx_eperm_reason(root));
+	case -EACCES:
+		if (file)
+			return kx_err(-err, name, "%s", file_refusal_reason(root, err));
+		return kx_err(-err, name, "%s", kx_eperm_reason(root));
 	case -ENOSYS:
 		return kx_err(ENOSYS, name, "this kernel was built without it (CONFIG_KEXEC%s); "
 			      "try %s", file ? "_FILE" : "", file ? "-c" : "-s");
@@ -87,20 +137,64 @@ static int syscall_error(const char *root, const char *name, int err)
 	case -ENOEXEC:
 		return kx_err(ENOEXEC, name, "the kernel cannot load this image type%s",
 			      file ? "; try -c" : "");
+	/* verify_pefile_signature and kexec_image_verify_sig: no signature,
+	 * an unknown key, a bad or unparsable signature, a missing algorithm. */
 	case -EKEYREJECTED:
 	case -EBADMSG:
-		return kx_err(-err, name, "the kernel rejected the image's signature "
-			      "(lockdown or KEXEC_SIG_FORCE needs a signed kernel)");
+	case -ENODATA:
+	case -ENOKEY:
+	case -ELIBBAD:
+	case -ENOPKG:
+	case -EMSGSIZE:
+		return kx_err(-err, name, "the kernel rejected the image's signature (%s): with "
+			      "lockdown or KEXEC_SIG_FORCE it loads only a kernel signed with a "
+			      "trusted key; load a signed kernel (kx does not fall back to "
+			      "kexec_load, which would skip the check)", strerror(-err));
+	case -EFAULT:
+		return kx_err(EFAULT, name, "the kernel could not read the image: a file changed "
+			      "or became unreadable while loading; try again");
 	default:
 		return kx_err(-err, name, "failed: %s", strerror(-err));
 	}
 }
 
+/* Whether auto mode tries kexec_load after kexec_file_load failed with err.
+ * Only when the kernel's file loader cannot take this image or request
+ * (ENOEXEC: no loader probes it, e.g. a bzImage that is not relocatable or
+ * not 64-bit; EINVAL: a request it refuses, e.g. a command line without room
+ * for the elfcorehdr= it may add) or the syscall is missing (ENOSYS,
+ * EOPNOTSUPP). A refusal of the image itself (a signature: EKEYREJECTED,
+ * EBADMSG, ENODATA, ENOKEY...; a policy: EPERM, EACCES) is final, as in
+ * kexec-tools: kexec_load checks no signature, so falling back would load
+ * the very kernel the kernel refused. Any other error (EBUSY, ENOMEM,
+ * EADDRNOTAVAIL, EFAULT...) would fail the same way again. */
 static bool fallback_ok(int err)
 {
-	/* The kernel refused the file or lacks the syscall: kexec_load may work. */
-	return err == -ENOSYS || err == -ENOEXEC || err == -EOPNOTSUPP || err == -EINVAL ||
-	       err == -EKEYREJECTED || err == -EBADMSG || err == -EPERM;
+	return err == -ENOEXEC || err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
+}
+
+/* The kernel frees the loaded capture kernel before it loads another
+ * (kernel/kexec_file.c, kernel/kexec.c do_kexec_load), so a failed panic load
+ * may leave kdump off: read the state back and add it to the recorded error. */
+static int panic_load_failed(const struct kx_loader *l, int ret)
+{
+	char saved[1024];
+	bool loaded = false;
+	int r;
+
+	if (!l->panic)
+		return ret;
+	snprintf(saved, sizeof(saved), "%s", kx_errmsg());
+	r = kx_sys_kexec()->loaded(l->sysroot, true, &loaded);
+	kx_err_restore(saved);
+	if (r < 0)
+		return kx_err_append(ret, "; cannot tell whether a capture kernel is still loaded "
+				     "(check with kexec -S -p)");
+	if (loaded)
+		return kx_err_append(ret, "; the capture kernel loaded before is still loaded");
+	return kx_err_append(ret, "; kdump is no longer armed: no capture kernel is loaded now "
+			     "(the kernel unloads the old one before it loads a new one); load "
+			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
 int kx_load(kx_loader *l, kx_error **err)
@@ -126,25 +220,30 @@ int kx_load(kx_loader *l, kx_error **err)
 					       "(not root): the plan places segments by a generic "
 					       "map and cannot be loaded"), &l->plan);
 	if (l->syscall != KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec_file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-					     l->plan.meta.cmdline, l->panic);
+		ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+						l->plan.meta.cmdline, l->panic);
 		if (ret == 0) {
 			l->loaded_with = "kexec_file_load";
 			kx_lib_log(l, "loaded with kexec_file_load");
 			return 0;
 		}
-		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret))
-			return kx_lib_fail(err, syscall_error(root, "kexec_file_load", ret),
-					   &l->plan);
+		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret)) {
+			ret = syscall_error(root, "kexec_file_load", ret);
+			return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
+		}
 		kx_lib_log(l, "kexec_file_load failed (%s), falling back to kexec_load",
 			   strerror(-ret));
 	}
 	/* Only now are the digests needed; this pass also faults in the pages
 	 * the kernel copies next, so they are read from the files once. */
-	kx_lib_digest(l, false);
-	ret = kx_sys_kexec_load(&l->plan, l->panic);
+	ret = kx_lib_digest(l, false);
 	if (ret < 0)
-		return kx_lib_fail(err, syscall_error(root, "kexec_load", ret), &l->plan);
+		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
+	ret = kx_sys_kexec()->load(&l->plan, l->panic);
+	if (ret < 0) {
+		ret = syscall_error(root, "kexec_load", ret);
+		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
+	}
 	l->loaded_with = "kexec_load";
 	kx_lib_log(l, "loaded with kexec_load");
 	return 0;
@@ -157,7 +256,7 @@ const char *kx_loaded_with(const kx_loader *l)
 
 int kx_status(const char *root, bool panic, bool *loaded, kx_error **err)
 {
-	int ret = kx_kexec_loaded(root, panic, loaded);
+	int ret = kx_sys_kexec()->loaded(root, panic, loaded);
 
 	return ret < 0 ? kx_lib_fail(err, ret, NULL) : 0;
 }
@@ -170,12 +269,12 @@ int kx_unload(enum kx_syscall sc, bool panic, kx_error **err)
 		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_unload: unknown syscall "
 					       "choice %d", (int)sc), NULL);
 	if (sc == KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec_unload(panic, false);
+		ret = kx_sys_kexec()->unload(panic, false);
 		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
 	}
-	ret = kx_sys_kexec_unload(panic, true);
+	ret = kx_sys_kexec()->unload(panic, true);
 	if (ret < 0 && sc == KX_SYSCALL_AUTO && fallback_ok(ret)) {
-		ret = kx_sys_kexec_unload(panic, false);
+		ret = kx_sys_kexec()->unload(panic, false);
 		return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_load", ret), NULL) : 0;
 	}
 	return ret < 0 ? kx_lib_fail(err, syscall_error(NULL, "kexec_file_load", ret), NULL) : 0;
@@ -186,7 +285,7 @@ int kx_exec(const char *root, unsigned flags, kx_error **err)
 	bool loaded;
 	int ret;
 
-	ret = kx_kexec_loaded(root, false, &loaded);
+	ret = kx_sys_kexec()->loaded(root, false, &loaded);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
 	if (!loaded)

@@ -17,6 +17,7 @@
 #include "lib/print.h"
 #include "sys/acpi_read.h"
 #include "sys/crash_read.h"
+#include "sys/sigbus.h"
 #include "sys/sysfacts.h"
 
 #ifndef KX_VERSION
@@ -88,6 +89,34 @@ void kx_error_free(kx_error *e)
 	free(e);
 }
 
+static bool mapped_at(const struct kx_mapped *m, uintptr_t a)
+{
+	return m->data && a >= (uintptr_t)m->data && a - (uintptr_t)m->data < m->len;
+}
+
+int kx_lib_file_fault(const struct kx_loader *l, const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	const char *what = "a file", *path = "";
+
+	if (mapped_at(&l->kernel, a)) {
+		what = "kernel ";
+		path = l->image_path;
+	} else if (mapped_at(&l->initrd, a)) {
+		what = "initrd ";
+		path = l->initrd_path;
+	}
+	for (size_t i = 0; i < l->n_modules; i++) {
+		if (mapped_at(&l->mod_maps[i], a)) {
+			what = "module ";
+			path = l->module_specs[i];
+		}
+	}
+	return kx_err(EIO, "kexec", "%s%s changed or became unreadable while kx read it "
+		      "(truncated? a media error?); nothing was loaded: check the file and "
+		      "try again", what, path ? path : "");
+}
+
 /* ---- the request ---- */
 
 kx_loader *kx_loader_new(void)
@@ -118,6 +147,7 @@ void kx_loader_free(kx_loader *l)
 	free(l->mod_maps);
 	free(l->module_specs);
 	free(l->image_path);
+	free(l->initrd_path);
 	free(l->type);
 	free(l->append);
 	free(l->sysroot);
@@ -214,6 +244,20 @@ int kx_set_initrd(kx_loader *l, const char *path, kx_error **err)
 	ret = kx_map_file(path, "initrd", &l->initrd);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
+	/* A failed initramfs build leaves an empty file; booting without it
+	 * ends in "unable to mount root fs", far from the cause. The file loader
+	 * refuses it too (kernel_read_file: EINVAL for a 0-byte file). */
+	if (l->initrd.len == 0) {
+		kx_unmap_file(&l->initrd);
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "initrd %s is empty: rebuild it "
+					       "(update-initramfs, dracut, mkinitcpio) or load "
+					       "without an initrd", path), NULL);
+	}
+	ret = set_string(&l->initrd_path, path, err);
+	if (ret < 0) {
+		kx_unmap_file(&l->initrd);
+		return ret;
+	}
 	l->have_initrd = true;
 	return 0;
 }
@@ -377,6 +421,25 @@ static const char *effective_type(const kx_loader *l)
 	return l->type;
 }
 
+/* Unpacks the image and finds its format. */
+static int probe_image(kx_loader *l)
+{
+	struct kx_unwrapped u = { 0 };
+	int ret;
+
+	ret = kx_unwrap_image(l->kernel.data, l->kernel.len, &u);
+	if (ret < 0)
+		return ret;
+	ret = kx_format_detect(u.img, u.len, effective_type(l), &l->format);
+	if (ret < 0) {
+		l->format = NULL;
+		kx_unwrapped_free(&u);
+		return ret;
+	}
+	l->unwrapped = u;
+	return 0;
+}
+
 int kx_gather_facts(kx_loader *l, kx_error **err)
 {
 	const char *root;
@@ -392,16 +455,14 @@ int kx_gather_facts(kx_loader *l, kx_error **err)
 					       "first (kx_open_image)"), NULL);
 	root = l->sysroot;
 	if (!l->format) {
-		ret = kx_unwrap_image(l->kernel.data, l->kernel.len, &l->unwrapped);
+		struct kx_sigbus_guard g;
+
+		/* The image is read through its mapping: a truncated file gives
+		 * an error, not SIGBUS. A fault abandons the unpacking (its
+		 * buffers leak rather than risk a free of a stale pointer). */
+		KX_SIGBUS_GUARDED(ret, g, probe_image(l), kx_lib_file_fault(l, g.addr));
 		if (ret < 0)
 			return kx_lib_fail(err, ret, NULL);
-		ret = kx_format_detect(l->unwrapped.img, l->unwrapped.len, effective_type(l),
-				       &l->format);
-		if (ret < 0) {
-			l->format = NULL;
-			kx_unwrapped_free(&l->unwrapped);
-			return kx_lib_fail(err, ret, NULL);
-		}
 	}
 	ret = kx_format_check_panic(l->format, l->panic);
 	if (ret < 0)
@@ -506,7 +567,15 @@ int kx_build(kx_loader *l, kx_error **err)
 	 * validates the image, the command line and the placement before anything
 	 * is handed to the kernel, so a bad request never disturbs the kernel
 	 * that is loaded now. */
-	ret = kx_build_plan_format(l->format, &l->unwrapped, &o, &l->facts, &l->plan);
+	/* The formats read the files through their mappings. After a fault the
+	 * half-built plan is abandoned (leaked, never freed half-way). */
+	{
+		struct kx_sigbus_guard g;
+
+		KX_SIGBUS_GUARDED(ret, g, kx_build_plan_format(l->format, &l->unwrapped, &o,
+							       &l->facts, &l->plan),
+				  kx_lib_file_fault(l, g.addr));
+	}
 	free(mods);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
@@ -544,8 +613,8 @@ int kx_digest(kx_loader *l, kx_error **err)
 
 	if (ret < 0)
 		return ret;
-	kx_lib_digest(l, false);
-	return 0;
+	ret = kx_lib_digest(l, false);
+	return ret < 0 ? kx_lib_fail(err, ret, &l->plan) : 0;
 }
 
 int kx_print_plan(kx_loader *l, FILE *out, enum kx_print_format fmt, kx_error **err)
@@ -559,8 +628,11 @@ int kx_print_plan(kx_loader *l, FILE *out, enum kx_print_format fmt, kx_error **
 	/* A plan printed before any load: nothing reads the files after the
 	 * digests, so each stretch is dropped once hashed and a large initrd is
 	 * never resident all at once. */
-	if (!l->plan.digested)
-		kx_lib_digest(l, true);
+	if (!l->plan.digested) {
+		ret = kx_lib_digest(l, true);
+		if (ret < 0)
+			return kx_lib_fail(err, ret, &l->plan);
+	}
 	if (fmt == KX_PRINT_JSON)
 		kx_plan_print_json(out, &l->plan);
 	else

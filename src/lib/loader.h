@@ -44,7 +44,7 @@ struct kx_loader {
 	void *log_ctx;
 
 	/* The files, mapped read-only. */
-	char *image_path;
+	char *image_path, *initrd_path;
 	struct kx_mapped kernel, initrd;
 	bool have_image, have_initrd;
 	char **module_specs;
@@ -70,8 +70,13 @@ int kx_lib_fail(kx_error **err, int ret, const struct kx_plan *plan);
 void kx_lib_log(const struct kx_loader *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Records the error for a SIGBUS at addr while reading the loader's files
+ * (a file truncated or unreadable under its mapping), naming the file. */
+int kx_lib_file_fault(const struct kx_loader *l, const void *addr);
+
 /* lib/commit.c: SHA-256 of every segment that needs one, the largest on a
- * second thread; release drops hashed file pages (dry runs). */
-void kx_lib_digest(struct kx_loader *l, bool release);
+ * second thread; release drops hashed file pages (dry runs). Reads the
+ * mapped files under a SIGBUS guard: 0 or the error of kx_lib_file_fault. */
+int kx_lib_digest(struct kx_loader *l, bool release);
 
 #endif

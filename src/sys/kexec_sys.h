@@ -28,6 +28,21 @@ bool kx_mapped_release(const struct kx_mapped *m, const void *buf, size_t len);
 int kx_sys_kexec_load(const struct kx_plan *p, bool panic);
 int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic);
 int kx_sys_kexec_unload(bool panic, bool file_syscall);
+
+/* The calls that change what the kernel has loaded, and the read-back of that
+ * state (kx_kexec_loaded), as lib/commit.c makes them: a table, so that unit
+ * tests can stand in for the kernel and check the syscall policy. */
+struct kx_sys_kexec_ops {
+	int (*file_load)(int kernel_fd, int initrd_fd, const char *cmdline, bool panic);
+	int (*load)(const struct kx_plan *p, bool panic);
+	int (*unload)(bool panic, bool file_syscall);
+	int (*loaded)(const char *root, bool panic, bool *loaded);
+};
+/* The table in use: the real syscalls unless a test set another. */
+const struct kx_sys_kexec_ops *kx_sys_kexec(void);
+/* Test seam, for unit tests only: replaces the table (NULL: the real one).
+ * Internal (not in kx.h, hidden in libkx.so); not thread-safe. */
+void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops);
 /* reboot(LINUX_REBOOT_CMD_KEXEC): returns only on failure. */
 int kx_sys_reboot_kexec(void);
 /* Brings every network interface but lo down (before -e). */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -28,11 +29,54 @@ int kx_path_join(char *buf, size_t size, const char *root, const char *path)
 	return 0;
 }
 
+int kx_open_regular(const char *path, const char *module, int *fd, uint64_t *size)
+{
+	struct stat st;
+	int f, e, flags;
+
+	*fd = -1;
+	*size = 0;
+	/* O_NONBLOCK: open() of a FIFO would otherwise wait for a writer
+	 * forever, before fstat could tell what the file is. */
+	f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (f < 0) {
+		e = errno;
+		return kx_err(e, module, "cannot open %s: %s", path, strerror(e));
+	}
+	if (fstat(f, &st) < 0) {
+		e = errno;
+		close(f);
+		return kx_err(e, module, "cannot stat %s: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(f);
+		return kx_err(EISDIR, module, "%s is a directory, not a file", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(f);
+		return kx_err(EINVAL, module, "%s is not a regular file (%s): give the file itself",
+			      path, S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+			      : "a device");
+	}
+	/* Reads after this point block as usual (the kernel's kexec_file_load
+	 * reads this fd too). */
+	flags = fcntl(f, F_GETFL);
+	if (flags < 0 || fcntl(f, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(f);
+		return kx_err(e, module, "%s: %s", path, strerror(e));
+	}
+	*fd = f;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
 int kx_read_file(const char *root, const char *path, size_t max, uint8_t **out, size_t *len)
 {
 	char full[PATH_BUF];
 	uint8_t *buf = NULL, *nbuf;
 	size_t used = 0, cap = 0;
+	uint64_t fsize;
 	int fd, ret;
 
 	*out = NULL;
@@ -42,9 +86,9 @@ int kx_read_file(const char *root, const char *path, size_t max, uint8_t **out, 
 	ret = kx_path_join(full, sizeof(full), root, path);
 	if (ret)
 		return ret;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kx_err(errno, "sys", "%s: %s", full, strerror(errno));
+	ret = kx_open_regular(full, "sys", &fd, &fsize);
+	if (ret < 0)
+		return ret;
 	for (;;) {
 		ssize_t r;
 

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/err.h"
+#include "sys/sysfacts.h"
 
 /* include/uapi/linux/kexec.h */
 #define KEXEC_ON_CRASH 0x00000001
@@ -30,37 +30,24 @@ struct kexec_segment {
 
 int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 {
-	struct stat st;
+	uint64_t size;
 	void *p;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
-	m->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (m->fd < 0) {
-		int e = errno;
-
-		m->fd = -1;
-		return kx_err(e, what, "cannot open %s: %s", path, strerror(e));
-	}
-	if (fstat(m->fd, &st) < 0) {
-		int e = errno;
-
+	ret = kx_open_regular(path, what, &m->fd, &size);
+	if (ret < 0)
+		return ret;
+	if (size > SIZE_MAX) {
 		kx_unmap_file(m);
-		return kx_err(e, what, "cannot stat %s: %s", path, strerror(e));
+		return kx_err(EFBIG, what, "%s is too large to map", path);
 	}
-	if (S_ISDIR(st.st_mode)) {
-		kx_unmap_file(m);
-		return kx_err(EISDIR, what, "%s is a directory, not a file", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		kx_unmap_file(m);
-		return kx_err(EINVAL, what, "%s is not a regular file", path);
-	}
-	if (st.st_size == 0)
+	if (size == 0)
 		return 0;
 	/* Not populated: a kexec_file_load never touches the initrd's pages here
 	 * (the kernel reads the file), and a dry run drops them as it hashes
 	 * (kx_mapped_release), so only what is in use counts in our RSS. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, m->fd, 0);
 	if (p == MAP_FAILED) {
 		int e = errno;
 
@@ -68,9 +55,9 @@ int kx_map_file(const char *path, const char *what, struct kx_mapped *m)
 		return kx_err(e, what, "cannot map %s: %s", path, strerror(e));
 	}
 	/* One sequential pass (hashing); tell the kernel to read ahead. */
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	madvise(p, (size_t)size, MADV_SEQUENTIAL);
 	m->data = p;
-	m->len = (size_t)st.st_size;
+	m->len = (size_t)size;
 	return 0;
 }
 
@@ -145,6 +132,26 @@ int kx_sys_kexec_unload(bool panic, bool file_syscall)
 	return r < 0 ? -errno : 0;
 }
 
+static const struct kx_sys_kexec_ops real_kexec_ops = {
+	.file_load = kx_sys_kexec_file_load,
+	.load = kx_sys_kexec_load,
+	.unload = kx_sys_kexec_unload,
+	.loaded = kx_kexec_loaded,
+};
+/* The one mutable global of libkx: a test seam (kx_sys_set_kexec_ops). Only
+ * unit tests change it; the library reads it. */
+static const struct kx_sys_kexec_ops *kexec_ops = &real_kexec_ops;
+
+const struct kx_sys_kexec_ops *kx_sys_kexec(void)
+{
+	return kexec_ops;
+}
+
+void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops)
+{
+	kexec_ops = ops ? ops : &real_kexec_ops;
+}
+
 int kx_sys_reboot_kexec(void)
 {
 	syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, NULL);
@@ -157,7 +164,7 @@ static int read_small(const char *root, const char *rel, char *buf, size_t len)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(path, sizeof(path), "%s/%s", root ? root : "", rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -23,10 +23,17 @@
 /* Joins root and an absolute path ("/proc/iomem") into buf. A root of "/" or ""
  * gives the path itself, so messages show the path the user knows. */
 int kx_path_join(char *buf, size_t size, const char *root, const char *path);
+/* Opens a regular file read-only: a FIFO, socket or device is refused with
+ * "MODULE: PATH is not a regular file" (-EINVAL), a directory with -EISDIR,
+ * without blocking (a FIFO's open() waits for a writer) and without side
+ * effects (O_NOCTTY: a tty does not become the controlling terminal). The
+ * returned fd is blocking, close-on-exec; *size is the file's size. */
+int kx_open_regular(const char *path, const char *module, int *fd, uint64_t *size);
 /* Reads a whole file until EOF (sysfs reports st_size 4096 whatever the content),
  * at most max bytes. *out is malloc'ed and NUL-terminated (not counted in *len),
  * so text parsers may also treat it as a string. A missing or unreadable file
- * gives -ENOENT / -EACCES with the path in the message. */
+ * gives -ENOENT / -EACCES with the path in the message; a file that is not
+ * regular (a FIFO in a fake tree) is refused as kx_open_regular does. */
 int kx_read_file(const char *root, const char *path, size_t max, uint8_t **out, size_t *len);
 /* Parses one number as sysfs prints it: "0x" hex or decimal, optional
  * surrounding blanks and a trailing newline. -EINVAL if not a number, -ERANGE

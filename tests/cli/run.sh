@@ -41,6 +41,31 @@ check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem
 check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
 check "dry run"             0 "role" "$kexec" --dry-run -l "$img" --initrd="$work/initrd" --sysroot="$work/sysroot-bios"
 check "dry run json"        0 '"segments":[' "$kexec" --dry-run --json -l "$img" --sysroot="$work/sysroot-bios"
+# Not regular files fail at once (open() must not wait for a FIFO's writer).
+mkfifo "$work/fifo"
+bios=(--sysroot="$work/sysroot-bios")
+check "FIFO kernel"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$work/fifo" "${bios[@]}"
+check "FIFO initrd"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --initrd="$work/fifo" "${bios[@]}"
+check "FIFO module"         1 "is not a regular file" timeout 10 "$kexec" --dry-run -l "$img" --module="$work/fifo" "${bios[@]}"
+: > "$work/empty"
+check "empty initrd"        1 "is empty" "$kexec" --dry-run -l "$img" --initrd="$work/empty" "${bios[@]}"
+# A file truncated while a dry run hashes it: an error naming it, never SIGBUS
+# (status 135). Raced, so status 0 (hashed before the truncate) passes too.
+big=$work/big-initrd
+for delay in 0.02 0.1 0.3; do
+  : > "$big"; truncate -s 200M "$big"
+  "$kexec" --dry-run -l "$img" --initrd="$big" "${bios[@]}" >/dev/null 2>"$work/race.err" &
+  pid=$!
+  sleep "$delay"; truncate -s 4096 "$big"
+  wait "$pid"; rc=$?
+  if [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && grep -q "changed or became unreadable" "$work/race.err"; }; then
+    echo "ok   initrd truncated after ${delay}s (status $rc)"; pass=$((pass + 1))
+  else
+    echo "FAIL initrd truncated after ${delay}s: status $rc"; sed 's/^/     /' "$work/race.err"
+    fail=$((fail + 1))
+  fi
+done
+rm -f "$big"
 check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -100,6 +101,130 @@ static void test_open_errors(void **state)
 	assert_int_equal(kx_set_image_args(l, (enum kx_image_args)9, NULL), -EINVAL);
 	assert_int_equal(kx_set_linux_entry(l, (enum kx_linux_entry)9, NULL), -EINVAL);
 	kx_loader_free(l);
+}
+
+/* A FIFO as the kernel, initrd or module fails at once (open() without
+ * O_NONBLOCK would wait for a writer forever). */
+static void test_open_not_regular(void **state)
+{
+	static const struct {
+		const char *what; /* "kernel", "initrd", "module" */
+		const char *path;
+		int code;
+		const char *text;
+	} rows[] = {
+		{ "kernel", "api-fifo", -EINVAL, "api-fifo is not a regular file" },
+		{ "initrd", "api-fifo", -EINVAL, "initrd: " },
+		{ "module", "api-fifo", -EINVAL, "module: " },
+		{ "kernel", "/dev/null", -EINVAL, "/dev/null is not a regular file" },
+		{ "initrd", "/dev/null", -EINVAL, "not a regular file" },
+	};
+	char fifo[640];
+
+	snprintf(fifo, sizeof(fifo), "%s/api-fifo", fx_dir);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = kx_loader_new();
+		const char *path = rows[i].path[0] == '/' ? rows[i].path : fifo;
+		kx_error *e = NULL;
+		int ret;
+
+		if (!strcmp(rows[i].what, "kernel"))
+			ret = kx_open_image(l, path, &e);
+		else if (!strcmp(rows[i].what, "initrd"))
+			ret = kx_set_initrd(l, path, &e);
+		else
+			ret = kx_add_module(l, path, &e);
+		expect_error(ret, &e, rows[i].code, rows[i].text, false);
+		kx_loader_free(l);
+	}
+	unlink(fifo);
+}
+
+/* An empty initrd (a failed initramfs build) is an error, not an initrd
+ * silently left out: the next kernel would not find its root file system. */
+static void test_empty_initrd(void **state)
+{
+	char path[640];
+	FILE *f;
+	kx_loader *l = kx_loader_new();
+	kx_error *e = NULL;
+
+	snprintf(path, sizeof(path), "%s/api-empty-initrd", fx_dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	assert_int_equal(kx_open_image(l, fx("bzImage"), NULL), 0);
+	expect_error(kx_set_initrd(l, path, &e), &e, -EINVAL, "api-empty-initrd is empty", false);
+	/* The loader stays usable: a good initrd may still be given. */
+	assert_int_equal(kx_set_initrd(l, fx("initrd"), NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	kx_loader_free(l);
+	unlink(path);
+}
+
+/* A file truncated while kx reads it through its mapping (or a media error
+ * under it) is an error naming the file, not SIGBUS. */
+static void test_truncated_while_reading(void **state)
+{
+	enum step { BEFORE_BUILD, BEFORE_DIGEST, BEFORE_PRINT };
+	static const struct {
+		const char *file; /* "kernel" or "initrd": the one truncated */
+		enum step when;
+		const char *text;
+	} rows[] = {
+		{ "kernel", BEFORE_BUILD, "kernel " },
+		{ "kernel", BEFORE_DIGEST, "kernel " },
+		{ "initrd", BEFORE_DIGEST, "initrd " },
+		{ "initrd", BEFORE_PRINT, "initrd " },
+	};
+	char kernel[640], initrd[640], cmd[1400];
+
+	snprintf(kernel, sizeof(kernel), "%s/api-trunc-bzImage", fx_dir);
+	snprintf(initrd, sizeof(initrd), "%s/api-trunc-initrd", fx_dir);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = kx_loader_new();
+		kx_error *e = NULL;
+		FILE *out;
+		int ret;
+
+		/* A fresh copy of the kernel and a 32 MiB (sparse) initrd. */
+		snprintf(cmd, sizeof(cmd), "cp %s %s", fx("bzImage"), kernel);
+		assert_int_equal(system(cmd), 0);
+		out = fopen(initrd, "w");
+		assert_non_null(out);
+		fclose(out);
+		assert_int_equal(truncate(initrd, 32 << 20), 0);
+		assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+		assert_int_equal(kx_open_image(l, kernel, NULL), 0);
+		assert_int_equal(kx_set_initrd(l, initrd, NULL), 0);
+		if (rows[i].when != BEFORE_BUILD)
+			assert_int_equal(kx_build(l, NULL), 0);
+		assert_int_equal(truncate(strcmp(rows[i].file, "kernel") ? initrd : kernel, 0), 0);
+		switch (rows[i].when) {
+		case BEFORE_BUILD:
+			ret = kx_build(l, &e);
+			break;
+		case BEFORE_DIGEST:
+			ret = kx_digest(l, &e);
+			break;
+		default:
+			out = fopen("/dev/null", "w");
+			ret = kx_print_plan(l, out, KX_PRINT_TEXT, &e);
+			fclose(out);
+			break;
+		}
+		assert_non_null(e);
+		if (!strstr(kx_error_message(e), rows[i].text) ||
+		    !strstr(kx_error_message(e), "changed or became unreadable"))
+			fail_msg("row %zu: '%s'", i, kx_error_message(e));
+		expect_error(ret, &e, -EIO, rows[i].file, rows[i].when != BEFORE_BUILD);
+		kx_loader_free(l);
+	}
+	unlink(kernel);
+	unlink(initrd);
 }
 
 static void test_call_order(void **state)
@@ -260,6 +385,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_and_types),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_open_not_regular),
+		cmocka_unit_test(test_empty_initrd),
+		cmocka_unit_test(test_truncated_while_reading),
 		cmocka_unit_test(test_call_order),
 		cmocka_unit_test(test_plan_view),
 		cmocka_unit_test(test_print),

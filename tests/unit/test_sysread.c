@@ -602,6 +602,24 @@ static void test_read_file_cap(void **state)
 	free(buf);
 }
 
+/* A FIFO (or device) in the tree is refused at once: open() without
+ * O_NONBLOCK would wait for a writer forever. */
+static void test_read_file_not_regular(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	uint8_t *buf;
+	size_t len;
+
+	tree_mkdirs(root, "proc");
+	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(kx_read_file(root, "/proc/cmdline", 100, &buf, &len), -EINVAL);
+	assert_null(buf);
+	assert_non_null(strstr(kx_errmsg(), "not a regular file"));
+	assert_int_equal(kx_read_file(root, "/proc", 100, &buf, &len), -EISDIR);
+}
+
 static void test_path_join(void **state)
 {
 	char buf[64];
@@ -627,6 +645,8 @@ int main(void)
 		cmocka_unit_test(test_guess_map),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test_setup_teardown(test_read_file_cap, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_not_regular, tree_setup,
+						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_facts_bios_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_facts_uefi_tree, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_facts_nothing_readable, tree_setup,

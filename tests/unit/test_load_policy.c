@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kx_load's syscall policy against a fake kernel (the kx_sys_set_kexec_ops
+ * seam): for each error kexec_file_load can give, whether auto mode tries
+ * kexec_load, what the error says, and, for a capture kernel, whether it says
+ * that kdump is no longer armed. The plan is the golden bzImage's, built on
+ * the BIOS tree; the test then clears the sysroot so that kx_load goes as far
+ * as the (fake) syscalls.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kx/kx.h"
+#include "lib/loader.h"
+#include "sys/kexec_sys.h"
+
+static char fx_dir[512];
+
+/* What the fake kernel answers, and what it was asked. */
+static struct {
+	int file_ret, load_ret, loaded_ret;
+	bool crash_loaded;
+	int file_calls, load_calls;
+} fake;
+
+static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic)
+{
+	fake.file_calls++;
+	return fake.file_ret;
+}
+
+static int fake_load(const struct kx_plan *p, bool panic)
+{
+	fake.load_calls++;
+	return fake.load_ret;
+}
+
+static int fake_unload(bool panic, bool file_syscall)
+{
+	return 0;
+}
+
+static int fake_loaded(const char *root, bool panic, bool *loaded)
+{
+	*loaded = fake.crash_loaded;
+	return fake.loaded_ret;
+}
+
+static const struct kx_sys_kexec_ops fake_ops = {
+	.file_load = fake_file_load,
+	.load = fake_load,
+	.unload = fake_unload,
+	.loaded = fake_loaded,
+};
+
+/* A built plan for the golden bzImage, ready for kx_load on "this machine". */
+static kx_loader *loader_for(enum kx_syscall sc, bool panic)
+{
+	char path[640];
+	kx_loader *l = kx_loader_new();
+
+	assert_non_null(l);
+	snprintf(path, sizeof(path), "%s/sysroot-bios", fx_dir);
+	assert_int_equal(kx_set_sysroot(l, path, NULL), 0);
+	assert_int_equal(kx_set_syscall(l, sc, NULL), 0);
+	snprintf(path, sizeof(path), "%s/bzImage", fx_dir);
+	assert_int_equal(kx_open_image(l, path, NULL), 0);
+	snprintf(path, sizeof(path), "%s/initrd", fx_dir);
+	assert_int_equal(kx_set_initrd(l, path, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	/* The facts came from the tree; the load goes to the fake kernel. A
+	 * capture kernel's policy depends on l->panic alone (the fixture tree
+	 * has no crash region to build a real -p plan from). */
+	free(l->sysroot);
+	l->sysroot = NULL;
+	l->panic = panic;
+	return l;
+}
+
+static int setup(void **state)
+{
+	kx_sys_set_kexec_ops(&fake_ops);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	kx_sys_set_kexec_ops(NULL);
+	return 0;
+}
+
+/* Auto mode: kexec_load only after the file loader could not take the image
+ * or is missing; a refused signature or policy is final. */
+static void test_fallback_by_errno(void **state)
+{
+	static const struct {
+		int file_ret;
+		bool tries_load;
+		const char *text; /* in the error ("" when the load succeeds) */
+	} rows[] = {
+		{ 0, false, "" },
+		/* The file loader cannot take this image or request: kexec_load may. */
+		{ -ENOEXEC, true, "" },
+		{ -EINVAL, true, "" },
+		{ -ENOSYS, true, "" },
+		{ -EOPNOTSUPP, true, "" },
+		/* The kernel refused the image itself: final. */
+		{ -EKEYREJECTED, false, "rejected the image's signature" },
+		{ -EBADMSG, false, "rejected the image's signature" },
+		{ -ENODATA, false, "rejected the image's signature" },
+		{ -ENOKEY, false, "rejected the image's signature" },
+		{ -ELIBBAD, false, "rejected the image's signature" },
+		{ -ENOPKG, false, "rejected the image's signature" },
+		{ -EMSGSIZE, false, "rejected the image's signature" },
+		{ -EACCES, false, "does not fall back to kexec_load" },
+		{ -EPERM, false, "kexec_file_load: " },
+		/* Would fail the same way again. */
+		{ -EBUSY, false, "busy" },
+		{ -ENOMEM, false, "kexec_file_load: failed" },
+		{ -EADDRNOTAVAIL, false, "kexec_file_load: failed" },
+		{ -EFBIG, false, "kexec_file_load: failed" },
+		{ -ETXTBSY, false, "kexec_file_load: failed" },
+		{ -EFAULT, false, "changed or became unreadable" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = loader_for(KX_SYSCALL_AUTO, false);
+		kx_error *e = NULL;
+		int ret;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.file_ret = rows[i].file_ret;
+		ret = kx_load(l, &e);
+		assert_int_equal(fake.file_calls, 1);
+		if (fake.load_calls != (rows[i].tries_load ? 1 : 0))
+			fail_msg("row %zu (%s): kexec_load called %d times", i,
+				 strerror(-rows[i].file_ret), fake.load_calls);
+		if (!*rows[i].text) {
+			assert_int_equal(ret, 0);
+			assert_null(e);
+			assert_string_equal(kx_loaded_with(l),
+					    rows[i].tries_load ? "kexec_load" : "kexec_file_load");
+		} else {
+			assert_int_equal(ret, rows[i].file_ret);
+			assert_non_null(e);
+			if (!strstr(kx_error_message(e), rows[i].text))
+				fail_msg("row %zu: '%s' lacks '%s'", i, kx_error_message(e),
+					 rows[i].text);
+			/* A normal load does not talk about kdump. */
+			assert_null(strstr(kx_error_message(e), "kdump"));
+			assert_ptr_equal(kx_error_plan(e), kx_get_plan(l));
+			assert_null(kx_loaded_with(l));
+		}
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
+/* -s and -c take one syscall each, whatever it says. */
+static void test_forced_syscall(void **state)
+{
+	kx_loader *l = loader_for(KX_SYSCALL_FILE, false);
+	kx_error *e = NULL;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.file_ret = -ENOEXEC;
+	assert_int_equal(kx_load(l, &e), -ENOEXEC);
+	assert_int_equal(fake.load_calls, 0);
+	assert_non_null(strstr(kx_error_message(e), "try -c"));
+	kx_error_free(e);
+	kx_loader_free(l);
+
+	l = loader_for(KX_SYSCALL_LOAD, false);
+	memset(&fake, 0, sizeof(fake));
+	fake.load_ret = -EPERM;
+	assert_int_equal(kx_load(l, &e), -EPERM);
+	assert_int_equal(fake.file_calls, 0);
+	assert_int_equal(fake.load_calls, 1);
+	assert_non_null(strstr(kx_error_message(e), "kexec_load: "));
+	kx_error_free(e);
+	kx_loader_free(l);
+}
+
+/* A failed capture-kernel load says whether kdump is still armed. */
+static void test_panic_failure_says_if_armed(void **state)
+{
+	static const struct {
+		int file_ret, load_ret, loaded_ret;
+		bool crash_loaded;
+		const char *text;
+	} rows[] = {
+		{ -EKEYREJECTED, 0, 0, false, "kdump is no longer armed" },
+		{ -EKEYREJECTED, 0, 0, false, "load the previous capture kernel again with kexec -p" },
+		{ -ENOEXEC, -EINVAL, 0, false, "kexec_load: failed: Invalid argument; kdump is no "
+					       "longer armed" },
+		{ -EBUSY, 0, 0, true, "busy with another kexec operation; try again; the capture "
+				      "kernel loaded before is still loaded" },
+		{ -EPERM, 0, -ENOENT, false, "cannot tell whether a capture kernel is still loaded" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = loader_for(KX_SYSCALL_AUTO, true);
+		kx_error *e = NULL;
+		int ret;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.file_ret = rows[i].file_ret;
+		fake.load_ret = rows[i].load_ret;
+		fake.loaded_ret = rows[i].loaded_ret;
+		fake.crash_loaded = rows[i].crash_loaded;
+		ret = kx_load(l, &e);
+		assert_true(ret < 0);
+		assert_int_equal(ret, rows[i].load_ret && fake.load_calls ? rows[i].load_ret
+									: rows[i].file_ret);
+		assert_non_null(e);
+		if (!strstr(kx_error_message(e), rows[i].text))
+			fail_msg("row %zu: '%s' lacks '%s'", i, kx_error_message(e), rows[i].text);
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
+int main(void)
+{
+	const char *dir = getenv("KX_FIXTURES");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fallback_by_errno, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forced_syscall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_failure_says_if_armed, setup, teardown),
+	};
+
+	if (!dir) {
+		fputs("test_load_policy: KX_FIXTURES is not set\n", stderr);
+		return 1;
+	}
+	snprintf(fx_dir, sizeof(fx_dir), "%s", dir);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
