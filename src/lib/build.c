@@ -30,7 +30,11 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 		return ret;
 	pp = pg.params;
 	kx_handoff_fill_params(&p->handoff, o, f, pp);
-	for (size_t s = 0; s < p->n && !o->no_checks; s++) {
+	for (size_t s = 0; s < p->n; s++) {
+		/* -i: purgatory gets no regions, and the plan must not claim it
+		 * checks any (the digests are still computed and printed). */
+		if (o->no_checks)
+			p->seg[s].verify = false;
 		if (!p->seg[s].verify)
 			continue;
 		ret = kx_purgatory_add_region(&pg, p->seg[s].mem, p->seg[s].memsz, p->seg[s].sha256);

@@ -365,6 +365,74 @@ static void test_panic_refused_by_format(void **state)
 	unlink(path);
 }
 
+/* The option setters change the plan the way kexec's options do. */
+static void test_setters_shape_the_plan(void **state)
+{
+	kx_loader *l;
+	const kx_plan *p;
+
+	/* --mem-min/--mem-max: every segment inside, and auto picks kexec_load. */
+	l = bios_loader();
+	assert_int_equal(kx_set_mem_range(l, 0x20000000, 0x30000000, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	p = kx_get_plan(l);
+	assert_string_equal(kx_plan_syscall(p), "kexec_load");
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++) {
+		assert_true(kx_plan_segment_mem(p, i) >= 0x20000000);
+		assert_true(kx_plan_segment_mem(p, i) + kx_plan_segment_memsz(p, i) <= 0x30000000);
+	}
+	kx_loader_free(l);
+
+	/* -i: purgatory verifies nothing. -s: kexec_file_load only. */
+	l = bios_loader();
+	assert_int_equal(kx_set_checks(l, false, NULL), 0);
+	assert_int_equal(kx_set_syscall(l, KX_SYSCALL_FILE, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	p = kx_get_plan(l);
+	assert_string_equal(kx_plan_syscall(p), "kexec_file_load");
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++)
+		assert_false(kx_plan_segment_verified(p, i));
+	kx_loader_free(l);
+
+	/* --reuse-cmdline: the tree's /proc/cmdline without BOOT_IMAGE=, then
+	 * the appended text. */
+	l = bios_loader();
+	assert_int_equal(kx_set_reuse_cmdline(l, true, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	assert_string_equal(kx_plan_cmdline(kx_get_plan(l)),
+			    "root=/dev/vda1 console=ttyS0,115200 quiet console=ttyS0");
+	kx_loader_free(l);
+
+	/* --real-mode: the bzImage goes through linux16 and is entered in real
+	 * mode; --entry-32bit is refused, the fixture has no code32_start; the
+	 * forced type "bzImage64" gives the 64-bit entry. */
+	l = bios_loader();
+	assert_int_equal(kx_set_linux_entry(l, KX_LINUX_ENTRY_REAL16, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	assert_string_equal(kx_plan_format(kx_get_plan(l)), "linux16");
+	assert_string_equal(kx_plan_entry_mode(kx_get_plan(l)), "real16");
+	kx_loader_free(l);
+	l = bios_loader();
+	assert_int_equal(kx_set_linux_entry(l, KX_LINUX_ENTRY_PM32, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), -EINVAL);
+	kx_loader_free(l);
+	l = bios_loader();
+	assert_int_equal(kx_set_type(l, "bzImage64", NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	assert_string_equal(kx_plan_entry_mode(kx_get_plan(l)), "linux64");
+	kx_loader_free(l);
+
+	/* Console and test options are accepted and leave the layout alone. */
+	l = bios_loader();
+	assert_int_equal(kx_set_serial_console(l, true, 0x2f8, 9600, NULL), 0);
+	assert_int_equal(kx_set_vga_console(l, true, true, NULL), 0);
+	assert_int_equal(kx_set_test_bad_digest(l, true, NULL), 0);
+	assert_int_equal(kx_set_image_args(l, KX_ARGS_LINUX, NULL), 0);
+	assert_int_equal(kx_build(l, NULL), 0);
+	assert_string_equal(kx_plan_format(kx_get_plan(l)), "bzImage");
+	kx_loader_free(l);
+}
+
 static void test_status_unload_exec(void **state)
 {
 	kx_error *e = NULL;
@@ -393,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_load_refused_from_sysroot),
 		cmocka_unit_test(test_panic_refused_by_format),
+		cmocka_unit_test(test_setters_shape_the_plan),
 		cmocka_unit_test(test_status_unload_exec),
 	};
 
