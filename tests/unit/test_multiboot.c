@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "arch/x86_64/mbinfo.h"
 #include "arch/x86_64/multiboot.h"
 #include "mb_fixture.h"
 
@@ -209,6 +211,58 @@ static void test_plan_elf_form(void **state)
 	free(img);
 }
 
+struct flipper {
+	uint8_t *filesz;   /* p_filesz of the image's PT_LOAD */
+	int stop;
+};
+
+/* Another writer of the file: p_filesz between a size that fits the file and
+ * one that runs past its end (and past the copy sized from the first). */
+static void *flip_filesz(void *arg)
+{
+	struct flipper *fl = arg;
+	uint32_t v[2] = { 0x800, 0x2800 };
+
+	for (unsigned i = 0; !__atomic_load_n(&fl->stop, __ATOMIC_RELAXED); i++)
+		__atomic_store_n((uint32_t *)(void *)fl->filesz, v[i & 1], __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* Regression (security review D4): the program headers were read from the
+ * mapped file twice, validated in the first pass and copied by the second,
+ * so a concurrent writer overflowed the copy (ASan: heap-buffer-overflow).
+ * Now every result matches one consistent snapshot: a copy of 0x800 bytes,
+ * or a refusal of the segment that runs past the end of the file. */
+static void test_elf_form_concurrent_writer(void **state)
+{
+	size_t len;
+	uint8_t *img = make_elf_image(&len);
+	struct flipper fl = { .filesz = img + 68 };
+	pthread_t th;
+	unsigned ok = 0, refused = 0;
+
+	(void)state;
+	put32(img + 68, 0x800);
+	assert_int_equal(pthread_create(&th, NULL, flip_filesz, &fl), 0);
+	for (int i = 0; i < 20000; i++) {
+		struct mb_load_image out;
+		int ret = mb_image_from_elf(img, len, "multiboot", &out);
+
+		if (ret == 0) {
+			assert_int_equal(out.bufsz, 0x800);
+			free(out.owned);
+			ok++;
+		} else {
+			assert_int_equal(ret, -EINVAL);
+			refused++;
+		}
+	}
+	__atomic_store_n(&fl.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	assert_true(ok + refused == 20000);
+	free(img);
+}
+
 static void test_initrd_refused(void **state)
 {
 	struct kx_load_opts o = { .cmdline = "", .initrd = (const uint8_t *)"x", .initrd_len = 1 };
@@ -234,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_header_truncated),
 		cmocka_unit_test(test_plan_address_form),
 		cmocka_unit_test(test_plan_elf_form),
+		cmocka_unit_test(test_elf_form_concurrent_writer),
 		cmocka_unit_test(test_initrd_refused),
 	};
 

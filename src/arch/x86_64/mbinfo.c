@@ -61,27 +61,25 @@ int mb_image_from_addr(const uint8_t *img, size_t len, size_t hdr_off,
 	return 0;
 }
 
-int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb_load_image *out)
+/* The span of the PT_LOAD segments of h (parsed from a snapshot of the
+ * headers) in a file of file_len bytes. */
+static int mb_elf_layout(const uint8_t *snap, size_t snap_len, size_t file_len, const char *mod,
+			 struct kx_elf_hdr *h, struct mb_load_image *out)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, filehi = 0;
-	struct kx_elf_hdr h;
 	struct kx_elf_phdr ph;
 	size_t nload = 0;
 	int ret;
 
-	memset(out, 0, sizeof(*out));
-	ret = kx_elf_parse_headers(img, len, mod, &h);
-	if (ret == -ENOEXEC)
-		return kx_err(ENOEXEC, mod,
-			      "no address fields in the header (flag bit 16) and not an ELF file");
+	ret = kx_elf_parse_headers(snap, snap_len, mod, h);
 	if (ret < 0)
 		return ret;
-	out->entry = h.e_entry;
-	for (size_t i = 0; i < h.e_phnum; i++) {
-		kx_elf_get_phdr(&h, i, &ph);
+	out->entry = h->e_entry;
+	for (size_t i = 0; i < h->e_phnum; i++) {
+		kx_elf_get_phdr(h, i, &ph);
 		if (ph.p_type != KX_PT_LOAD || !ph.p_memsz)
 			continue;
-		if (ph.p_filesz > ph.p_memsz || !kx_elf_segment_in_file(&ph, len))
+		if (ph.p_filesz > ph.p_memsz || !kx_elf_segment_in_file(&ph, file_len))
 			return kx_err(EINVAL, mod,
 				      "ELF segment %zu (offset 0x%llx, 0x%llx bytes) lies outside the "
 				      "file or exceeds its memory size", i,
@@ -107,12 +105,23 @@ int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb
 	out->link_base = lo;
 	out->memsz = hi - lo;
 	out->bufsz = filehi > lo ? (size_t)(filehi - lo) : 0;
+	return 0;
+}
+
+/* Copies the file bytes of every PT_LOAD segment into one buffer, by the
+ * snapshot's program headers, and checks the entry. */
+static int mb_elf_copy(const uint8_t *img, const struct kx_elf_hdr *h, struct mb_load_image *out,
+		       const char *mod)
+{
+	uint64_t lo = out->link_base, hi = out->link_base + out->memsz;
+	struct kx_elf_phdr ph;
+
 	if (out->bufsz) {
 		out->owned = calloc(1, out->bufsz);
 		if (!out->owned)
 			return kx_err(ENOMEM, mod, "out of memory");
-		for (size_t i = 0; i < h.e_phnum; i++) {
-			kx_elf_get_phdr(&h, i, &ph);
+		for (size_t i = 0; i < h->e_phnum; i++) {
+			kx_elf_get_phdr(h, i, &ph);
 			if (ph.p_type == KX_PT_LOAD && ph.p_memsz && ph.p_filesz)
 				memcpy(out->owned + (ph.p_paddr - lo), img + ph.p_offset, ph.p_filesz);
 		}
@@ -129,6 +138,42 @@ int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb
 			      (unsigned long long)hi);
 	}
 	return 0;
+}
+
+int mb_image_from_elf(const uint8_t *img, size_t len, const char *mod, struct mb_load_image *out)
+{
+	struct kx_elf_hdr h;
+	uint64_t need;
+	uint8_t *snap;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = kx_elf_parse_ehdr(img, len, mod, &h);
+	if (ret == -ENOEXEC)
+		return kx_err(ENOEXEC, mod,
+			      "no address fields in the header (flag bit 16) and not an ELF file");
+	if (ret < 0)
+		return ret;
+	ret = kx_elf_headers_size(&h, mod, &need);
+	if (ret < 0)
+		return ret;
+	if (need > len)
+		return kx_err(EINVAL, mod, "ELF program headers end at 0x%llx, past the end of the "
+			      "file (%zu bytes)", (unsigned long long)need, len);
+	/* One copy of the headers, validated and then used: the file is mapped
+	 * and another process may change it while it is read (a size checked
+	 * in one read and used from another would overflow the copy below). */
+	snap = malloc(need);
+	if (!snap)
+		return kx_err(ENOMEM, mod, "out of memory");
+	memcpy(snap, img, need);
+	ret = mb_elf_layout(snap, need, len, mod, &h, out);
+	if (ret < 0)
+		goto out;
+	ret = mb_elf_copy(img, &h, out, mod);
+out:
+	free(snap);
+	return ret;
 }
 
 void mb_mem_summary(const struct kx_memmap *fw, uint32_t *mem_lower, uint32_t *mem_upper)
