@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch_defs.h"
 #include "core/bytes.h"
 #include "core/elf.h"
 #include "core/err.h"
@@ -31,7 +32,7 @@ static size_t write_ehdr(uint8_t *p, uint16_t phnum)
 
 	memcpy(p, ident, sizeof(ident));
 	kx_put16(p + 16, KX_ET_CORE);         /* e_type */
-	kx_put16(p + 18, KX_EM_X86_64);       /* e_machine */
+	kx_put16(p + 18, KX_ARCH_ELF_MACHINE); /* e_machine */
 	kx_put32(p + 20, KX_EV_CURRENT);      /* e_version */
 	kx_put64(p + 24, 0);                  /* e_entry */
 	kx_put64(p + 32, KX_ELF64_EHDR_SIZE); /* e_phoff: right after this header */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch_defs.h"
 #include "core/elf.h"
 #include "core/err.h"
 #include "sys/sysfacts.h"
@@ -21,10 +22,9 @@
 /* core/elf's messages about kcore: "kdump: /proc/kcore: ..." */
 #define KCORE_MOD MOD ": " KCORE_PATH
 
-/* x86_64 virtual layout (Documentation/arch/x86/x86_64/mm.rst): the kernel
- * image is mapped from __START_KERNEL_map; fs/proc/kcore.c gives p_paddr -1
- * to every PT_LOAD that is neither the direct map of RAM nor the kernel text. */
-#define X86_START_KERNEL_MAP 0xffffffff80000000ull
+/* fs/proc/kcore.c gives p_paddr -1 to every PT_LOAD that is neither the
+ * direct map of RAM nor the kernel text; the text is the one at or above the
+ * arch's KX_ARCH_KERNEL_TEXT_BASE (arch_defs.h). */
 #define KCORE_NO_PADDR UINT64_MAX
 
 static bool is_blank(char c)
@@ -167,7 +167,7 @@ int kx_kcore_parse(const uint8_t *buf, size_t len, struct kx_kcore_maps *out)
 		memsz = ph.p_memsz;
 		if (ph.p_type != KX_PT_LOAD || paddr == KCORE_NO_PADDR)
 			continue;
-		if (vaddr >= X86_START_KERNEL_MAP) {
+		if (vaddr >= KX_ARCH_KERNEL_TEXT_BASE) {
 			if (have_text)
 				return kx_err(EINVAL, MOD, "%s: two kernel text mappings", KCORE_PATH);
 			if (!memsz || vaddr > UINT64_MAX - memsz)
@@ -195,7 +195,7 @@ int kx_kcore_parse(const uint8_t *buf, size_t len, struct kx_kcore_maps *out)
 	}
 	if (!have_text)
 		return kx_err(ENOENT, MOD, "%s: no kernel text mapping (PT_LOAD at or above %#llx)",
-			      KCORE_PATH, X86_START_KERNEL_MAP);
+			      KCORE_PATH, KX_ARCH_KERNEL_TEXT_BASE);
 	if (!have_ram)
 		return kx_err(ENOENT, MOD, "%s: no direct mapping of RAM", KCORE_PATH);
 	return 0;

@@ -11,12 +11,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "arch_defs.h"
 #include "core/err.h"
 #include "sys/sysfacts.h"
 
 /* include/uapi/linux/kexec.h */
 #define KEXEC_ON_CRASH 0x00000001
-#define KEXEC_ARCH_X86_64 (62 << 16)
 #define KEXEC_FILE_UNLOAD 0x00000001
 #define KEXEC_FILE_ON_CRASH 0x00000002
 #define KEXEC_FILE_NO_INITRAMFS 0x00000004
@@ -92,7 +92,7 @@ void kx_unmap_file(struct kx_mapped *m)
 int kx_sys_kexec_load(const struct kx_plan *p, bool panic)
 {
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
-	unsigned long flags = KEXEC_ARCH_X86_64 | (panic ? KEXEC_ON_CRASH : 0);
+	unsigned long flags = KX_ARCH_KEXEC_FLAG | (panic ? KEXEC_ON_CRASH : 0);
 
 	for (size_t i = 0; i < p->n; i++) {
 		segs[i] = (struct kexec_segment){
@@ -128,7 +128,7 @@ int kx_sys_kexec_unload(bool panic, bool file_syscall)
 			    KEXEC_FILE_UNLOAD | (panic ? KEXEC_FILE_ON_CRASH : 0));
 	else
 		r = syscall(SYS_kexec_load, 0UL, 0UL, NULL,
-			    KEXEC_ARCH_X86_64 | (panic ? KEXEC_ON_CRASH : 0));
+			    KX_ARCH_KEXEC_FLAG | (panic ? KEXEC_ON_CRASH : 0));
 	return r < 0 ? -errno : 0;
 }
 
