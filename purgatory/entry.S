@@ -5,7 +5,8 @@
  * GDT and IDT live in memory the new image may already have overwritten, so
  * nothing but RIP is used before our own stack and GDT are loaded. Every
  * address is taken RIP-relative: the blob runs wherever the planner put it
- * (below 4 GiB) without relocation processing.
+ * without relocation processing (below 4 GiB, except for a Linux 64-bit
+ * hand-off in a crash region above 4 GiB: kx_handoff_purgatory_max).
  */
 #include "handoff.h"
 
@@ -158,8 +159,10 @@ enter_linux64:
 	 * LA57 cannot change in long mode (SDM vol. 3A, 4.1.2): drop to
 	 * compatibility mode, turn paging off, load a 4-level identity map of
 	 * the first 512 GiB in 1-GiB pages, and come back. The switch is
-	 * skipped, leaving the kernel's map, when the CPU lacks 1-GiB pages
-	 * or the entry point or boot_params lie beyond that map.
+	 * skipped, leaving the kernel's map, when the CPU lacks 1-GiB pages,
+	 * the entry point or boot_params lie beyond that map, or purgatory
+	 * itself lies above 4 GiB, where compatibility mode cannot run it (a
+	 * capture kernel's region above 4 GiB; only Linux is loaded there).
 	 * In: rbx = handoff, rsp = rbx - 8 (our return address). Preserves
 	 * rbx, rsp, r12 and r13; everything else may change.
 	 */
@@ -167,6 +170,9 @@ linux64_four_level:
 	mov	%cr4, %rax
 	test	$CR4_LA57, %eax
 	jz	9f
+	lea	__kx_stack_top(%rip), %rax
+	shr	$32, %rax
+	jnz	9f
 	mov	$CPUID_EXT_FEATURES, %eax
 	push	%rbx
 	cpuid

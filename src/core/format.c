@@ -75,10 +75,12 @@ int kx_format_check_panic(const struct kx_format *fmt, bool panic)
 }
 
 int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
-		       uint64_t *addr)
+		       bool high_ok, uint64_t *addr)
 {
+	uint64_t low_max = max && max < KX_4G ? max : KX_4G;
 	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB,
-				    .max = max && max < KX_4G ? max : KX_4G,
+				    .max = high_ok ? 0 : low_max,
+				    .pref_max = high_ok ? low_max : 0,
 				    .pref = KX_NO_PREF, .top_down = true };
 	int i;
 

@@ -88,8 +88,11 @@ int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 int kx_format_check_panic(const struct kx_format *fmt, bool panic);
 
 /* Places the initrd (if any) top down, above 1 MiB and below min(max, 4 GiB),
- * the way boot loaders do; *addr = 0 when there is none. For formats. */
+ * the way boot loaders do; *addr = 0 when there is none. With high_ok (the
+ * image reads a 64-bit initrd address) and no room there, anywhere above
+ * 1 MiB, above 4 GiB too: a capture kernel's region may lie that high. For
+ * formats. */
 int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,
-		       uint64_t *addr);
+		       bool high_ok, uint64_t *addr);
 
 #endif

@@ -237,6 +237,9 @@ int kx_plan_place(struct kx_plan *p, size_t i)
 				      kx_role_name(s->role), (unsigned long long)q->pref,
 				      (unsigned long long)end);
 	}
+	if (!ok && q->pref_max && (!q->max || q->pref_max < q->max))
+		ok = kx_find_hole(&p->free, s->memsz, q->align, q->min, q->pref_max, q->top_down,
+				  &addr);
 	if (!ok)
 		ok = kx_find_hole(&p->free, s->memsz, q->align, q->min, q->max ? q->max : UINT64_MAX,
 				  q->top_down, &addr);

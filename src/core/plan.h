@@ -45,6 +45,10 @@ struct kx_place_req {
 	uint64_t align;  /* power of two, at least KX_PAGE_SIZE */
 	uint64_t min;    /* lowest start address */
 	uint64_t max;    /* the segment must end at or below this address */
+	/* When not 0: end at or below this address if there is room there, else
+	 * anywhere up to max. For what a consumer reads best low but can also
+	 * take high (a kernel that takes its initrd above 4 GiB). */
+	uint64_t pref_max;
 	uint64_t pref;   /* preferred start (KX_NO_PREF: none) */
 	bool top_down;   /* search from the highest address down (initrds, like GRUB) */
 	bool fixed;      /* must sit exactly at pref (ELF ET_EXEC, legacy layouts) */

@@ -528,7 +528,7 @@ static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 			return i;
 		cmd = p->seg[i].mem;
 	}
-	ret = kx_plan_add_initrd(p, o, KX_4G, &initrd);
+	ret = kx_plan_add_initrd(p, o, KX_4G, false, &initrd);
 	if (ret < 0)
 		return ret;
 	if (initrd)

@@ -21,8 +21,12 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 {
 	struct kx_purgatory pg;
 	struct kx_purg_params *pp;
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
-				    .pref = KX_NO_PREF };
+	/* Below 4 GiB when there is room, as for any load; higher only for a
+	 * hand-off that never leaves long mode, when a capture kernel's whole
+	 * region lies above 4 GiB (crash_load_area). */
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB,
+				    .max = kx_handoff_purgatory_max(&p->handoff),
+				    .pref_max = KX_4G, .pref = KX_NO_PREF };
 	int ret, i;
 
 	ret = kx_purgatory_open(kx_purgatory_blob, kx_purgatory_blob_size, &pg);
@@ -85,6 +89,32 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 	return 0;
 }
 
+/* Where a capture kernel's segments may go: the crash region. With
+ * crashkernel=X,high (or a large crashkernel=X the kernel had to put above
+ * 4 GiB) there are two "Crash kernel" ranges: crashk_res above 4 GiB and
+ * crashk_low_res below, kept for the capture kernel's DMA and swiotlb. Both
+ * syscalls load into crashk_res only: kexec_load refuses a segment or an
+ * entry point outside it (kernel/kexec_core.c sanity_check_segment_list,
+ * kernel/kexec.c kimage_alloc_init) and kexec_file_load searches only there
+ * (kexec_walk_resources). So when a range lies above 4 GiB, the ranges below
+ * are the low part: left out here, still given to the capture kernel as RAM
+ * (kx_bp_crash_e820 reads every range). */
+static int crash_load_area(const struct kx_memmap *crash, struct kx_memmap *out)
+{
+	bool high = false;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < crash->n; i++)
+		high |= crash->v[i].end > KX_4G;
+	for (size_t i = 0; i < crash->n && !ret; i++)
+		if (!high || crash->v[i].end > KX_4G)
+			ret = kx_memmap_add(out, crash->v[i].start, crash->v[i].end, crash->v[i].type);
+	if (ret)
+		kx_memmap_free(out);
+	return ret;
+}
+
 int kx_unwrap_image(const uint8_t *img, size_t len, struct kx_unwrapped *u)
 {
 	enum kx_compression comp = kx_compression_detect(img, len);
@@ -115,7 +145,7 @@ int kx_build_plan_format(const struct kx_format *fmt, struct kx_unwrapped *u,
 			 const struct kx_load_opts *o, const struct kx_facts *f,
 			 struct kx_plan *p)
 {
-	const struct kx_memmap *where = o->panic ? &f->crash : &f->ram;
+	struct kx_memmap crash_area = { 0 };
 	int ret;
 
 	memset(p, 0, sizeof(*p));
@@ -129,7 +159,11 @@ int kx_build_plan_format(const struct kx_format *fmt, struct kx_unwrapped *u,
 		return kx_err(ENOMEM, "kexec",
 			      "no crash kernel memory reserved: boot with crashkernel=256M (or more)");
 	}
-	ret = kx_plan_init(p, where, o->mem_min, o->mem_max);
+	if (o->panic)
+		ret = crash_load_area(&f->crash, &crash_area);
+	if (!ret)
+		ret = kx_plan_init(p, o->panic ? &crash_area : &f->ram, o->mem_min, o->mem_max);
+	kx_memmap_free(&crash_area);
 	if (ret < 0) {
 		kx_unwrapped_free(u);
 		return ret;

@@ -381,6 +381,178 @@ static void test_plan_errors(void **state)
 	free(img);
 }
 
+/* A 4 GiB machine as QEMU's pc gives it: RAM to 3 GiB, the PCI hole, 1 GiB
+ * above 4 GiB; `crash` holds the "Crash kernel" ranges (end 0 ends the list),
+ * which /proc/iomem lists inside System RAM and kx_facts_read takes out of
+ * f->ram. The crashed kernel's notes, as kx_crash_facts_read gives them. */
+static void fake_facts_crash(struct kx_facts *f, const uint64_t crash[][2])
+{
+	static struct boot_params cur;
+
+	memset(f, 0, sizeof(*f));
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0, 0x9fc00, KX_MEM_RAM), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x9fc00, 0xa0000, KX_MEM_RESERVED), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0x100000, 0xbffe0000, KX_MEM_RAM), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, 0xbffe0000, 0xc0000000, KX_MEM_ACPI), 0);
+	assert_int_equal(kx_memmap_add(&f->firmware_map, KX_4G, 0x140000000ull, KX_MEM_RAM), 0);
+	for (size_t i = 0; i < f->firmware_map.n; i++)
+		if (f->firmware_map.v[i].type == KX_MEM_RAM)
+			assert_int_equal(kx_memmap_add(&f->ram, f->firmware_map.v[i].start,
+						       f->firmware_map.v[i].end, KX_MEM_RAM), 0);
+	for (size_t i = 0; crash[i][1]; i++) {
+		assert_int_equal(kx_memmap_add(&f->crash, crash[i][0], crash[i][1], KX_MEM_CRASH), 0);
+		assert_int_equal(kx_memmap_remove(&f->ram, crash[i][0], crash[i][1]), 0);
+	}
+	kx_memmap_normalize(&f->crash);
+	f->kdump = (struct kx_crash_facts){
+		.present = true, .vmcoreinfo_addr = 0x2a5b000, .vmcoreinfo_size = 4096,
+		.kernel_vaddr = 0xffffffff81000000ull, .kernel_paddr = 0x1000000,
+		.kernel_size = 0x2000000, .page_offset = 0xffff888000000000ull,
+	};
+	f->kdump.notes = calloc(1, sizeof(*f->kdump.notes));
+	f->kdump.notes[0] = (struct kx_crash_note){ .cpu = 0, .addr = 0x7c11c000, .size = 424 };
+	f->kdump.notes_n = 1;
+	memset(&cur, 0, sizeof(cur));
+	f->arch.boot_params = malloc(sizeof(cur));
+	memcpy(f->arch.boot_params, &cur, sizeof(cur));
+	f->arch.boot_params_len = sizeof(cur);
+}
+
+#define CRASH_LOW_2G { 0x30000000, 0x40000000 }
+/* crashkernel=384M in a 4 GiB QEMU guest (issue 7, item 11). */
+#define CRASH_2G_4G { 0xa5000000, 0xbd000000 }
+/* crashkernel=256M,high crashkernel=64M,low in the same guest. */
+#define CRASH_HIGH { 0x11c000000ull, 0x12c000000ull }
+#define CRASH_HIGH_LOW { 0xba000000, 0xbe000000 }
+
+static const struct crash_case {
+	const char *name;
+	uint64_t crash[3][2];
+	bool no_above_4g;        /* the kernel lacks XLF_CAN_BE_LOADED_ABOVE_4G */
+	bool initrd;
+	int want;                /* 0 or -errno */
+	const char *msg;         /* in the message when want != 0 */
+	uint64_t area[2];        /* every segment inside, when want == 0 */
+	bool initrd_high;        /* the initrd above initrd_addr_max (0x7fffffff) */
+} crash_cases[] = {
+	{ "below 2 GiB", { CRASH_LOW_2G }, false, true, 0, NULL, CRASH_LOW_2G, false },
+	{ "at 0xa5000000 (2-4 GiB)", { CRASH_2G_4G }, false, true, 0, NULL, CRASH_2G_4G, true },
+	{ "above 4 GiB with a low part: everything in the high part",
+	  { CRASH_HIGH_LOW, CRASH_HIGH }, false, true, 0, NULL, CRASH_HIGH, true },
+	{ "above 4 GiB, no low part", { CRASH_HIGH }, false, true, 0, NULL, CRASH_HIGH, true },
+	/* A kernel without XLF_CAN_BE_LOADED_ABOVE_4G. */
+	{ "old kernel, 2-4 GiB, no initrd: below 4 GiB is enough", { CRASH_2G_4G }, true, false,
+	  0, NULL, CRASH_2G_4G, false },
+	{ "old kernel, 2-4 GiB, initrd above initrd_addr_max", { CRASH_2G_4G }, true, true,
+	  -EADDRNOTAVAIL, "lies above what this kernel can reach: without XLF_CAN_BE_LOADED_ABOVE_4G its initrd must end below 0x80000000",
+	  { 0 }, false },
+	{ "old kernel, above 4 GiB", { CRASH_HIGH_LOW, CRASH_HIGH }, true, false,
+	  -EADDRNOTAVAIL, "crash region (0x11c000000-0x12c000000) lies above what this kernel "
+	  "can reach: without XLF_CAN_BE_LOADED_ABOVE_4G its kernel must end below 0x100000000",
+	  { 0 }, false },
+};
+
+static uint64_t bp_u64(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* -p: every segment inside the part of the crash region the kernel loads
+ * into, wherever it is, with boot_params pointing at the initrd and command
+ * line through the ext_* fields when they lie above 4 GiB. */
+static void test_plan_crash_positions(void **state)
+{
+	static const uint8_t initrd[300000] = { 5, 6, 7 };
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(crash_cases) / sizeof(crash_cases[0]); c++) {
+		const struct crash_case *t = &crash_cases[c];
+		struct bzfix fx = bzfix_default();
+		struct kx_load_opts o = { .cmdline = "console=ttyS0", .panic = true };
+		const struct kx_segment *k, *bp, *rd, *hdr, *pg;
+		struct kx_facts f;
+		struct kx_plan p;
+		struct boot_params b;
+		char want_cmd[128];
+		uint8_t *img;
+		size_t len;
+		int e820_ram = 0;
+
+		print_message("case: %s\n", t->name);
+		if (t->no_above_4g)
+			fx.xloadflags = BP_XLF_KERNEL_64;
+		img = bzfix_make(&fx, &len);
+		if (t->initrd) {
+			o.initrd = initrd;
+			o.initrd_len = sizeof(initrd);
+		}
+		fake_facts_crash(&f, t->crash);
+		assert_int_equal(kx_build_plan(img, len, &o, &f, &p), t->want);
+		if (t->want) {
+			print_message("  %s\n", kx_errmsg());
+			assert_non_null(strstr(kx_errmsg(), t->msg));
+			goto next;
+		}
+		for (size_t i = 0; i < p.n; i++)
+			assert_true(p.seg[i].mem >= t->area[0] &&
+				    p.seg[i].mem + p.seg[i].memsz <= t->area[1]);
+		k = find_role(&p, KX_ROLE_KERNEL);
+		bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+		rd = find_role(&p, KX_ROLE_INITRD);
+		hdr = find_role(&p, KX_ROLE_ELFCOREHDR);
+		pg = find_role(&p, KX_ROLE_PURGATORY);
+		assert_non_null(k);
+		assert_non_null(bp);
+		assert_non_null(hdr);
+		assert_non_null(pg);
+		/* Purgatory below 4 GiB whenever the region has room there. */
+		assert_true((pg->mem < KX_4G) == (t->area[1] <= KX_4G));
+		memcpy(&b, bp->buf, sizeof(b));
+		assert_int_equal(p.handoff.regs64.rip, k->mem + BP_ENTRY64_OFFSET);
+		assert_int_equal(p.handoff.regs64.rsi, bp->mem);
+		assert_int_equal(bp_u64(b.hdr.cmd_line_ptr, b.ext_cmd_line_ptr), bp->mem + BP_SIZE);
+		snprintf(want_cmd, sizeof(want_cmd), "console=ttyS0 elfcorehdr=%#llx",
+			 (unsigned long long)hdr->mem);
+		assert_string_equal((const char *)bp->buf + BP_SIZE, want_cmd);
+		assert_int_equal(b.ext_cmd_line_ptr, (bp->mem + BP_SIZE) >> 32);
+		if (t->initrd) {
+			assert_non_null(rd);
+			assert_int_equal(bp_u64(b.hdr.ramdisk_image, b.ext_ramdisk_image), rd->mem);
+			assert_int_equal(b.ext_ramdisk_image, rd->mem >> 32);
+			assert_int_equal(bp_u64(b.hdr.ramdisk_size, b.ext_ramdisk_size), sizeof(initrd));
+			assert_int_equal(b.ext_ramdisk_size, 0);
+			assert_true((rd->mem + rd->memsz > 0x80000000ull) == t->initrd_high);
+		} else {
+			assert_null(rd);
+			assert_int_equal(b.hdr.ramdisk_image, 0);
+			assert_int_equal(b.ext_ramdisk_image, 0);
+		}
+		/* The capture kernel's e820: low RAM and every crash range, the
+		 * low part too, as RAM; the core header left out. */
+		for (size_t i = 0; i < b.e820_entries; i++) {
+			const struct bp_e820_entry *e = &b.e820_table[i];
+
+			if (e->type != 1)
+				continue;
+			e820_ram++;
+			assert_true(e->addr >= hdr->mem + hdr->memsz || e->addr + e->size <= hdr->mem);
+		}
+		/* [0, 0x9fc00), each crash range, and one more where the core
+		 * header splits its range. */
+		{
+			size_t ranges = 0;
+
+			while (t->crash[ranges][1])
+				ranges++;
+			assert_int_equal(e820_ram, 1 + ranges + (hdr->mem > t->area[0] ? 1 : 0));
+		}
+		kx_plan_free(&p);
+next:
+		kx_facts_free(&f);
+		free(img);
+	}
+}
+
 /* Purgatory console: from the running kernel's console= unless told otherwise. */
 static void test_purgatory_console(void **state)
 {
@@ -434,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_plan_deferred_digests),
 		cmocka_unit_test(test_plan_efi),
 		cmocka_unit_test(test_plan_errors),
+		cmocka_unit_test(test_plan_crash_positions),
 		cmocka_unit_test(test_purgatory_console),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

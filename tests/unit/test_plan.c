@@ -26,41 +26,55 @@ struct place_case {
 	bool top_down, fixed;
 	int want_ret;        /* 0 or -errno */
 	uint64_t want_addr;
+	uint64_t pref_max;   /* 0: none */
 };
 
 static const struct place_case cases[] = {
 	{ "first fit above min", { { 0x1000, 0x9f000 }, { M1, 64 * M1 } }, 0, 0,
-	  K4, K4, M1, NOMAX, KX_NO_PREF, false, false, 0, M1 },
+	  K4, K4, M1, NOMAX, KX_NO_PREF, false, false, 0, M1, 0 },
 	{ "preferred address free", { { M1, 64 * M1 } }, 0, 0,
-	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, false, 0, 16 * M1 },
+	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, false, 0, 16 * M1, 0 },
 	{ "preferred address not RAM falls back", { { M1, 8 * M1 } }, 0, 0,
-	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, false, 0, 2 * M1 },
+	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, false, 0, 2 * M1, 0 },
 	{ "fixed address not RAM fails", { { M1, 8 * M1 } }, 0, 0,
-	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, true, -EADDRNOTAVAIL, 0 },
+	  2 * M1, 2 * M1, M1, NOMAX, 16 * M1, false, true, -EADDRNOTAVAIL, 0, 0 },
 	{ "top down under max", { { M1, 64 * M1 } }, 0, 0,
-	  3 * K4, K4, M1, 32 * M1, KX_NO_PREF, true, false, 0, 32 * M1 - 3 * K4 },
+	  3 * K4, K4, M1, 32 * M1, KX_NO_PREF, true, false, 0, 32 * M1 - 3 * K4, 0 },
 	{ "top down picks highest region", { { M1, 8 * M1 }, { 16 * M1, 24 * M1 } }, 0, 0,
-	  K4, K4, M1, NOMAX, KX_NO_PREF, true, false, 0, 24 * M1 - K4 },
+	  K4, K4, M1, NOMAX, KX_NO_PREF, true, false, 0, 24 * M1 - K4, 0 },
 	{ "alignment skips unaligned start", { { M1 + K4, 64 * M1 } }, 0, 0,
-	  K4, 2 * M1, M1, NOMAX, KX_NO_PREF, false, false, 0, 2 * M1 },
+	  K4, 2 * M1, M1, NOMAX, KX_NO_PREF, false, false, 0, 2 * M1, 0 },
 	{ "too big for any region", { { M1, 2 * M1 }, { 4 * M1, 5 * M1 } }, 0, 0,
-	  2 * M1, K4, 0, NOMAX, KX_NO_PREF, false, false, -ENOMEM, 0 },
+	  2 * M1, K4, 0, NOMAX, KX_NO_PREF, false, false, -ENOMEM, 0, 0 },
 	{ "exactly fills a region (touching end)", { { M1, 2 * M1 } }, 0, 0,
-	  M1, K4, 0, NOMAX, KX_NO_PREF, false, false, 0, M1 },
+	  M1, K4, 0, NOMAX, KX_NO_PREF, false, false, 0, M1, 0 },
 	{ "mem-min clips", { { M1, 64 * M1 } }, 32 * M1, 0,
-	  K4, K4, 0, NOMAX, KX_NO_PREF, false, false, 0, 32 * M1 },
+	  K4, K4, 0, NOMAX, KX_NO_PREF, false, false, 0, 32 * M1, 0 },
 	{ "mem-max clips top down", { { M1, 64 * M1 } }, 0, 8 * M1,
-	  K4, K4, 0, NOMAX, KX_NO_PREF, true, false, 0, 8 * M1 - K4 },
+	  K4, K4, 0, NOMAX, KX_NO_PREF, true, false, 0, 8 * M1 - K4, 0 },
 	{ "window with no RAM", { { M1, 64 * M1 } }, 0, 0,
-	  K4, K4, 128 * M1, 256 * M1, KX_NO_PREF, false, false, -ENOMEM, 0 },
+	  K4, K4, 128 * M1, 256 * M1, KX_NO_PREF, false, false, -ENOMEM, 0, 0 },
 	{ "top of the address space", { { 0xfffffffffff00000ull, 0xfffffffffffff000ull } }, 0, 0,
-	  K4, K4, 0, NOMAX, KX_NO_PREF, true, false, 0, 0xffffffffffffe000ull },
+	  K4, K4, 0, NOMAX, KX_NO_PREF, true, false, 0, 0xffffffffffffe000ull, 0 },
 	{ "pref overflowing end rejected", { { M1, 64 * M1 } }, 0, 0,
-	  2 * K4, K4, 0, NOMAX, 0xfffffffffffff000ull, false, false, 0, M1 },
+	  2 * K4, K4, 0, NOMAX, 0xfffffffffffff000ull, false, false, 0, M1, 0 },
 	{ "nothing below 1 MiB unless asked", { { 0x1000, 0x9f000 }, { M1, 2 * M1 } }, 0, 0,
-	  K4, K4, M1, NOMAX, KX_NO_PREF, false, false, 0, M1 },
+	  K4, K4, M1, NOMAX, KX_NO_PREF, false, false, 0, M1, 0 },
 	{ "below 1 MiB when asked", { { 0x1000, 0x9f000 }, { M1, 2 * M1 } }, 0, 0,
-	  K4, K4, 0x1000, 0xa0000, KX_NO_PREF, true, false, 0, 0x9e000 },
+	  K4, K4, 0x1000, 0xa0000, KX_NO_PREF, true, false, 0, 0x9e000, 0 },
+	/* pref_max: an initrd that the kernel reads best low but can take high. */
+	{ "pref_max: room below it, top down stays below", { { M1, 64 * M1 } }, 0, 0,
+	  K4, K4, M1, NOMAX, KX_NO_PREF, true, false, 0, 32 * M1 - K4, 32 * M1 },
+	{ "pref_max: no room below, placed above", { { M1, 2 * M1 }, { 48 * M1, 64 * M1 } }, 0, 0,
+	  2 * M1, K4, M1, NOMAX, KX_NO_PREF, true, false, 0, 62 * M1, 32 * M1 },
+	{ "pref_max: no room below, bottom up above", { { 40 * M1, 64 * M1 } }, 0, 0,
+	  2 * M1, K4, M1, NOMAX, KX_NO_PREF, false, false, 0, 40 * M1, 32 * M1 },
+	{ "pref_max: never past max", { { M1, 2 * M1 }, { 48 * M1, 64 * M1 } }, 0, 0,
+	  2 * M1, K4, M1, 56 * M1, KX_NO_PREF, true, false, 0, 54 * M1, 32 * M1 },
+	{ "pref_max above max is max", { { M1, 64 * M1 } }, 0, 0,
+	  K4, K4, M1, 16 * M1, KX_NO_PREF, true, false, 0, 16 * M1 - K4, 32 * M1 },
+	{ "pref_max: no room anywhere", { { M1, 2 * M1 }, { 48 * M1, 49 * M1 } }, 0, 0,
+	  2 * M1, K4, M1, NOMAX, KX_NO_PREF, true, false, -ENOMEM, 0, 32 * M1 },
 };
 
 static void setup_ram(struct kx_memmap *m, const struct ram *ram)
@@ -79,7 +93,7 @@ static void test_place_table(void **state)
 		struct kx_plan p;
 		struct kx_place_req req = { .align = t->align, .min = t->min, .max = t->max,
 					    .pref = t->pref, .top_down = t->top_down,
-					    .fixed = t->fixed };
+					    .fixed = t->fixed, .pref_max = t->pref_max };
 		int i;
 
 		print_message("case: %s\n", t->name);

@@ -27,6 +27,11 @@ uint64_t kx_handoff_image_entry(const struct kx_handoff *h);
 const char *kx_handoff_mode_name(const struct kx_handoff *h);
 /* The arch's extra fields of the JSON plan, each starting with a comma. */
 void kx_handoff_print_json(FILE *out, const struct kx_handoff *h);
+/* Where purgatory must end for this hand-off (0: anywhere RAM is). It runs
+ * in 64-bit mode on the kernel's identity map wherever it is; a 32-bit or
+ * real-mode entry leaves long mode from its code, which only runs below
+ * 4 GiB. The build places it below 4 GiB whenever there is room. */
+uint64_t kx_handoff_purgatory_max(const struct kx_handoff *h);
 struct kx_load_opts;
 struct kx_facts;
 /* Fills the arch's part of purgatory's parameter block: the hand-off, and

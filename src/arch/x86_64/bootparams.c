@@ -141,8 +141,9 @@ size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *
 int kx_bp_add_segment(struct kx_plan *p, const struct kx_facts *f, struct bp_layout *lay,
 		      uint8_t **buf, size_t *len)
 {
-	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB, .max = KX_4G,
-				    .pref = KX_NO_PREF };
+	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = KX_MIB,
+				    .max = lay->high_ok ? 0 : KX_4G,
+				    .pref_max = lay->high_ok ? KX_4G : 0, .pref = KX_NO_PREF };
 	size_t size = kx_bp_segment_size_for(f, lay);
 	uint8_t *bp;
 	int i;
@@ -247,6 +248,8 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 	bp.hdr.type_of_loader = BP_LOADER_TYPE_KEXEC;
 	bp.hdr.loadflags = (uint8_t)((bp.hdr.loadflags | BP_LOADED_HIGH) & ~BP_CAN_USE_HEAP);
 	bp.hdr.setup_data = 0;
+	/* The ext_* fields carry the high halves (zero-page.rst); a 64-bit
+	 * kernel always reads them, so they are 0 for anything below 4 GiB. */
 	bp.hdr.cmd_line_ptr = (uint32_t)cmd_addr;
 	bp.ext_cmd_line_ptr = (uint32_t)(cmd_addr >> 32);
 	bp.hdr.ramdisk_image = (uint32_t)lay->initrd_addr;
@@ -319,7 +322,7 @@ int kx_bp_plan(struct kx_plan *p, const struct kx_load_opts *o, const struct kx_
 	size_t len;
 	int ret;
 
-	ret = kx_plan_add_initrd(p, o, initrd_max, &lay->initrd_addr);
+	ret = kx_plan_add_initrd(p, o, initrd_max, lay->high_ok, &lay->initrd_addr);
 	if (ret < 0)
 		return ret;
 	lay->initrd_size = lay->initrd_addr ? o->initrd_len : 0;

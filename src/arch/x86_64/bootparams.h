@@ -190,6 +190,11 @@ struct bp_layout {
 	uint64_t initrd_addr;
 	uint64_t initrd_size;
 	const char *cmdline;
+	/* The kernel takes boot_params, its command line and the initrd above
+	 * 4 GiB and reads their high halves from ext_cmd_line_ptr and
+	 * ext_ramdisk_image/size (XLF_CAN_BE_LOADED_ABOVE_4G, boot.rst): they go
+	 * above initrd_addr_max and 4 GiB when there is no room below. */
+	bool high_ok;
 	/* A capture kernel (-p): the e820 is kx_bp_crash_e820's, not the firmware's. */
 	bool crash;
 	uint64_t elfcorehdr;      /* the core header segment, left out of that e820 */
@@ -215,8 +220,9 @@ int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp
 			 char **owned);
 /* Adds and places the boot-params segment for `lay` (its cmdline, initrd and
  * crash fields set) below 4 GiB, where every consumer can reach cmd_line_ptr
- * and the setup_data list; sets lay->base. *buf (zeroed, *len bytes) is owned
- * by the plan and is to be filled with kx_bp_build. */
+ * and the setup_data list, or with lay->high_ok above when there is no room
+ * below; sets lay->base. *buf (zeroed, *len bytes) is owned by the plan and is
+ * to be filled with kx_bp_build. */
 int kx_bp_add_segment(struct kx_plan *p, const struct kx_facts *f, struct bp_layout *lay,
 		      uint8_t **buf, size_t *len);
 /* Fills the boot-params segment (buf of kx_bp_segment_size bytes, zeroed):
@@ -225,8 +231,9 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 		const struct bp_layout *lay, const struct kx_facts *f);
 /* The tail every Linux boot-protocol format shares, once its kernel is
  * placed: the initrd below initrd_max (the setup header's initrd_addr_max +
- * 1), then the boot-params segment added, placed and filled from the setup
- * header `hdr` and lay (its cmdline and crash fields set). *bp (may be NULL)
+ * 1; with lay->high_ok higher when there is no room there), then the
+ * boot-params segment added, placed and filled from the setup header `hdr`
+ * and lay (its cmdline, high_ok and crash fields set). *bp (may be NULL)
  * points at the filled boot_params, for a format that patches a field. */
 int kx_bp_plan(struct kx_plan *p, const struct kx_load_opts *o, const struct kx_facts *f,
 	       uint64_t initrd_max, const uint8_t *hdr, size_t hdr_len, struct bp_layout *lay,

@@ -114,12 +114,50 @@ static int bzimage_probe(const uint8_t *img, size_t len)
 	return 0;
 }
 
+/* A capture kernel goes inside the crash region wherever the running kernel
+ * reserved it: with crashkernel=X near the top of the RAM below 4 GiB (often
+ * above 2 GiB), with crashkernel=X,high above 4 GiB. A kernel without
+ * XLF_CAN_BE_LOADED_ABOVE_4G must lie below 4 GiB and finds its initrd only
+ * below initrd_addr_max: say so when the region starts above either, rather
+ * than leave the placer's "no free RAM". */
+static int bzimage_check_crash_reach(const struct bzimage_info *bz, const struct kx_plan *p,
+				     const struct kx_load_opts *o, const struct kx_facts *f)
+{
+	uint64_t lowest, reach = KX_4G, start, end;
+	const char *what = "kernel";
+
+	if (!p->capture.active || (bz->xloadflags & BP_XLF_CAN_BE_LOADED_ABOVE_4G) || !p->free.n)
+		return 0;
+	lowest = p->free.v[0].start;
+	if (o->initrd && o->initrd_len && (uint64_t)bz->initrd_addr_max + 1 < reach) {
+		reach = (uint64_t)bz->initrd_addr_max + 1;
+		what = "initrd";
+	}
+	if (lowest < reach)
+		return 0;
+	start = lowest;
+	end = p->free.v[0].end;
+	for (size_t i = 0; i < f->crash.n; i++)
+		if (f->crash.v[i].start <= lowest && lowest < f->crash.v[i].end) {
+			start = f->crash.v[i].start;
+			end = f->crash.v[i].end;
+		}
+	return kx_err(EADDRNOTAVAIL, MOD,
+		      "the crash region (%#llx-%#llx) lies above what this kernel can reach: "
+		      "without XLF_CAN_BE_LOADED_ABOVE_4G its %s must end below %#llx; "
+		      "reserve the region lower (crashkernel=SIZE@OFFSET below that, no ,high) "
+		      "or load a kernel that can be loaded above 4 GiB (protocol 2.12, Linux 3.9+)",
+		      (unsigned long long)start, (unsigned long long)end, what,
+		      (unsigned long long)reach);
+}
+
 static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 			const struct kx_facts *f, struct kx_plan *p)
 {
 	struct bzimage_info bz;
 	struct kx_place_req req;
 	struct bp_layout lay = { .cmdline = o->cmdline };
+	bool high_ok;
 	char *crash_cmdline = NULL;
 	size_t cmdlen;
 	uint64_t align, memsz;
@@ -131,6 +169,11 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	ret = kx_bp_capture_layout(p, o->cmdline, &lay, &crash_cmdline);
 	if (ret < 0)
 		return ret;
+	ret = bzimage_check_crash_reach(&bz, p, o, f);
+	if (ret < 0)
+		goto out;
+	high_ok = bz.xloadflags & BP_XLF_CAN_BE_LOADED_ABOVE_4G;
+	lay.high_ok = high_ok;
 	cmdlen = lay.cmdline ? strlen(lay.cmdline) : 0;
 	if (cmdlen > bz.cmdline_size) {
 		ret = kx_err(E2BIG, MOD, "command line is %zu bytes%s, this kernel takes at most %u",
@@ -145,7 +188,7 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 		.min = KX_MIB,
 		/* The decompressor runs in the identity map the kernel set up; keep
 		 * below 4 GiB unless the kernel says it may live above. */
-		.max = (bz.xloadflags & BP_XLF_CAN_BE_LOADED_ABOVE_4G) ? 0 : KX_4G,
+		.max = high_ok ? 0 : KX_4G,
 		.pref = bz.pref_address,
 		.fixed = !bz.relocatable,
 	};

@@ -25,6 +25,13 @@ const char *kx_handoff_mode_name(const struct kx_handoff *h)
 	return "?";
 }
 
+uint64_t kx_handoff_purgatory_max(const struct kx_handoff *h)
+{
+	/* entry.S: enter_linux64 stays in long mode (its 4-level switch is
+	 * skipped when purgatory lies above 4 GiB); enter_pm32 does not. */
+	return h->mode == KX_ENTRY_LINUX64 ? 0 : KX_4G;
+}
+
 void kx_handoff_print_json(FILE *out, const struct kx_handoff *h)
 {
 	/* The Linux 64-bit boot protocol's one argument: boot_params. */

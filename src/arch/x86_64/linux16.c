@@ -229,7 +229,7 @@ static int plan_real16(const uint8_t *img, const struct linux16_info *in,
 	kern = plan_kernel(img, in, p);
 	if (kern < 0)
 		return kern;
-	ret = kx_plan_add_initrd(p, o, (uint64_t)in->initrd_addr_max + 1, &initrd);
+	ret = kx_plan_add_initrd(p, o, (uint64_t)in->initrd_addr_max + 1, false, &initrd);
 	if (ret < 0)
 		return ret;
 

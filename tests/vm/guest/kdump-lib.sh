@@ -108,7 +108,7 @@ kdump_scenario() {
         capture_checks
         exit 0
     fi
-    make_capture_initrd || { fail "capture initramfs"; exit 1; }
+    [ -s /tmp/capture.cpio ] || make_capture_initrd || { fail "capture initramfs"; exit 1; }
     if [ "${2:-}" = unload ]; then
         run kexec "$sc" -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="console=ttyS0" ||
             fail "kexec $sc -p: status $?"
@@ -121,4 +121,28 @@ kdump_scenario() {
         { fail "kexec $sc -p: status $?"; exit 1; }
     status_says "capture kernel loaded" 1
     crash_now
+}
+
+# kd_check_region LO HI WHAT: a "Crash kernel" range of /proc/iomem lies in
+# [LO, HI) (HI 0: no limit); says which with KX-OK.
+kd_check_region() {
+    for r in $(sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : Crash kernel$/\1-\2/p' /proc/iomem); do
+        s=$((0x${r%-*})); e=$((0x${r#*-} + 1))
+        if [ "$s" -ge "$1" ] && { [ "$2" = 0 ] || [ "$e" -le "$2" ]; }; then
+            ok "crash region $(printf '0x%x-0x%x' "$s" "$e") lies $3"
+            return 0
+        fi
+    done
+    fail "no crash region $3 in /proc/iomem"
+    return 1
+}
+
+# kexec -p with no syscall flag (kexec_file_load first), then -u -p.
+kd_auto_load_unload() {
+    make_capture_initrd || { fail "capture initramfs"; return 1; }
+    run kexec -d -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="console=ttyS0" ||
+        fail "kexec -p: status $?"
+    status_says "auto load" 1
+    run kexec -u -p || fail "kexec -u -p: status $?"
+    status_says "auto unload" 0
 }
