@@ -71,7 +71,7 @@ int kx_format_check_panic(const struct kx_format *fmt, bool panic)
 		return 0;
 	return kx_err(EINVAL, "kexec", "a %s image cannot be loaded as a capture kernel (-p): "
 		      "kx passes the core header (elfcorehdr=) and the crash memory map only to "
-		      "a bzImage; load the kernel's bzImage (vmlinuz) with -p instead", fmt->name);
+		      "a bzImage or an ELF vmlinux; load the kernel's bzImage (vmlinuz) with -p instead", fmt->name);
 }
 
 int kx_plan_add_initrd(struct kx_plan *p, const struct kx_load_opts *o, uint64_t max,

@@ -64,7 +64,9 @@ struct kx_format {
 	/* Can be loaded as a capture kernel (-p): the format passes the core
 	 * header's address (elfcorehdr=) and a memory map of the crash region
 	 * only. Without both, a capture kernel runs over the crashed kernel's
-	 * memory and the dump is lost, so the others refuse -p. */
+	 * memory and the dump is lost, so the others refuse -p. A format
+	 * that can do it for some of its images only (ELF: the Linux hand-off)
+	 * sets it and refuses the rest in its plan. */
 	bool capture;
 	const char *const *aliases; /* other -t names (kexec-tools'), NULL-terminated or NULL */
 	/* 0 when the image is this format, -ENOEXEC when not (with a message saying

@@ -5,7 +5,9 @@
  *
  * Hand-off conventions (README's support table); the arch supplies the
  * machine check, the relocation types and the registers (arch_elf.h):
- *   Linux (vmlinux, or --args-linux): the arch's Linux boot protocol.
+ *   Linux (vmlinux, or --args-linux): the arch's Linux boot protocol. The
+ *     only convention that can make a capture kernel (-p): a Linux kernel is
+ *     told where the core header is and which memory it may use.
  *   --args-elf (default for a non-Linux ELF): three arguments in the arch's
  *     C calling convention: the physical address of the NUL-terminated
  *     command line (0: none), the initrd's address and its size, so a C entry
@@ -293,6 +295,55 @@ static int load_fixed(const uint8_t *img, const struct kx_elf_info *e, struct kx
 	return 0;
 }
 
+/* A Linux kernel moved into the crash region as one block: every PT_LOAD at
+ * its place relative to the lowest, placed by the planner at an
+ * `align`-aligned address (the granule by which the arch's kernel may move,
+ * kx_arch_elf_linux_move_align). One segment, so nothing else lands between
+ * two PT_LOADs: the kernel takes _text.._end as its own, gaps included.
+ * *moved: how far the segments now lie above their p_paddr (modulo 2^64). */
+static int load_moved(const uint8_t *img, const struct kx_elf_info *e, uint64_t align,
+		      struct kx_plan *p, uint64_t *moved)
+{
+	size_t idx[KX_ELF_MAX_PHDRS];
+	int n = sorted_loads(e, true, idx), i;
+	uint64_t lo, hi = 0, file_end, extent;
+	struct kx_place_req req;
+	uint8_t *buf;
+
+	if (n < 0)
+		return n;
+	lo = e->ph[idx[0]].p_paddr;
+	file_end = lo;
+	for (size_t k = 0; k < (size_t)n; k++) {
+		const struct kx_elf_phdr *ph = &e->ph[idx[k]];
+
+		if (ph->p_paddr + ph->p_memsz > hi)
+			hi = ph->p_paddr + ph->p_memsz;
+		if (ph->p_filesz && ph->p_paddr + ph->p_filesz > file_end)
+			file_end = ph->p_paddr + ph->p_filesz;
+	}
+	if (lo & (align - 1))
+		return kx_err(EINVAL, MOD,
+			      "the kernel's lowest PT_LOAD is at 0x%llx, not on a 0x%llx boundary, "
+			      "so it cannot be moved into the crash region (-p); load its bzImage",
+			      (unsigned long long)lo, (unsigned long long)align);
+	extent = page_up(hi) - lo;
+	if (extent > PIE_MAX_EXTENT)
+		return kx_err(EINVAL, MOD, "the kernel spans 0x%llx bytes (max 1 GiB)",
+			      (unsigned long long)extent);
+	buf = gather(img, e, idx, 0, (size_t)n - 1, true, lo, file_end - lo);
+	if (!buf)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	req = (struct kx_place_req){ .align = align, .min = KX_MIB, .pref = KX_NO_PREF };
+	i = kx_plan_add_placed(p, KX_ROLE_KERNEL, buf, file_end - lo, extent, &req, buf);
+	if (i < 0)
+		return kx_err_prefix(i, "elf: the kernel (0x%llx bytes from 0x%llx, moved by a "
+				     "multiple of 0x%llx)", (unsigned long long)extent,
+				     (unsigned long long)lo, (unsigned long long)align);
+	*moved = p->seg[i].mem - lo;
+	return 0;
+}
+
 /* The file offset of `size` bytes at virtual address `va`, from the PT_LOAD
  * whose file bytes hold them. */
 static int vaddr_to_offset(const struct kx_elf_info *e, uint64_t va, uint64_t size,
@@ -537,12 +588,31 @@ static int plan_elf_args(const struct kx_elf_info *e, uint64_t entry,
 	return 0;
 }
 
+/* A capture kernel (-p) sits in the crash region: a kernel that can move
+ * (the arch says by how much) goes there as one block; one that cannot keeps
+ * its link address, which must then lie in the region. */
+static int load_capture_linux(const uint8_t *img, const struct kx_elf_info *e,
+			      struct kx_plan *p, uint64_t *moved)
+{
+	uint64_t align = kx_arch_elf_linux_move_align(e);
+	int ret;
+
+	if (align)
+		return load_moved(img, e, align, p, moved);
+	ret = load_fixed(img, e, p);
+	if (ret < 0)
+		return kx_err_prefix(ret, "elf: this kernel runs only at its link address, which "
+				     "must then lie in the crash region (-p): build it with "
+				     "CONFIG_PHYSICAL_START there, or load its bzImage");
+	return 0;
+}
+
 static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 		    const struct kx_facts *f, struct kx_plan *p)
 {
 	struct kx_elf_info *e = malloc(sizeof(*e));
 	enum kx_image_args args = o->args;
-	uint64_t bias = 0, entry = 0;
+	uint64_t bias = 0, entry = 0, moved = 0;
 	int ret;
 
 	if (!e)
@@ -557,12 +627,31 @@ static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 			     "or use --args-elf");
 		goto out;
 	}
-	ret = e->e_type == KX_ET_EXEC ? load_fixed(img, e, p) : load_pie(img, len, e, p, &bias);
+	/* kx_format_check_panic lets every ELF image through: only here is the
+	 * hand-off known. */
+	if (o->panic && args != KX_ARGS_LINUX) {
+		ret = kx_err(EINVAL, MOD,
+			     "an ELF image entered %s cannot be a capture kernel (-p): only a "
+			     "Linux kernel is told where the core header is (elfcorehdr=) and "
+			     "which memory it may use; %s",
+			     args == KX_ARGS_NONE ? "with no arguments (--args-none)"
+						  : "with register arguments (--args-elf)",
+			     e->is_linux ? "drop --args-elf/--args-none"
+					 : "load a Linux kernel (a vmlinux or bzImage) with -p");
+		goto out;
+	}
+	if (e->e_type == KX_ET_DYN)
+		ret = load_pie(img, len, e, p, &bias);
+	else if (o->panic)
+		ret = load_capture_linux(img, e, p, &moved);
+	else
+		ret = load_fixed(img, e, p);
 	if (ret < 0)
 		goto out;
 	ret = entry_address(e, bias, &entry);
 	if (ret < 0)
 		goto out;
+	entry += moved;
 	if (!e->is64 && entry >= KX_4G) {
 		ret = kx_err(EINVAL, MOD, "ELF32 entry point 0x%llx is above 4 GiB",
 			     (unsigned long long)entry);
@@ -571,7 +660,7 @@ static int elf_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o
 	switch (args) {
 	case KX_ARGS_LINUX:
 		p->format = "elf-linux";
-		ret = kx_arch_elf_plan_linux(e, entry, o, f, p);
+		ret = kx_arch_elf_plan_linux(e, entry, moved, o, f, p);
 		break;
 	case KX_ARGS_NONE:
 		kx_arch_elf_enter(p, e->is64, entry, 0, 0, 0);
@@ -588,6 +677,8 @@ out:
 
 const struct kx_format kx_format_elf = {
 	.name = "elf",
+	/* Only with the Linux hand-off: elf_plan refuses the others. */
+	.capture = true,
 	.aliases = kx_arch_elf_aliases,
 	.probe = elf_probe,
 	.plan = elf_plan,

@@ -41,6 +41,15 @@ check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem
 check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
 check "dry run"             0 "role" "$kexec" --dry-run -l "$img" --initrd="$work/initrd" --sysroot="$work/sysroot-bios"
 check "dry run json"        0 '"segments":[' "$kexec" --dry-run --json -l "$img" --sysroot="$work/sysroot-bios"
+# -p: a bzImage and an ELF vmlinux are told the core header and the crash memory
+# map (tests/golden crash-*); every other format is refused before any load.
+crash=(--sysroot="$work/sysroot-crash")
+refuse="cannot be loaded as a capture kernel (-p)"
+check "-p linux16"          1 "a linux16 image $refuse" "$kexec" --dry-run -p --real-mode "$img" "${crash[@]}"
+check "-p multiboot"        1 "a multiboot image $refuse" "$kexec" --dry-run -p "$work/multiboot" "${crash[@]}"
+check "-p ELF --args-elf"   1 "(--args-elf) cannot be a capture kernel (-p)" "$kexec" --dry-run -p --args-elf "$work/vmlinux" "${crash[@]}"
+check "-p ELF --args-none"  1 "(--args-none) cannot be a capture kernel (-p)" "$kexec" --dry-run -p --args-none "$work/vmlinux" "${crash[@]}"
+check "-p vmlinux"          0 "elf-linux (capture kernel, -p)" "$kexec" --dry-run -p "$work/vmlinux" "${crash[@]}"
 # Not regular files fail at once (open() must not wait for a FIFO's writer).
 mkfifo "$work/fifo"
 bios=(--sysroot="$work/sysroot-bios")

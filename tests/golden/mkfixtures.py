@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes the inputs of the golden plan tests into a directory: a generated
-bzImage, an initrd, and fake system trees (sysroots) for a BIOS and a UEFI
-machine, so `kexec --dry-run --json --sysroot=...` gives a fixed plan."""
+bzImage, an ELF vmlinux, a Multiboot image, an initrd, and fake system trees
+(sysroots) for a BIOS and a UEFI machine and for a BIOS machine with a crash
+kernel region (what `kexec -p` reads), so `kexec --dry-run --json
+--sysroot=...` gives a fixed plan."""
 import os
 import struct
 import sys
@@ -41,6 +43,74 @@ def bzimage(payload=0x30000, init_size=0x400000):
     put(0x258, "Q", 0x1000000)         # pref_address
     put(0x260, "I", init_size)         # init_size
     return bytes(b)
+
+
+def vmlinux():
+    """An x86-64 vmlinux as the kernel links it (arch/x86/kernel/vmlinux.lds.S):
+    ET_EXEC, entry phys_startup_64 at the physical load address (16 MiB),
+    PT_LOADs at __START_KERNEL_map + physical with 2 MiB alignment, the text
+    and a data segment with a bss tail, and a "Linux" note."""
+    text_off, text_sz = 0x1000, 0x30000
+    data_off, data_sz, data_mem = text_off + text_sz, 0x8000, 0x20000
+    note_off = 0x200
+    b = bytearray(data_off + data_sz)
+    for i in range(text_off, len(b)):
+        b[i] = (i * 11) & 0xff
+    struct.pack_into("<4sBBBB8xHHIQQQIHHHHHH", b, 0, b"\x7fELF", 2, 1, 1, 0,
+                     2, 62, 1, 0x1000000, 64, 0, 0, 64, 56, 3, 64, 0, 0)
+    phdrs = [
+        # p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align
+        (1, 5, text_off, 0xffffffff81000000, 0x1000000, text_sz, text_sz, 0x200000),
+        (1, 6, data_off, 0xffffffff81200000, 0x1200000, data_sz, data_mem, 0x200000),
+        (4, 4, note_off, 0, 0, 24, 24, 4),
+    ]
+    for i, ph in enumerate(phdrs):
+        struct.pack_into("<IIQQQQQQ", b, 64 + 56 * i, *ph)
+    # LINUX_ELFNOTE(..., 0x100, ...): namesz 6 ("Linux"), descsz 4.
+    struct.pack_into("<III8sI", b, note_off, 6, 4, 0x100, b"Linux", 0)
+    return bytes(b)
+
+
+def multiboot():
+    """A Multiboot v1 image with the a.out kludge (flags bit 16): the header
+    says where the file goes (Multiboot 0.6.96, 3.1.1)."""
+    magic, flags = 0x1BADB002, 0x00010000
+    b = bytearray(0x2000)
+    struct.pack_into("<IIIIIIII", b, 0, magic, flags, (-(magic + flags)) & 0xffffffff,
+                     0x100000, 0x100000, 0, 0, 0x100020)
+    return bytes(b)
+
+
+def kcore():
+    """The head of /proc/kcore as fs/proc/kcore.c writes it (kx reads only the
+    headers, src/sys/crash_read.c): an ELF64 ET_CORE with a PT_NOTE, the
+    kernel text (KCORE_TEXT, at __START_KERNEL_map) and the direct map of RAM
+    (KCORE_RAM, at page_offset_base)."""
+    text = (0xffffffff81000000, 0x1000000, 0x2000000)
+    ram = [(0xffff888000100000, 0x100000, 0x7fee0000 - 0x100000)]
+    phdrs = [(4, 0, 0x1000, 0, 0, 0x1000, 0, 4)]
+    phdrs.append((1, 7, 0x2000, text[0], text[1], text[2], text[2], 0x1000))
+    for v, p, n in ram:
+        phdrs.append((1, 7, 0x2000, v, p, n, n, 0x1000))
+    b = bytearray(64 + 56 * len(phdrs))
+    struct.pack_into("<4sBBBB8xHHIQQQIHHHHHH", b, 0, b"\x7fELF", 2, 1, 1, 0,
+                     4, 62, 1, 0, 64, 0, 0, 64, 56, len(phdrs), 0, 0, 0)
+    for i, ph in enumerate(phdrs):
+        struct.pack_into("<IIQQQQQQ", b, 64 + 56 * i, *ph)
+    return bytes(b)
+
+
+def crash_facts(root, cpus):
+    """What kexec -p reads besides the memory map (src/sys/crash_read.c): the
+    per-CPU crash notes, VMCOREINFO's note and the kernel's mappings."""
+    write(f"{root}/sys/devices/system/cpu/possible", f"0-{cpus - 1}\n")
+    for c in range(cpus):
+        d = f"{root}/sys/devices/system/cpu/cpu{c}"
+        write(f"{d}/crash_notes", f"{0x7e41c000 + c * 0x1000:x}\n")
+        write(f"{d}/crash_notes_size", "424\n")
+    write(f"{root}/sys/kernel/vmcoreinfo", "2b4c000 1024\n")
+    write(f"{root}/sys/kernel/kexec_crash_loaded", "0\n")
+    write(f"{root}/proc/kcore", kcore(), "wb")
 
 
 def memmap(root, regions):
@@ -90,14 +160,26 @@ UEFI_MAP = [
     (0x7ff78000, 0x80000000, "Reserved"),
 ]
 
+# crashkernel=256M, as the kernel reserves it: 256 MiB below 4 GiB (here the
+# D3 reproducer's 0x20000000-0x30000000).
+CRASH = (0x20000000, 0x30000000)
+
 write("bzImage", bzimage(), "wb")
+write("vmlinux", vmlinux(), "wb")
+write("multiboot", multiboot(), "wb")
 write("initrd", bytes((i * 13) & 0xff for i in range(300000)), "wb")
 
-for name, regions, efi in (("bios", BIOS_MAP, False), ("uefi", UEFI_MAP, True)):
+for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
+                                  ("uefi", UEFI_MAP, True, None),
+                                  ("crash", BIOS_MAP, False, CRASH)):
     root = f"sysroot-{name}"
     memmap(root, regions)
-    iomem(root, regions)
-    write(f"{root}/proc/cmdline", "BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200 quiet\n")
+    iomem(root, regions, crash)
+    extra = " crashkernel=256M" if crash else ""
+    write(f"{root}/proc/cmdline",
+          f"BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200 quiet{extra}\n")
+    if crash:
+        crash_facts(root, 2)
     write(f"{root}/proc/meminfo", "MemTotal:        2026024 kB\n")
     write(f"{root}/sys/kernel/boot_params/data", boot_params(efi), "wb")
     write(f"{root}/sys/kernel/kexec_loaded", "0\n")

@@ -18,7 +18,10 @@ while IFS='|' read -r name root args; do
   root=$(echo "$root" | xargs)
   args=${args//@/$work}
   # shellcheck disable=SC2086
-  "$kexec" --dry-run --json --sysroot="$work/$root" $args > "$work/$name.raw"
+  if ! "$kexec" --dry-run --json --sysroot="$work/$root" $args > "$work/$name.raw"; then
+    echo "FAIL $name: kexec refused the case (message above)"
+    fail=$((fail + 1)); continue
+  fi
   # Purgatory's own bytes change with every compiler or purgatory edit; its
   # parameters (the digests and registers) are covered by the other fields.
   python3 - "$work/$name.raw" > "$work/$name.json" <<'PY'

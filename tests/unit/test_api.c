@@ -340,7 +340,9 @@ static void test_load_refused_from_sysroot(void **state)
 	kx_loader_free(l);
 }
 
-/* Formats without a crash hand-off refuse -p before anything is read. */
+/* Formats without a crash hand-off refuse -p before anything is read (the
+ * BIOS tree has no /proc/kcore); an ELF image without the Linux hand-off is
+ * refused by the ELF format's plan, once the crash facts are read. */
 static void test_panic_refused_by_format(void **state)
 {
 	struct fx_elf elf = fx_exec64();
@@ -350,16 +352,26 @@ static void test_panic_refused_by_format(void **state)
 	kx_loader *l = kx_loader_new();
 	kx_error *e = NULL;
 
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	assert_int_equal(kx_set_panic(l, true, NULL), 0);
+	assert_int_equal(kx_open_image(l, fx("multiboot"), NULL), 0);
+	expect_error(kx_build(l, &e), &e, -EINVAL,
+		     "a multiboot image cannot be loaded as a capture kernel", false);
+	assert_null(kx_get_plan(l));
+	kx_loader_free(l);
+
 	snprintf(path, sizeof(path), "%s/api-elf64", fx_dir);
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(img, 1, elf.size, f), elf.size);
 	fclose(f);
 	free(img);
-	assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+	l = kx_loader_new();
+	assert_int_equal(kx_set_sysroot(l, fx("sysroot-crash"), NULL), 0);
 	assert_int_equal(kx_set_panic(l, true, NULL), 0);
 	assert_int_equal(kx_open_image(l, path, NULL), 0);
-	expect_error(kx_build(l, &e), &e, -EINVAL, "cannot be loaded as a capture kernel", false);
+	expect_error(kx_build(l, &e), &e, -EINVAL,
+		     "(--args-elf) cannot be a capture kernel (-p)", false);
 	assert_null(kx_get_plan(l));
 	kx_loader_free(l);
 	unlink(path);

@@ -192,6 +192,220 @@ static void test_vmlinux(void **state)
 	assert_non_null(strstr(kx_errmsg(), "--args-none"));
 }
 
+/* -p: a crash region of 256 MiB at 512 MiB and what kexec reads of the
+ * running kernel for the core header. */
+#define CRASH_START 0x20000000ull
+#define CRASH_END 0x30000000ull
+#define MOVE_ALIGN 0x200000ull
+
+static int plan_crash(const struct fx_elf *e, const struct kx_load_opts *o, struct kx_plan *p)
+{
+	struct kx_facts f;
+	uint8_t *img = fx_build(e);
+	int ret;
+
+	facts(&f);
+	assert_int_equal(kx_memmap_remove(&f.ram, CRASH_START, CRASH_END), 0);
+	assert_int_equal(kx_memmap_add(&f.crash, CRASH_START, CRASH_END, KX_MEM_CRASH), 0);
+	f.kdump.present = true;
+	f.kdump.notes = calloc(1, sizeof(*f.kdump.notes));
+	assert_non_null(f.kdump.notes);
+	f.kdump.notes[0] = (struct kx_crash_note){ .cpu = 0, .addr = 0x7c000000, .size = 424 };
+	f.kdump.notes_n = 1;
+	f.kdump.vmcoreinfo_addr = 0x2b4c000;
+	f.kdump.vmcoreinfo_size = 1024;
+	f.kdump.kernel_vaddr = 0xffffffff81000000ull;
+	f.kdump.kernel_paddr = 0x1000000;
+	f.kdump.kernel_size = 0x2000000;
+	f.kdump.page_offset = 0xffff888000000000ull;
+	ret = kx_build_plan(img, e->size, o, &f, p);
+	kx_facts_free(&f);
+	if (ret < 0)
+		free(img);
+	else
+		p->image_owned = p->image_owned ? p->image_owned : img;
+	return ret;
+}
+
+/* fx_exec64 with a "Linux" note: a vmlinux at 16 MiB. */
+static struct fx_elf fx_vmlinux64(void)
+{
+	struct fx_elf e = fx_exec64();
+
+	e.nph = 3;
+	e.ph[2] = (struct fx_ph){ 4, 0x1100, 0, 0, 0x20, 0x20, 4 };
+	e.note_name = "Linux";
+	e.note_off = 0x1100;
+	return e;
+}
+
+/* The capture kernel's e820 (zero page 0x1e8, 0x2d0): RAM only below 1 MiB
+ * and in the crash region, never over the core header; returns the RAM
+ * bytes it gives inside the crash region. */
+static uint64_t check_crash_e820(const uint8_t *bp, uint64_t hdr, uint64_t hdr_size)
+{
+	uint64_t in_crash = 0;
+
+	for (unsigned i = 0; i < bp[0x1e8]; i++) {
+		const uint8_t *en = bp + 0x2d0 + 20 * i;
+		uint64_t a = get(en, 8), end = a + get(en + 8, 8);
+
+		if (get(en + 16, 4) != 1)
+			continue;
+		if (end <= KX_MIB)
+			continue;
+		if (a < CRASH_START || end > CRASH_END)
+			fail_msg("e820 RAM 0x%llx-0x%llx outside the crash region",
+				 (unsigned long long)a, (unsigned long long)end);
+		if (a < hdr + hdr_size && hdr < end)
+			fail_msg("e820 RAM 0x%llx-0x%llx covers the core header",
+				 (unsigned long long)a, (unsigned long long)end);
+		in_crash += end - a;
+	}
+	return in_crash;
+}
+
+/* -p with a vmlinux: moved into the crash region as one block (2 MiB
+ * aligned, layout kept, gaps zeroed), entry moved by the same delta, and the
+ * capture kernel told elfcorehdr= and the crash e820 (security review D3:
+ * it used to get neither). */
+static void test_vmlinux_capture(void **state)
+{
+	struct fx_elf e = fx_vmlinux64();
+	static const uint8_t rd[] = "rd";
+	struct kx_load_opts o = { .cmdline = "console=ttyS0", .initrd = rd, .initrd_len = 2,
+				  .panic = true };
+	const struct kx_segment *k, *bp, *hdr;
+	char want[64];
+	struct kx_plan p;
+
+	assert_int_equal(plan_crash(&e, &o, &p), 0);
+	assert_string_equal(p.format, "elf-linux");
+	k = role(&p, KX_ROLE_KERNEL, 0);
+	bp = role(&p, KX_ROLE_BOOT_PARAMS, 0);
+	hdr = role(&p, KX_ROLE_ELFCOREHDR, 0);
+	assert_non_null(k);
+	assert_non_null(bp);
+	assert_non_null(hdr);
+	assert_null(role(&p, KX_ROLE_KERNEL, 1));
+	for (size_t i = 0; i < p.n; i++)
+		if (p.seg[i].mem < CRASH_START || p.seg[i].mem + p.seg[i].memsz > CRASH_END)
+			fail_msg("segment %zu at 0x%llx outside the crash region", i,
+				 (unsigned long long)p.seg[i].mem);
+	assert_int_equal(k->mem % MOVE_ALIGN, 0);
+	/* 0x1000000-0x1013000 as one block: text, zeroed gap, data, bss. */
+	assert_int_equal(k->memsz, 0x13000);
+	assert_int_equal(k->bufsz, 0x10800);
+	assert_int_equal(k->buf[1], 0x01);
+	assert_int_equal(k->buf[0x1000], 0);
+	assert_int_equal(k->buf[0xffff], 0);
+	assert_int_equal(k->buf[0x10001], 0x01);
+	assert_int_equal(p.handoff.mode, KX_ENTRY_LINUX64);
+	assert_int_equal(p.handoff.regs64.rip - 0x1000000, k->mem - 0x1000000);
+	assert_int_equal(p.handoff.regs64.rip, k->mem);
+	assert_int_equal(p.handoff.regs64.rsi, bp->mem);
+	/* The setup header names the kernel where it now is. */
+	assert_int_equal(get(bp->buf + 0x258, 8), k->mem);
+	snprintf(want, sizeof(want), "console=ttyS0 elfcorehdr=%#llx", (unsigned long long)hdr->mem);
+	assert_int_equal(p.capture.elfcorehdr, hdr->mem);
+	assert_string_equal((const char *)bp->buf + (get(bp->buf + 0x228, 4) - bp->mem), want);
+	assert_true(check_crash_e820(bp->buf, hdr->mem, hdr->memsz) >= 0x0fff0000 - 0x1000);
+	kx_plan_free(&p);
+}
+
+/* -p with an ELF image that cannot be a capture kernel, one row each. */
+static void m_cap_args_elf(struct fx_elf *e, struct kx_load_opts *o) { o->args = KX_ARGS_ELF; }
+static void m_cap_args_none(struct fx_elf *e, struct kx_load_opts *o) { o->args = KX_ARGS_NONE; }
+static void m_cap_not_linux(struct fx_elf *e, struct kx_load_opts *o) { e->note_name = "GNU"; }
+static void m_cap_unaligned(struct fx_elf *e, struct kx_load_opts *o)
+{
+	e->ph[0].paddr += 0x1000;
+	e->ph[1].paddr += 0x1000;
+	e->entry += 0x1000;
+}
+static void m_cap_cmdline(struct fx_elf *e, struct kx_load_opts *o)
+{
+	static char longline[2048];
+
+	memset(longline, 'x', 2040);
+	o->cmdline = longline;
+}
+static void m_cap_elf32_outside(struct fx_elf *e, struct kx_load_opts *o)
+{
+	*e = fx_exec32();
+	e->nph = 2;
+	e->ph[1] = (struct fx_ph){ 4, 0x1100, 0, 0, 0x20, 0x20, 4 };
+	e->note_name = "Linux";
+	e->note_off = 0x1100;
+}
+static void m_cap_small_region(struct fx_elf *e, struct kx_load_opts *o)
+{
+	e->ph[1].memsz = 0x10000000;
+}
+
+static const struct {
+	const char *name;
+	void (*mutate)(struct fx_elf *e, struct kx_load_opts *o);
+	int err;
+	const char *msg;
+} capture_refusals[] = {
+	{ "--args-elf", m_cap_args_elf, EINVAL, "(--args-elf) cannot be a capture kernel (-p)" },
+	{ "--args-none", m_cap_args_none, EINVAL, "(--args-none) cannot be a capture kernel (-p)" },
+	{ "not Linux", m_cap_not_linux, EINVAL, "load a Linux kernel (a vmlinux or bzImage) with -p" },
+	{ "not 2 MiB aligned", m_cap_unaligned, EINVAL, "0x1001000, not on a 0x200000 boundary" },
+	{ "cmdline + elfcorehdr", m_cap_cmdline, E2BIG, "bytes with elfcorehdr=, Linux takes at most" },
+	{ "ELF32 at its link address", m_cap_elf32_outside, EADDRNOTAVAIL, "runs only at its link address" },
+	{ "larger than the region", m_cap_small_region, ENOMEM, "moved by a multiple of 0x200000" },
+};
+
+static void test_capture_refusals(void **state)
+{
+	for (size_t i = 0; i < sizeof(capture_refusals) / sizeof(capture_refusals[0]); i++) {
+		struct fx_elf e = fx_vmlinux64();
+		struct kx_load_opts o = { .cmdline = "", .panic = true };
+		struct kx_plan p;
+		int ret;
+
+		capture_refusals[i].mutate(&e, &o);
+		ret = plan_crash(&e, &o, &p);
+		if (ret == 0)
+			kx_plan_free(&p);
+		if (ret != -capture_refusals[i].err || !strstr(kx_errmsg(), capture_refusals[i].msg))
+			fail_msg("row '%s': got %d '%s', want %d '%s'", capture_refusals[i].name, ret,
+				 ret ? kx_errmsg() : "", -capture_refusals[i].err,
+				 capture_refusals[i].msg);
+	}
+}
+
+/* An ELF32 vmlinux cannot move (a 32-bit kernel needs its relocations), but
+ * one linked inside the crash region loads there as it is. */
+static void test_elf32_capture_in_place(void **state)
+{
+	struct fx_elf e;
+	struct kx_load_opts o = { .cmdline = "1", .panic = true };
+	const struct kx_segment *k, *bp, *hdr;
+	char want[48];
+	struct kx_plan p;
+
+	m_cap_elf32_outside(&e, &o);
+	e.ph[0].paddr = e.ph[0].vaddr = 0x21000000;
+	e.entry = 0x21000010;
+	assert_int_equal(plan_crash(&e, &o, &p), 0);
+	k = role(&p, KX_ROLE_KERNEL, 0);
+	bp = role(&p, KX_ROLE_BOOT_PARAMS, 0);
+	hdr = role(&p, KX_ROLE_ELFCOREHDR, 0);
+	assert_non_null(k);
+	assert_non_null(bp);
+	assert_non_null(hdr);
+	assert_int_equal(k->mem, 0x21000000);
+	assert_int_equal(p.handoff.mode, KX_ENTRY_PM32);
+	assert_int_equal(p.handoff.regs32.eip, 0x21000010);
+	snprintf(want, sizeof(want), "1 elfcorehdr=%#llx", (unsigned long long)hdr->mem);
+	assert_string_equal((const char *)bp->buf + (get(bp->buf + 0x228, 4) - bp->mem), want);
+	check_crash_e820(bp->buf, hdr->mem, hdr->memsz);
+	kx_plan_free(&p);
+}
+
 static void test_gzip_image(void **state)
 {
 	struct fx_elf e = fx_exec64();
@@ -347,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_pie64),
 		cmocka_unit_test(test_pie32_rel),
 		cmocka_unit_test(test_vmlinux),
+		cmocka_unit_test(test_vmlinux_capture),
+		cmocka_unit_test(test_capture_refusals),
+		cmocka_unit_test(test_elf32_capture_in_place),
 		cmocka_unit_test(test_gzip_image),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_bytes),

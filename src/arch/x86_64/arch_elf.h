@@ -31,9 +31,16 @@ struct kx_arch_elf_relocs kx_arch_elf_relocs(bool is64);
 void kx_arch_elf_enter(struct kx_plan *p, bool is64, uint64_t entry, uint64_t a0, uint64_t a1,
 		       uint64_t a2);
 
-/* Boots a Linux vmlinux whose segments are placed: the arch's boot protocol
- * (boot info, initrd, command line) and hand-off. */
-int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry,
+/* The granule by which a Linux vmlinux may be moved from its link address
+ * (its entry code finds where it runs and adapts), as a capture kernel must
+ * be to run inside the crash region; 0 when it runs only where it was linked. */
+uint64_t kx_arch_elf_linux_move_align(const struct kx_elf_info *e);
+
+/* Boots a Linux vmlinux whose segments are placed (`moved` bytes above their
+ * p_paddr; 0 when at their link address): the arch's boot protocol (boot
+ * info, initrd, command line and, for a capture kernel, what it is told of
+ * the crash) and hand-off. */
+int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry, uint64_t moved,
 			   const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p);
 
 #endif

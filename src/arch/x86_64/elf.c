@@ -7,6 +7,7 @@
 #include "arch_elf.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/bootparams.h"
@@ -20,8 +21,33 @@
 #define LINUX_CMDLINE_SIZE 2047      /* COMMAND_LINE_SIZE (2048) minus the NUL */
 #define LINUX_INITRD_ADDR_MAX 0x7fffffffu
 #define LINUX_KERNEL_ALIGN 0x200000u /* CONFIG_PHYSICAL_ALIGN default */
-/* The setup header a bzImage of this kernel would carry; a vmlinux has none. */
-static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_header *h)
+/* PMD_SIZE: the 64-bit kernel maps itself with 2 MiB pages. */
+#define LINUX64_MOVE_ALIGN 0x200000u
+
+/*
+ * An x86-64 vmlinux runs from any 2 MiB-aligned physical address, whatever its
+ * CONFIG_RELOCATABLE: startup_64 (arch/x86/kernel/head_64.S) passes its own
+ * RIP-relative address of _text to __startup_64 (arch/x86/kernel/head64.c),
+ * which computes load_delta = physaddr - (_text - __START_KERNEL_map), stops
+ * (for (;;)) unless it is a multiple of PMD_SIZE, and adds it to the early
+ * page tables and phys_base, through which every later __pa() goes. The
+ * kernel's relocation table is not needed: the virtual addresses stay as
+ * linked, and on x86-64 the decompressor applies it only for a KASLR virtual
+ * offset (arch/x86/boot/compressed/misc.c handle_relocations), never for a
+ * physical move. CONFIG_RELOCATABLE only decides whether the bzImage's
+ * decompressor leaves the kernel where it was loaded. A 32-bit kernel has no
+ * such fix-up (it needs its relocations, which an ELF vmlinux does not hand
+ * over), so it runs only at its link address.
+ */
+uint64_t kx_arch_elf_linux_move_align(const struct kx_elf_info *e)
+{
+	return e->is64 ? LINUX64_MOVE_ALIGN : 0;
+}
+
+/* The setup header a bzImage of this kernel would carry; a vmlinux has none.
+ * The kernel's segments sit `moved` bytes above their p_paddr. */
+static void linux_setup_header(const struct kx_elf_info *e, uint64_t moved,
+			       struct bp_setup_header *h)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 
@@ -35,6 +61,8 @@ static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_head
 		if (ph->p_paddr + ph->p_memsz > hi)
 			hi = ph->p_paddr + ph->p_memsz;
 	}
+	lo += moved;
+	hi += moved;
 	memset(h, 0, sizeof(*h));
 	h->boot_flag = BP_BOOT_FLAG;
 	h->header = BP_HDR_MAGIC;
@@ -49,22 +77,31 @@ static void linux_setup_header(const struct kx_elf_info *e, struct bp_setup_head
 	h->init_size = (uint32_t)(hi - lo);
 }
 
-int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry,
+int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry, uint64_t moved,
 			   const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p)
 {
 	struct bp_setup_header h;
 	struct bp_layout lay = { .cmdline = o->cmdline };
-	size_t cmdlen = o->cmdline ? strlen(o->cmdline) : 0;
+	char *crash_cmdline = NULL;
+	size_t cmdlen;
 	int ret;
 
-	linux_setup_header(e, &h);
-	if (cmdlen > h.cmdline_size)
-		return kx_err(E2BIG, MOD, "command line is %zu bytes, Linux takes at most %u",
-			      cmdlen, h.cmdline_size);
+	linux_setup_header(e, moved, &h);
+	/* A capture kernel: elfcorehdr= and the crash region's e820, as for a
+	 * bzImage. */
+	ret = kx_bp_capture_layout(p, o->cmdline, &lay, &crash_cmdline);
+	if (ret < 0)
+		return ret;
+	cmdlen = lay.cmdline ? strlen(lay.cmdline) : 0;
+	if (cmdlen > h.cmdline_size) {
+		ret = kx_err(E2BIG, MOD, "command line is %zu bytes%s, Linux takes at most %u",
+			     cmdlen, lay.crash ? " with elfcorehdr=" : "", h.cmdline_size);
+		goto out;
+	}
 	ret = kx_bp_plan(p, o, f, (uint64_t)h.initrd_addr_max + 1, (const uint8_t *)&h,
 			 sizeof(h), &lay, NULL);
 	if (ret < 0)
-		return ret;
+		goto out;
 	memset(&p->handoff, 0, sizeof(p->handoff));
 	if (e->is64) {
 		p->handoff.mode = KX_ENTRY_LINUX64;
@@ -76,7 +113,10 @@ int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry,
 		p->handoff.regs32.eip = (uint32_t)entry;
 		p->handoff.regs32.esi = (uint32_t)lay.base;
 	}
-	return 0;
+	ret = 0;
+out:
+	free(crash_cmdline);
+	return ret;
 }
 
 const char *const kx_arch_elf_aliases[] = { "elf-x86_64", "elf-x86", "elf32-x86_64", "elf64",

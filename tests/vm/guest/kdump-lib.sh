@@ -99,25 +99,31 @@ capture_checks() {
     fi
 }
 
-# The whole scenario for kexec -p through syscall flag $1 (-c or -s): in the
-# capture kernel the checks; in the first kernel, with $2 = unload, a load,
-# -u -p and -S -p first, then the real load with the marked page, and the crash.
+# The whole scenario for kexec -p through syscall flag $1 (-c, -s, or "" for
+# the default): in the capture kernel the checks; in the first kernel, with
+# $2 = unload, a load, -u -p and -S -p first, then the real load with the
+# marked page, and the crash. The capture kernel is $KD_KERNEL (default
+# $KX_KERNEL, the bzImage that runs).
 kdump_scenario() {
     sc=$1
+    kernel=${KD_KERNEL:-$KX_KERNEL}
     if [ -e /proc/vmcore ]; then
         capture_checks
         exit 0
     fi
     [ -s /tmp/capture.cpio ] || make_capture_initrd || { fail "capture initramfs"; exit 1; }
     if [ "${2:-}" = unload ]; then
-        run kexec "$sc" -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="console=ttyS0" ||
+        # shellcheck disable=SC2086 # $sc: one flag or none
+        run kexec $sc -p "$kernel" --initrd=/tmp/capture.cpio --append="console=ttyS0" ||
             fail "kexec $sc -p: status $?"
         status_says "first load" 1
-        run kexec "$sc" -u -p || fail "kexec $sc -u -p: status $?"
+        # shellcheck disable=SC2086
+        run kexec $sc -u -p || fail "kexec $sc -u -p: status $?"
         status_says "after unload" 0
     fi
     start_pagefill || exit 1
-    run kexec -d "$sc" -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="$(capture_append)" ||
+    # shellcheck disable=SC2086
+    run kexec -d $sc -p "$kernel" --initrd=/tmp/capture.cpio --append="$(capture_append)" ||
         { fail "kexec $sc -p: status $?"; exit 1; }
     status_says "capture kernel loaded" 1
     crash_now
