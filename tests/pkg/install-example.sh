@@ -67,6 +67,8 @@ compare() { # compare NAME ARGS...: kx-plan ARGS vs kexec --dry-run --json -l AR
 compare bios-initrd "$fx/bzImage" --initrd="$fx/initrd" --append=console=ttyS0 --sysroot="$fx/sysroot-bios"
 compare uefi-initrd "$fx/bzImage" --initrd="$fx/initrd" --append="a b" --sysroot="$fx/sysroot-uefi"
 compare bios-plain "$fx/bzImage" --sysroot="$fx/sysroot-bios"
+compare crash-bzimage "$fx/bzImage" -p --initrd="$fx/initrd" --sysroot="$fx/sysroot-crash"
+compare crash-vmlinux "$fx/vmlinux" -p --append=console=ttyS0 --sysroot="$fx/sysroot-crash"
 # -p on a tree without a crash region: both refuse, each in its own words.
 if "$work/kx-plan" "$fx/bzImage" -p --sysroot="$fx/sysroot-bios" >/dev/null 2>&1; then
   bad "kx-plan -p without a crash region succeeded"
