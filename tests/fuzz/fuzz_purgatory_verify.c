@@ -6,8 +6,8 @@
  * Input: u8 flags (bit 0: store the right digest for every region that lies
  * in the fake memory; bit 1: nr_regions modulo 33), u64 base of the fake
  * memory, u16 length of the parameter block + its bytes (over zeros, cut at
- * sizeof(struct kx_purg_params)); the rest is the memory, an allocation of
- * exactly that size.
+ * sizeof(struct kx_purg_params)); the rest is the memory (at most
+ * MEM_MAX bytes, so hashing stays cheap), an allocation of exactly that size.
  *
  * Invariants: memory is only reached through the map callback, for one
  * region at a time and only inside the fake memory (ASan sees the end of the
@@ -24,6 +24,8 @@
 #include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MEM_MAX 2048
 
 struct fake_mem {
 	uint64_t base;
@@ -110,6 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&p, pb, got < sizeof(p) ? got : sizeof(p));
 	if (flags & 2)
 		p.nr_regions %= KX_PURG_MAX_REGIONS + 1;
+	if (in.n > MEM_MAX)
+		in.n = MEM_MAX;
 	mem = malloc(in.n ? in.n : 1);
 	if (!mem)
 		return 0;

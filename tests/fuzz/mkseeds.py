@@ -288,7 +288,7 @@ def panic_plan_seeds():
 
 def purgatory_seeds():
     base = 0x1000000
-    mem = bytes((i * 131 + 7) & 0xff for i in range(8192))
+    mem = bytes((i * 131 + 7) & 0xff for i in range(2048))  # MEM_MAX
     arch_size = ARCH_SIZE
 
     def params(nr, mode, regs, fix=True, clamp=True):
@@ -302,7 +302,7 @@ def purgatory_seeds():
         return u8(flags) + u64(base) + u16(len(body)) + body
 
     write("purgatory_verify", "ok-4",
-          params(4, 1, [(base, 4096), (base + 4096, 55), (base + 5000, 0), (base + 6000, 2000)]) + mem)
+          params(4, 1, [(base, 1024), (base + 1024, 55), (base + 1100, 0), (base + 1200, 848)]) + mem)
     write("purgatory_verify", "unmapped", params(2, 2, [(base, 64), (0x100000, 4096)]) + mem)
     write("purgatory_verify", "wraps", params(1, 3, [(0xfffffffffffff000, 0x2000)]) + mem)
     write("purgatory_verify", "bad-mode", params(1, 9, [(base, 64)]) + mem)
