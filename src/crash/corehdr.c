@@ -85,6 +85,10 @@ static int check_facts(const struct kx_crash_facts *k)
 	if (!k->vmcoreinfo_addr || !k->vmcoreinfo_size)
 		return kx_err(ENOENT, MOD, "no VMCOREINFO note (/sys/kernel/vmcoreinfo): "
 			      "the capture kernel could not make sense of the dump");
+	if (k->vmcoreinfo_addr > UINT64_MAX - k->vmcoreinfo_size)
+		return kx_err(EINVAL, MOD, "VMCOREINFO note of %#llx bytes at %#llx wraps",
+			      (unsigned long long)k->vmcoreinfo_size,
+			      (unsigned long long)k->vmcoreinfo_addr);
 	if (!k->notes_n)
 		return kx_err(ENOENT, MOD, "no CPU crash notes");
 	if (!k->kernel_size || k->kernel_vaddr > UINT64_MAX - k->kernel_size ||

@@ -199,8 +199,8 @@ static void test_header_table(void **state)
 	}
 }
 
-enum bad_kind { NO_VMCI, NO_NOTES, NOT_READ, TEXT_WRAPS, NOTE_WRAPS, PAGE_OFFSET_WRAPS,
-		ALL_CRASH, TOO_MANY_CPUS };
+enum bad_kind { NO_VMCI, NO_NOTES, NOT_READ, TEXT_WRAPS, NOTE_WRAPS, VMCI_WRAPS,
+		PAGE_OFFSET_WRAPS, ALL_CRASH, TOO_MANY_CPUS };
 
 static const struct {
 	enum bad_kind kind;
@@ -212,6 +212,9 @@ static const struct {
 	{ NOT_READ, -EINVAL, "not read" },
 	{ TEXT_WRAPS, -EINVAL, "wraps" },
 	{ NOTE_WRAPS, -EINVAL, "CPU 0: crash note" },
+	/* Regression (panic_plan fuzz target): the VMCOREINFO note's PT_NOTE
+	 * wrapped past 2^64 while the CPU notes' were refused. */
+	{ VMCI_WRAPS, -EINVAL, "VMCOREINFO note of 0x1000 bytes" },
 	{ PAGE_OFFSET_WRAPS, -ERANGE, "beyond the direct map" },
 	{ ALL_CRASH, -EINVAL, "no System RAM outside the crash region" },
 	{ TOO_MANY_CPUS, -E2BIG, "program headers" },
@@ -237,6 +240,10 @@ static void test_header_errors(void **state)
 		case NOT_READ: k.present = false; break;
 		case TEXT_WRAPS: k.kernel_size = UINT64_MAX; break;
 		case NOTE_WRAPS: k.notes[0].addr = UINT64_MAX - 8; break;
+		case VMCI_WRAPS:
+			k.vmcoreinfo_addr = UINT64_MAX - 0x800;
+			k.vmcoreinfo_size = 0x1000;
+			break;
 		case PAGE_OFFSET_WRAPS: k.page_offset = UINT64_MAX - MIB; break;
 		case ALL_CRASH: crash.v[0].start = 0; break;
 		case TOO_MANY_CPUS: break;

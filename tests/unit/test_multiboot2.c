@@ -503,6 +503,48 @@ static void test_uefi_bda(void **state)
 	free(im.b);
 }
 
+/* The EFI64 tag carries efi_systab | efi_systab_hi << 32 of the running
+ * kernel's boot_params (efi_info at 0x1c0: systab 0x1c4, systab_hi 0x1d8,
+ * memmap_hi 0x1dc). Regression: the high half was read from efi_memmap_hi
+ * (found by the mb_plan fuzz target). */
+static void test_efi64_systab(void **state)
+{
+	const uint32_t req[] = { MB2_TAG_EFI64 };
+	struct kx_efi_map_entry rt = { .type = 5, .phys_addr = 0x7f000000, .num_pages = 1 };
+	struct kx_load_opts o = { .cmdline = "" };
+	struct kx_facts f;
+	struct kx_plan p;
+	struct img im;
+	const uint8_t *t;
+	uint8_t *bp;
+
+	(void)state;
+	fixture_facts(&f);
+	f.efi.present = true;
+	f.efi.map = malloc(sizeof(rt));
+	memcpy(f.efi.map, &rt, sizeof(rt));
+	f.efi.map_n = 1;
+	bp = calloc(1, 4096);
+	bp[0x1c4] = 0x18;
+	bp[0x1c5] = 0xe0;
+	bp[0x1d8] = 0x01;       /* efi_systab_hi: the table is at 0x1_0000_e018 */
+	bp[0x1dc] = 0x02;       /* efi_memmap_hi: not part of it */
+	f.arch.boot_params = bp;
+	f.arch.boot_params_len = 4096;
+	img_init(&im, 0x80);
+	add_tag(&im, MB2_HT_INFORMATION_REQUEST, MB2_HT_OPTIONAL, req, 1);
+	img_finish(&im, 0);
+	assert_int_equal(kx_plan_init(&p, &f.ram, 0, 0), 0);
+	assert_int_equal(kx_format_multiboot2.plan(im.b, IMG_SIZE, &o, &f, &p), 0);
+	t = find_tag(seg_of(&p, KX_ROLE_BOOT_INFO)->buf, MB2_TAG_EFI64, 0);
+	assert_non_null(t);
+	assert_int_equal(get32(t + 4), 16);
+	assert_int_equal(get64(t + 8), 0x10000e018ull);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(im.b);
+}
+
 static void test_required_info_unavailable(void **state)
 {
 	const uint32_t req[] = { MB2_TAG_ACPI_NEW };
@@ -551,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_relocatable),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_required_info_unavailable),
+		cmocka_unit_test(test_efi64_systab),
 		cmocka_unit_test(test_firmware_low_request),
 		cmocka_unit_test(test_uefi_bda),
 		cmocka_unit_test(test_probe_order_prefers_mb2),

@@ -200,9 +200,10 @@ struct mb2_info_plan {
 };
 
 /* The EFI system table the running kernel was given: boot_params.efi_info
- * efi_systab (0x1c4) and efi_systab_hi (0x1dc) (Documentation/arch/x86/zero-page.rst). */
+ * efi_systab (0x1c4) and efi_systab_hi (0x1d8); 0x1dc is efi_memmap_hi
+ * (Documentation/arch/x86/zero-page.rst, struct efi_info). */
 #define BP_EFI_SYSTAB 0x1c4
-#define BP_EFI_SYSTAB_HI 0x1dc
+#define BP_EFI_SYSTAB_HI 0x1d8
 
 static uint64_t efi_systab_of(const struct kx_facts *f)
 {
