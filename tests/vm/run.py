@@ -33,7 +33,8 @@ EXIT_SKIP = 77
 
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
-               "cmdline-reuse", "description", "kexec", "file", "check", "until"}
+               "cmdline-reuse", "description", "kexec", "file", "check", "until",
+               "disk"}
 
 
 class Scenario:
@@ -56,6 +57,8 @@ class Scenario:
         # For payloads that never exit (memtest86+): QEMU is stopped once
         # this text is on the console, and the expectations are checked then.
         self.until = None
+        # A fresh disk per run: (size in MiB, filesystem made on the host or None).
+        self.disk = None
         self._parse()
 
     def _parse(self):
@@ -104,6 +107,12 @@ class Scenario:
                     self.checks.append(val)
                 elif key == "until":
                     self.until = val
+                elif key == "disk":
+                    words = val.split()
+                    if (len(words) not in (1, 2) or not words[0].isdigit()
+                            or words[1:] not in ([], ["ext4"])):
+                        sys.exit(f"{self.path}:{lineno}: disk takes SIZE_MB [ext4]")
+                    self.disk = (int(words[0]), words[1] if len(words) == 2 else None)
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -332,7 +341,35 @@ def qemu_command(scn, kernel, initrd, append, tmp):
         shutil.copyfile(OVMF_VARS, vars_copy)
         cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    if scn.disk:
+        cmd += disk_args(scn.disk, tmp)
     return cmd + scn.qemu_args
+
+
+# The guest sees the disk as GUEST_DISK. NVMe because the cloud kernel has its
+# driver built in (CONFIG_BLK_DEV_NVME=y) while virtio-blk is a module, and the
+# cache holds only the kernel image, which modules must match exactly.
+GUEST_DISK = "/dev/nvme0n1"
+
+
+def disk_args(disk, tmp):
+    """A zeroed raw image of SIZE MiB in the run's temp dir (sparse), formatted
+    on the host when the scenario asks (mkfs.ext4 works on a plain file without
+    root; busybox in the guest only makes ext2)."""
+    size_mb, fs = disk
+    img = os.path.join(tmp, "disk.img")
+    with open(img, "wb") as f:
+        f.truncate(size_mb << 20)
+    if fs == "ext4":
+        mkfs = shutil.which("mkfs.ext4", path="/usr/sbin:/sbin:/usr/bin:/bin")
+        if not mkfs:
+            raise SystemExit("'# disk: ... ext4' needs mkfs.ext4 (e2fsprogs) on the host")
+        # Everything initialised now, so no ext4lazyinit writes in the guest.
+        subprocess.run([mkfs, "-q", "-F", "-L", "kx-disk",
+                        "-E", "lazy_itable_init=0,lazy_journal_init=0", img],
+                       check=True)
+    return ["-drive", f"file={img},if=none,id=kxdisk,format=raw",
+            "-device", "nvme,drive=kxdisk,serial=kxdisk"]
 
 
 def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None):
@@ -520,6 +557,8 @@ def main():
         "KX_USE_KEXEC_TOOLS": "1" if use_tools else "0",
         "KX_KEXEC_TOOLS_DIR": KEXEC_TOOLS_DIR,
     }
+    if scn.disk:
+        env["KX_DISK"] = GUEST_DISK
     subst = {"@TOKEN@": token, "@APPEND_TOKEN@": append_token,
              "@BOOT_TOKEN@": boot_token, "@APPEND@": stage2_append}
 

@@ -152,3 +152,53 @@ kd_auto_load_unload() {
     run kexec -u -p || fail "kexec -u -p: status $?"
     status_says "auto unload" 0
 }
+
+# Fills all but KD_FILL_LEAVE_MB (default 128) of the available memory with a
+# file in a fresh tmpfs (its pages cannot be dropped: there is no swap).
+fill_memory() {
+    mkdir -p /fill && mount -t tmpfs -o size=100% tmpfs /fill || return 1
+    avail=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+    mb=$((avail / 1024 - ${KD_FILL_LEAVE_MB:-128}))
+    dd if=/dev/zero of=/fill/ballast bs=1M count=$mb 2>/dev/null || return 1
+    after=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+    free=$(sed -n 's/^MemFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+    echo "KX-KDUMP-FILL $mb MiB in tmpfs: MemAvailable $avail kB -> $after kB, MemFree $free kB"
+    if [ "$after" -lt 262144 ]; then ok "memory filled: MemAvailable under 256 MiB"
+    else fail "memory not filled: MemAvailable $after kB"; fi
+}
+
+# The kdump-repeat-* scenarios: one capture through syscall flag $1 (-c or -s),
+# checked as the kdump-* scenarios do (marked page, vmcore-dmesg). With
+# KD_CRASH_CPU set, the crashing shell is pinned to that CPU first and the
+# capture kernel finds the panic reported from it; with KD_FILL=1 the memory is
+# filled (fill_memory) after the load, just before the crash.
+kdump_repeat() {
+    sc=$1
+    if [ -e /proc/vmcore ]; then
+        capture_checks
+        if [ -n "${KD_CRASH_CPU:-}" ]; then
+            if grep -q "CPU: $KD_CRASH_CPU PID: [0-9]* Comm: sh " /tmp/ours.txt; then
+                ok "the panic came from CPU $KD_CRASH_CPU"
+            else
+                fail "vmcore-dmesg has no 'CPU: $KD_CRASH_CPU PID: ... Comm: sh'"
+                grep 'CPU: [0-9]* PID' /tmp/ours.txt
+            fi
+        fi
+        exit 0
+    fi
+    echo "KX-KDUMP-CPUS: $(grep -c '^processor' /proc/cpuinfo) online"
+    make_capture_initrd || { fail "capture initramfs"; exit 1; }
+    start_pagefill || exit 1
+    run kexec "$sc" -p "$KX_KERNEL" --initrd=/tmp/capture.cpio --append="$(capture_append)" ||
+        { fail "kexec $sc -p: status $?"; exit 1; }
+    status_says "capture kernel loaded" 1
+    if [ "${KD_FILL:-0}" = 1 ]; then fill_memory || { fail "fill_memory"; exit 1; }; fi
+    if [ -n "${KD_CRASH_CPU:-}" ]; then
+        taskset -p -c "$KD_CRASH_CPU" $$ > /dev/null || { fail "taskset"; exit 1; }
+        # Field 39 of stat: the CPU the task last ran on (proc(5)).
+        cpu=$(cut -d' ' -f39 /proc/$$/stat)
+        if [ "$cpu" = "$KD_CRASH_CPU" ]; then ok "crashing shell runs on CPU $cpu"
+        else fail "crashing shell runs on CPU $cpu, not $KD_CRASH_CPU"; fi
+    fi
+    crash_now
+}
