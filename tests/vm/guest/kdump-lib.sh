@@ -52,8 +52,11 @@ status_says() {
 }
 
 crash_now() {
+    # The kernel prints the marker on the console at once, in the middle of
+    # whatever line of ours the serial port is still sending: let ours drain
+    # first, and the kernel's before the next.
+    sleep 1
     echo "$KD_MARKER" > /dev/kmsg
-    # The kernel's console lines would cut into ours: let them drain first.
     sleep 1
     echo "KX-CRASHING"
     sleep 1

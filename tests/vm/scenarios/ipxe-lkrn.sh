@@ -4,8 +4,8 @@
 # timeout: 200
 # iPXE writes through the BIOS (int 0x10); sgabios mirrors that to COM1.
 # qemu-args: -device sga
-# iPXE's exit falls back to the BIOS boot order, which waits forever with no
-# disk: the ib700 watchdog armed before kexec resets the VM.
+# iPXE's exit falls back to the BIOS boot order, which waits forever when
+# there is no disk; the ib700 watchdog armed before kexec resets the VM.
 # qemu-args: -device ib700
 # file: @CACHE@/legacy/ipxe.lkrn /boot/ipxe.lkrn
 # file: @BUILD@/tests/vm/wdt_arm /sbin/wdt_arm
