@@ -78,7 +78,10 @@ struct kx_format {
 		    const struct kx_facts *f, struct kx_plan *p);
 };
 
-/* Probe order table (src/formats/formats.c). */
+/* More formats than any arch's table holds (kx_image_types' array). */
+#define KX_MAX_FORMATS 15
+
+/* Probe order table (src/arch/<arch>/registry.c), NULL-terminated. */
 extern const struct kx_format *const kx_formats[];
 const struct kx_format *kx_format_by_name(const char *name);
 /* The format of an image: -t when given, else the first whose probe says yes. */

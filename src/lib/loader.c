@@ -7,6 +7,7 @@
 #include "lib/loader.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,14 +222,21 @@ int kx_set_type(kx_loader *l, const char *type, kx_error **err)
 	return set_string(&l->type, type, err);
 }
 
+/* The names of the build's format table, filled once: a format's name is
+ * not a constant expression, so the array cannot be initialized statically. */
+static const char *image_type_names[KX_MAX_FORMATS + 1];
+static pthread_once_t image_type_names_once = PTHREAD_ONCE_INIT;
+
+static void fill_image_type_names(void)
+{
+	for (size_t i = 0; kx_formats[i] && i < KX_MAX_FORMATS; i++)
+		image_type_names[i] = kx_formats[i]->name;
+}
+
 const char *const *kx_image_types(void)
 {
-	static const char *names[16];
-
-	/* The table is const and fixed at build time: filling this is idempotent. */
-	for (size_t i = 0; kx_formats[i] && i + 1 < sizeof(names) / sizeof(names[0]); i++)
-		names[i] = kx_formats[i]->name;
-	return names;
+	pthread_once(&image_type_names_once, fill_image_type_names);
+	return image_type_names;
 }
 
 int kx_set_initrd(kx_loader *l, const char *path, kx_error **err)

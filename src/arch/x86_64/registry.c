@@ -26,3 +26,6 @@ const struct kx_format *const kx_formats[] = {
 	&kx_format_elf,
 	NULL,
 };
+
+_Static_assert(sizeof(kx_formats) / sizeof(kx_formats[0]) <= KX_MAX_FORMATS + 1,
+	       "more formats than KX_MAX_FORMATS");
