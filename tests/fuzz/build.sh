@@ -6,7 +6,8 @@
 #
 # Usage: tests/fuzz/build.sh [SECONDS] [TARGET...]
 # FUZZ_OUT: output dir (build/fuzz); KX_BUILD: the meson build dir whose
-# purgatory blob is linked (build); FUZZ_JOBS: processes per target (1).
+# purgatory blob is linked (build); FUZZ_JOBS: processes per target (1);
+# FUZZ_BUILD_ONLY=1: build the targets, run none (tests/fuzz/campaign.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +65,7 @@ for line in "${lines[@]}"; do
     failed+=("$name (build)")
     continue
   fi
+  [ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && continue
   mkdir -p "$out/corpus/$name"
   seeds=()
   [ -d "$here/corpus/$name" ] && seeds+=("$here/corpus/$name")
@@ -86,4 +88,5 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: failed: ${failed[*]} (inputs in $out/crashes/)" >&2
   exit 1
 fi
+[ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && { echo "fuzz: targets built in $out"; exit 0; }
 echo "fuzz: all targets ran ${secs}s without a crash"

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# A fuzzing campaign measured in CPU time, resumable across sessions.
+#
+# Each target runs under libFuzzer (ASan + UBSan, built by build.sh) in slices
+# of SLICE wall seconds, at nice 19, until the CPU time of all its slices adds
+# up to CPU_MINUTES. The corpus grows in $out/corpus/<name>/ between slices;
+# what each slice did is appended to $out/campaign/<name>.tsv (cpu seconds,
+# executions, coverage, features, exit status), so a campaign stopped halfway
+# (a session ending) goes on where it was when started again. A slice that
+# finds a crash stops that target: the input is in $out/crashes/.
+#
+# Usage: tests/fuzz/campaign.sh [run|table|minimize] [TARGET...]
+#   run       (default) fuzz every target (or those named) up to the budget
+#   table     print the campaign table (markdown) from the .tsv files
+#   minimize  merge each target's corpus into a minimal set and replace
+#             tests/fuzz/corpus/<name>/ with it (the committed seeds)
+# Env: FUZZ_OUT (build/fuzz), KX_BUILD (build), CPU_MINUTES (30), SLICE (600),
+# CAMPAIGN_PAR (2 targets at a time).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${FUZZ_OUT:-$repo/build/fuzz}
+budget=$(( ${CPU_MINUTES:-30} * 60 ))
+slice=${SLICE:-600}
+par=${CAMPAIGN_PAR:-2}
+mode=${1:-run}
+case "$mode" in run|table|minimize) shift || true ;; *) mode=run ;; esac
+state="$out/campaign"
+mkdir -p "$state" "$out/corpus" "$out/crashes"
+
+targets() {
+  if [ $# -gt 0 ]; then printf '%s\n' "$@"; return; fi
+  grep -oE "^[[:space:]]*\['[A-Za-z0-9_]+'" "$here/meson.build" | tr -d " ['"
+}
+
+# Sum of column N of a target's slices.
+total() { awk -F'\t' -v c="$2" '{s += $c} END {printf "%d", s}' "$state/$1.tsv" 2>/dev/null || echo 0; }
+
+one_target() {
+  local name=$1 bin="$out/fuzz_$1" log used cpu execs cov ft rc
+  [ -x "$bin" ] || { echo "campaign: $bin missing (build.sh)" >&2; return 1; }
+  mkdir -p "$out/corpus/$name"
+  while :; do
+    used=$(total "$name" 2)
+    [ "$used" -ge "$budget" ] && break
+    if grep -qP '\tcrash$' "$state/$name.tsv" 2>/dev/null; then break; fi
+    log="$state/$name.slice.log"
+    rc=0
+    (cd "$out" && nice -n 19 /usr/bin/time -f '%U %S' -o "$state/$name.time" \
+       "$bin" -max_total_time="$slice" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=1 -artifact_prefix="$out/crashes/$name-" \
+       "$out/corpus/$name" "$here/corpus/$name" >"$log" 2>&1) || rc=$?
+    cpu=$(awk '{printf "%d", $1 + $2 + 0.5}' "$state/$name.time" 2>/dev/null | tail -n1)
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+    cov=$(grep -oE ' cov: [0-9]+' "$log" | tail -n1 | tr -dc 0-9)
+    ft=$(grep -oE ' ft: [0-9]+' "$log" | tail -n1 | tr -dc 0-9)
+    local verdict=ok
+    [ "$rc" -ne 0 ] && verdict=crash
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "${cpu:-0}" "${execs:-0}" \
+      "${cov:-0}" "${ft:-0}" "$verdict" >> "$state/$name.tsv"
+    echo "campaign: $name slice: ${cpu:-0} s cpu, ${execs:-0} execs, cov ${cov:-0}, $verdict" \
+         "($(total "$name" 2)/$budget s)"
+    [ "$verdict" = crash ] && { tail -n 30 "$log" >&2; break; }
+  done
+}
+
+case "$mode" in
+run)
+  [ "${CAMPAIGN_NO_BUILD:-0}" = 1 ] || FUZZ_BUILD_ONLY=1 "$here/build.sh" 0 "$@"
+  mapfile -t list < <(targets "$@")
+  running=0
+  for t in "${list[@]}"; do
+    one_target "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$par" ]; then wait -n || true; running=$((running - 1)); fi
+  done
+  wait
+  "$0" table "$@"
+  ;;
+table)
+  echo "| target | CPU min | executions | coverage (edges) | features | slices | crashes |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for t in $(targets "$@"); do
+    f="$state/$t.tsv"
+    [ -s "$f" ] || { echo "| $t | 0 | 0 | - | - | 0 | - |"; continue; }
+    awk -F'\t' -v t="$t" '{cpu += $2; ex += $3; cov = ($4 > cov ? $4 : cov);
+      ft = ($5 > ft ? $5 : ft); n++; if ($6 == "crash") cr++}
+      END {printf "| %s | %.1f | %d | %d | %d | %d | %d |\n", t, cpu / 60, ex, cov, ft, n, cr}' "$f"
+  done
+  ;;
+minimize)
+  for t in $(targets "$@"); do
+    bin="$out/fuzz_$t"
+    [ -x "$bin" ] || continue
+    min="$out/min/$t"
+    rm -rf "$min" && mkdir -p "$min"
+    (cd "$out" && "$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 "$min" \
+       "$here/corpus/$t" "$out/corpus/$t" >"$state/$t.merge.log" 2>&1)
+    # Keep the hand-written seeds (readable names) and add what the merge kept.
+    for f in "$min"/*; do
+      [ -e "$f" ] || continue
+      h=$(basename "$f")
+      found=false
+      for s in "$here/corpus/$t"/*; do
+        cmp -s "$f" "$s" && { found=true; break; }
+      done
+      $found || cp "$f" "$here/corpus/$t/min-${h:0:16}"
+    done
+    echo "campaign: $t: $(ls "$here/corpus/$t" | wc -l) seeds"
+  done
+  ;;
+esac
