@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
 # Installs every Debian package kx needs to build and test. Idempotent; run as root.
+#   - Debian 12's own packages (below);
+#   - QEMU 10 from bookworm-backports (its TCG has SHA-NI, AVX2 and LA57 with
+#     -cpu max; 7.2's has no SHA-NI, so purgatory's SHA-NI path needs 10).
 set -euo pipefail
 pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
-  qemu-system-x86 ovmf busybox-static cpio openssl
+  ovmf busybox-static cpio openssl
   kexec-tools makedumpfile time
   abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
 )
+backports=bookworm-backports
+backports_pkgs=(qemu-system-x86)
+backports_list=/etc/apt/sources.list.d/kx-backports.list
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+# The installed qemu-system-x86 must come from backports (major version >= 10).
+qemu_ok() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) || return 1
+  v=${v#*:}
+  [ "${v%%.*}" -ge 10 ] 2>/dev/null
+}
+
 missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
+need_bp=false
+qemu_ok || need_bp=true
+if [ ${#missing[@]} -gt 0 ] || $need_bp; then
   export DEBIAN_FRONTEND=noninteractive
+  if $need_bp && [ ! -e "$backports_list" ] &&
+     ! grep -rqs "$backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "deb http://deb.debian.org/debian $backports main" > "$backports_list"
+  fi
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  [ ${#missing[@]} -gt 0 ] && apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if $need_bp; then
+    apt-get install -y -qq --no-install-recommends -t "$backports" "${backports_pkgs[@]}"
+  fi
 fi

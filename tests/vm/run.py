@@ -26,6 +26,9 @@ CACHE = os.path.join(HERE, "cache")
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 KEXEC_TOOLS_DIR = "/opt/kexec-tools"
+# The Debian kernels tests/vm/setup.sh fetches, by version: where each one's
+# vmlinuz, vmlinux, config and efivarfs.ko are.
+LINUX_DIRS = {"6.1": CACHE, "6.12": os.path.join(CACHE, "6.12")}
 TAIL_LINES = 60
 EXIT_SKIP = 77
 
@@ -285,6 +288,14 @@ def build_stage2(token, kernel):
     return gzip.compress(c.bytes(), compresslevel=6)
 
 
+def expand(text, build_dir, kdir):
+    """The path words of '# file:' and '# qemu-args:': @TOP@ (the checkout),
+    @BUILD@ (the build dir), @CACHE@ (tests/vm/cache) and @KDIR@ (the cache
+    dir of the kernel this run boots: tests/vm/cache or tests/vm/cache/6.12)."""
+    return (text.replace("@TOP@", TOP).replace("@BUILD@", build_dir)
+            .replace("@KDIR@", kdir).replace("@CACHE@", CACHE))
+
+
 def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
     c = Cpio()
     for d in ("proc", "sys", "dev", "tmp", "run", "root"):
@@ -314,8 +325,7 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
     c.file("init", STAGE1_INIT, 0o755)
     c.copy("scenario.sh", scn.path, 0o755)
     for src, dest in scn.files:
-        path = (src.replace("@TOP@", TOP).replace("@BUILD@", build_dir)
-                .replace("@CACHE@", CACHE))
+        path = expand(src, build_dir, os.path.dirname(kernel))
         if not os.path.exists(path):
             raise SystemExit(f"{scn.name}: '# file: {src}' not found at {path} "
                              "(run tests/vm/setup.sh, or build it)")
@@ -330,7 +340,7 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
 
 # ---------------------------------------------------------------- QEMU
 
-def qemu_command(scn, kernel, initrd, append, tmp):
+def qemu_command(scn, kernel, initrd, append, tmp, build_dir):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
            "-m", str(scn.memory), "-smp", str(scn.smp),
            "-nodefaults", "-display", "none", "-no-reboot",
@@ -343,7 +353,7 @@ def qemu_command(scn, kernel, initrd, append, tmp):
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     if scn.disk:
         cmd += disk_args(scn.disk, tmp)
-    return cmd + scn.qemu_args
+    return cmd + [expand(a, build_dir, os.path.dirname(kernel)) for a in scn.qemu_args]
 
 
 # The guest sees the disk as GUEST_DISK. NVMe because the cloud kernel has its
@@ -503,7 +513,11 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenario", help="name in tests/vm/scenarios/ or a path")
     ap.add_argument("--build-dir", default=os.path.join(TOP, "build"))
-    ap.add_argument("--kernel", default=os.path.join(CACHE, "vmlinuz"))
+    ap.add_argument("--linux", choices=sorted(LINUX_DIRS),
+                    help="boot this Debian kernel (default 6.1; tests/vm/setup.sh "
+                         "fetches both); the tag and log name get '-VERSION'")
+    ap.add_argument("--kernel", help="a kernel image to boot instead "
+                    "(default tests/vm/cache/vmlinuz, the 6.1 kernel)")
     ap.add_argument("--kexec-tools", action="store_true",
                     help="put Debian's kexec-tools first on the guest's PATH "
                          "(run the same scenario with the reference kexec)")
@@ -519,6 +533,9 @@ def main():
     args = ap.parse_args()
 
     scn = Scenario(find_scenario(args.scenario))
+    kdir = LINUX_DIRS[args.linux or "6.1"]
+    if not args.kernel:
+        args.kernel = os.path.join(kdir, "vmlinuz")
     use_tools = args.kexec_tools or scn.kexec == "kexec-tools"
     if args.firmware:
         scn.firmware = args.firmware
@@ -532,6 +549,8 @@ def main():
         subprocess.run([os.path.join(HERE, "setup.sh")], check=True)
 
     tag = scn.name + ("-kexec-tools" if args.kexec_tools else "")
+    if args.linux:
+        tag += "-" + args.linux
     if args.firmware:
         tag += "-" + args.firmware
     logdir = os.path.join(args.build_dir, "vm-logs")
@@ -556,6 +575,7 @@ def main():
         "KX_FIRMWARE": scn.firmware,
         "KX_USE_KEXEC_TOOLS": "1" if use_tools else "0",
         "KX_KEXEC_TOOLS_DIR": KEXEC_TOOLS_DIR,
+        "KX_LINUX": args.linux or "6.1",
     }
     if scn.disk:
         env["KX_DISK"] = GUEST_DISK
@@ -569,7 +589,7 @@ def main():
         with open(initrd, "wb") as f:
             f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools))
         t_build = time.monotonic() - t0
-        cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp)
+        cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp, args.build_dir)
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
         rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
                                           args.stamps, scn.until)

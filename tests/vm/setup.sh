@@ -2,10 +2,13 @@
 # Prepares what the QEMU scenarios need. Idempotent: does nothing when the kernel
 # is already in tests/vm/cache/.
 #   - installs the Debian packages (scripts/install-deps.sh) when root and some are missing
-#   - fetches the Debian cloud kernel as a file, without installing it:
-#     tests/vm/cache/vmlinuz, tests/vm/cache/kernel-version, tests/vm/cache/config
-#     and tests/vm/cache/efivarfs.ko (a module in Debian's build; the guest loads it
-#     to see EFI variables, the proof that EFI runtime services work)
+#   - fetches the Debian cloud kernels as files, without installing them:
+#     6.1 (linux-image-cloud-amd64) into tests/vm/cache/ and 6.12
+#     (linux-image-6.12-cloud-amd64, from bookworm-security) into
+#     tests/vm/cache/6.12/: vmlinuz, kernel-version, config and efivarfs.ko (a
+#     module in Debian's build; the guest loads it to see EFI variables, the
+#     proof that EFI runtime services work), plus the ELF vmlinux taken out of
+#     the bzImage and a gzip'd copy of it
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +20,9 @@ need_pkgs=false
 for cmd in qemu-system-x86_64 cpio; do
   command -v "$cmd" >/dev/null 2>&1 || need_pkgs=true
 done
+# QEMU 10 (backports): its TCG has SHA-NI, which the scenarios rely on.
+qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
+[ "${qv:-0}" -ge 10 ] || need_pkgs=true
 [ -x /bin/busybox ] || need_pkgs=true
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_pkgs=true
 if $need_pkgs; then
@@ -74,72 +80,85 @@ fetch_legacy() {
 }
 fetch_legacy
 
-# The ELF vmlinux inside the kernel's bzImage, and a gzip'd copy, for the
-# vmlinux-* scenarios (tests/vm/extract-vmlinux.sh; written via a temp file).
+# The ELF vmlinux inside a bzImage, and a gzip'd copy, for the vmlinux-*
+# scenarios (tests/vm/extract-vmlinux.sh; written via a temp file).
 derive_vmlinux() {
-  [ -s "$cache/vmlinuz" ] || return 0
-  if [ ! -s "$cache/vmlinux" ] || [ "$cache/vmlinuz" -nt "$cache/vmlinux" ]; then
-    "$(dirname "$0")/extract-vmlinux.sh" "$cache/vmlinuz" "$cache/vmlinux" &&
-      echo "setup: ELF vmlinux in $cache/vmlinux"
+  local d=$1
+  [ -s "$d/vmlinuz" ] || return 0
+  if [ ! -s "$d/vmlinux" ] || [ "$d/vmlinuz" -nt "$d/vmlinux" ]; then
+    "$here/extract-vmlinux.sh" "$d/vmlinuz" "$d/vmlinux" &&
+      echo "setup: ELF vmlinux in $d/vmlinux"
   fi
-  if [ ! -s "$cache/vmlinux.gz" ] || [ "$cache/vmlinux" -nt "$cache/vmlinux.gz" ]; then
-    gzip -c "$cache/vmlinux" > "$cache/vmlinux.gz.tmp.$$" &&
-      mv "$cache/vmlinux.gz.tmp.$$" "$cache/vmlinux.gz"
+  if [ ! -s "$d/vmlinux.gz" ] || [ "$d/vmlinux" -nt "$d/vmlinux.gz" ]; then
+    gzip -c "$d/vmlinux" > "$d/vmlinux.gz.tmp.$$" &&
+      mv "$d/vmlinux.gz.tmp.$$" "$d/vmlinux.gz"
   fi
 }
-derive_vmlinux
 
-have_all() {
-  [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
-    [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]
+have_kernel() {
+  [ -s "$1/vmlinuz" ] && [ -s "$1/kernel-version" ] &&
+    [ -s "$1/efivarfs.ko" ] && [ -s "$1/config" ] && [ -s "$1/vmlinux.gz" ]
 }
-if have_all; then
+
+# The image package behind a meta package (linux-image-cloud-amd64 ->
+# linux-image-6.1.0-NN-cloud-amd64).
+resolve_pkg() {
+  apt-cache depends "$1" 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
+}
+
+# fetch_kernel META DIR: download and unpack the kernel behind META into DIR.
+fetch_kernel() {
+  local meta=$1 dir=$2 pkg work deb img ver
+  have_kernel "$dir" && return 0
+  mkdir -p "$dir"
+  pkg=$(resolve_pkg "$meta" || true)
+  if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    pkg=$(resolve_pkg "$meta" || true)
+  fi
+  if [ -z "$pkg" ]; then
+    echo "setup: cannot resolve the package behind $meta (run apt-get update as root)" >&2
+    return 1
+  fi
+  if [ ! -s "$dir/vmlinuz" ] || [ ! -s "$dir/efivarfs.ko" ] || [ ! -s "$dir/config" ]; then
+    echo "setup: fetching $pkg into $dir"
+    work=$(mktemp -d "$cache/fetch.XXXXXX")
+    # apt-get download writes into the current directory; as root it drops
+    # privileges to _apt, which needs write access there.
+    chmod 777 "$work"
+    if ! (cd "$work" && apt-get download -q "$pkg"); then
+      rm -rf "$work"
+      return 1
+    fi
+    deb=$(ls "$work"/*.deb | head -n1)
+    dpkg -x "$deb" "$work/root"
+    img=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
+    ver=${img##*/vmlinuz-}
+    cp "$work/root/boot/config-$ver" "$dir/config"
+    # 6.1 ships efivarfs.ko, 6.12 efivarfs.ko.xz (busybox's insmod takes neither
+    # compressed form, so it is stored plain).
+    local ko
+    ko=$(find "$work/root/lib/modules" -name 'efivarfs.ko*' | head -n1)
+    case "$ko" in
+      *.xz) xz -dc "$ko" > "$dir/efivarfs.ko" ;;
+      *.zst) zstd -qdc "$ko" > "$dir/efivarfs.ko" ;;
+      ?*) cp "$ko" "$dir/efivarfs.ko" ;;
+    esac
+    cp "$img" "$dir/vmlinuz.tmp"
+    mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
+    echo "$ver" > "$dir/kernel-version"
+    rm -rf "$work"
+    echo "setup: kernel $ver in $dir/vmlinuz"
+  fi
+  derive_vmlinux "$dir"
+}
+
+if have_kernel "$cache" && have_kernel "$cache/6.12"; then
   exit 0
 fi
-
-mkdir -p "$cache"
 # Serialise parallel callers (meson runs several scenarios at once).
 exec 9>"$cache/.lock"
 flock 9
-have_all() {
-  [ -s "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ] &&
-    [ -s "$cache/efivarfs.ko" ] && [ -s "$cache/config" ]
-}
-if have_all; then
-  exit 0
-fi
-
-resolve_pkg() {
-  apt-cache depends "$meta" 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1
-}
-pkg=$(resolve_pkg || true)
-if [ -z "$pkg" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    pkg=$(resolve_pkg || true)
-  fi
-fi
-if [ -z "$pkg" ]; then
-  echo "setup: cannot resolve the package behind $meta (run apt-get update as root)" >&2
-  exit 1
-fi
-
-echo "setup: fetching $pkg into $cache"
-work=$(mktemp -d "$cache/fetch.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-# apt-get download writes into the current directory; as root it drops privileges
-# to _apt, which needs write access there.
-chmod 777 "$work"
-(cd "$work" && apt-get download -q "$pkg")
-deb=$(ls "$work"/*.deb | head -n1)
-dpkg -x "$deb" "$work/root"
-img=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
-ver=${img##*/vmlinuz-}
-cp "$work/root/boot/config-$ver" "$cache/config"
-find "$work/root/lib/modules" -name efivarfs.ko -exec cp {} "$cache/efivarfs.ko" \;
-cp "$img" "$cache/vmlinuz.tmp"
-mv "$cache/vmlinuz.tmp" "$cache/vmlinuz"
-echo "$ver" > "$cache/kernel-version"
-echo "setup: kernel $ver in $cache/vmlinuz"
-derive_vmlinux
+fetch_kernel linux-image-cloud-amd64 "$cache"
+fetch_kernel linux-image-6.12-cloud-amd64 "$cache/6.12"

@@ -2,8 +2,10 @@
 # description: iPXE's ipxe.lkrn (boot protocol 2.07, code32_start 0: real-mode entry only) loaded with no extra flags; purgatory switches to real mode and iPXE runs its command line as a script
 # firmware: bios
 # timeout: 200
-# iPXE writes through the BIOS (int 0x10); sgabios mirrors that to COM1.
-# qemu-args: -device sga
+# iPXE writes through the BIOS (int 0x10); SeaBIOS's own serial console
+# (sercon, port 0x3f8 in fw_cfg's etc/sercon-port as a little-endian
+# integer) mirrors that to COM1. QEMU 10 no longer has the sga device.
+# qemu-args: -fw_cfg name=etc/sercon-port,file=@TOP@/tests/vm/guest/sercon-port.bin
 # iPXE's exit falls back to the BIOS boot order, which waits forever when
 # there is no disk; the ib700 watchdog armed before kexec resets the VM.
 # qemu-args: -device ib700

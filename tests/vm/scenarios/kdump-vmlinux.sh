@@ -4,7 +4,7 @@
 # qemu-append: crashkernel=256M
 # qemu-args: -smp 2
 # timeout: 280
-# file: @CACHE@/vmlinux /boot/vmlinux
+# file: @KDIR@/vmlinux /boot/vmlinux
 # file: @TOP@/tests/vm/guest/kdump-lib.sh etc/kx-kdump.sh
 # file: @BUILD@/tests/vm/pagefill sbin/pagefill
 # file: @BUILD@/tests/vm/vmcore_peek sbin/vmcore_peek

@@ -1,7 +1,7 @@
 #!/bin/sh
 # description: the ELF vmlinux out of the Debian kernel, no flags: recognised as Linux by its notes; the kernel's kexec_file_load refuses it (-s fails), auto mode uses kexec_load (-d says so), and stage 2 boots with our initrd and command line
 # firmware: bios
-# file: @CACHE@/vmlinux /boot/vmlinux
+# file: @KDIR@/vmlinux /boot/vmlinux
 # expect: KX-STAGE1-UP
 # expect: KX-OK format: elf-linux
 # expect-re: ^KX-OK kexec_file_load refuses an ELF vmlinux: .+

@@ -1,7 +1,7 @@
 #!/bin/sh
 # description: the gzip'd ELF vmlinux (vmlinux.gz), no flags: decompressed, recognised as Linux, loaded with kexec_load; stage 2 boots with our initrd and command line
 # firmware: bios
-# file: @CACHE@/vmlinux.gz /boot/vmlinux.gz
+# file: @KDIR@/vmlinux.gz /boot/vmlinux.gz
 # expect: KX-STAGE1-UP
 # expect: KX-OK format: elf-linux
 # expect: KX-OK after load: kexec_loaded=1
