@@ -114,18 +114,37 @@ KX_EXPORT int kx_set_reuse_cmdline(kx_loader *l, bool reuse, kx_error **err);
 KX_EXPORT int kx_set_panic(kx_loader *l, bool panic, kx_error **err);
 
 enum kx_syscall {
-	KX_SYSCALL_AUTO = 0, /* kexec_file_load, then kexec_load where that may help */
+	/* -l: kexec_file_load, then kexec_load where that may help. -p:
+	 * kexec_load first (kx's purgatory checks the capture kernel and resets
+	 * on a mismatch, where the kernel's own spins), kexec_file_load when the
+	 * kernel refuses kexec_load or the request needs the file loader. */
+	KX_SYSCALL_AUTO = 0,
 	KX_SYSCALL_FILE = 1, /* kexec_file_load only: the kernel parses and verifies */
 	KX_SYSCALL_LOAD = 2, /* kexec_load only: kx builds every segment */
 };
-/* Which syscall kx_load uses. Under AUTO, kexec_load is taken after
- * kexec_file_load only when the kernel's file loader cannot handle the image
+/* Which syscall kx_load uses. Under AUTO for -p, kexec_load goes first and
+ * kexec_file_load follows only when kexec_load is refused (-EPERM, -EACCES:
+ * lockdown, kexec_load_disabled, a policy; -ENOSYS, -EOPNOTSUPP), or first
+ * when dm-crypt keys are set up for kdump (only the file loader passes them).
+ * Under AUTO for -l, kexec_load is taken after kexec_file_load only when the kernel's file loader cannot handle the image
  * or request (-ENOEXEC, -EINVAL) or the syscall is missing (-ENOSYS,
  * -EOPNOTSUPP). A rejected signature (-EKEYREJECTED, -EBADMSG, -ENODATA,
  * -ENOKEY, -ELIBBAD, -ENOPKG, -EMSGSIZE) or a refusal by policy (-EPERM,
  * -EACCES: lockdown, IMA, a security module) is final, as is any other error:
  * kexec_load checks no signature, so it must not load what the kernel refused. */
 KX_EXPORT int kx_set_syscall(kx_loader *l, enum kx_syscall sc, kx_error **err);
+
+enum kx_hotplug {
+	KX_HOTPLUG_AUTO = 0, /* on where the running kernel supports it */
+	KX_HOTPLUG_ON = 1,   /* required (kexec --hotplug): fail where unsupported */
+	KX_HOTPLUG_OFF = 2,
+};
+/* Crash hotplug for a capture kernel loaded with kexec_load (-p): the
+ * kernel may rewrite the ELF core header in place when CPUs or memory are
+ * added or removed (Linux 6.6+, /sys/kernel/crash_elfcorehdr_size), so the
+ * header gets the size the kernel asks for, the kexec_load flag that allows
+ * it, and purgatory does not verify it. kexec_file_load always does this. */
+KX_EXPORT int kx_set_hotplug(kx_loader *l, enum kx_hotplug mode, kx_error **err);
 
 /* Lowest and highest address segments may occupy (0: no limit); kexec_load only. */
 KX_EXPORT int kx_set_mem_range(kx_loader *l, uint64_t min, uint64_t max, kx_error **err);
@@ -190,9 +209,13 @@ KX_EXPORT const char *kx_plan_format(const kx_plan *p);      /* "bzImage", "elf"
 KX_EXPORT const char *kx_plan_compression(const kx_plan *p); /* "gzip", ... or NULL */
 KX_EXPORT bool kx_plan_panic(const kx_plan *p);
 KX_EXPORT const char *kx_plan_cmdline(const kx_plan *p);
-/* The syscall kx_load will use: "kexec_file_load", "kexec_load" or
- * "auto (kexec_file_load, else kexec_load)". */
+/* The syscall kx_load will use: "kexec_file_load", "kexec_load",
+ * "auto (kexec_file_load, else kexec_load)" or "auto (kexec_load, else
+ * kexec_file_load)"; and why, in a sentence. */
 KX_EXPORT const char *kx_plan_syscall(const kx_plan *p);
+KX_EXPORT const char *kx_plan_syscall_reason(const kx_plan *p);
+/* -p: whether the kernel may rewrite the core header on CPU/memory hotplug. */
+KX_EXPORT bool kx_plan_crash_hotplug(const kx_plan *p);
 /* Where the running kernel jumps (purgatory's entry) and where purgatory
  * enters the image, with the mode ("linux64", "pm32", "real16"). */
 KX_EXPORT uint64_t kx_plan_entry(const kx_plan *p);

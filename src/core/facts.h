@@ -59,6 +59,14 @@ struct kx_crash_facts {
 	uint64_t kernel_size;
 	/* The direct map base (page_offset_base, KASLR-randomized): __va(0). */
 	uint64_t page_offset;
+	/* Crash hotplug (Linux 6.6+, CONFIG_CRASH_HOTPLUG): the size the kernel
+	 * needs for a core header it may rewrite when CPUs or memory come and
+	 * go (/sys/kernel/crash_elfcorehdr_size); 0 when the kernel has none. */
+	uint64_t hotplug_hdr_size;
+	/* dm-crypt keys are set up for the capture kernel
+	 * (/sys/kernel/config/crash_dm_crypt_keys/count > 0): only
+	 * kexec_file_load hands them over. */
+	bool dm_crypt_keys;
 };
 
 struct kx_facts {

@@ -29,6 +29,9 @@ struct kx_load_opts {
 	uint64_t mem_min;         /* --mem-min (0: none) */
 	uint64_t mem_max;         /* --mem-max (0: none) */
 	bool panic;               /* -p: place everything in the crash kernel region */
+	/* -p: size the core header for crash hotplug and leave it unverified
+	 * (the loader decides from the kernel's support and --hotplug). */
+	bool hotplug;
 	bool no_checks;           /* -i: purgatory skips the SHA-256 verification */
 	/* Leave the SHA-256 digests to kx_plan_digest, called only if kexec_load
 	 * is: kexec_file_load needs none (the kernel hashes on its own). */

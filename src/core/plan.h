@@ -79,6 +79,7 @@ struct kx_plan_meta {
 	bool panic;
 	const char *cmdline;   /* the complete command line (owned by the loader) */
 	const char *syscall;   /* the syscall the loader will use */
+	const char *syscall_reason; /* why, in a sentence (static text) */
 	bool map_is_guess;
 };
 
@@ -90,6 +91,10 @@ struct kx_capture {
 	bool active;
 	uint64_t elfcorehdr;      /* physical address of the ELF core header */
 	uint64_t elfcorehdr_size; /* its size in memory (a page multiple) */
+	/* Crash hotplug: the kernel may rewrite the header in place when CPUs
+	 * or memory come and go (kexec_load with KX_ARCH_KEXEC_HOTPLUG_FLAG),
+	 * so it is sized for that and left out of purgatory's digests. */
+	bool hotplug;
 };
 
 struct kx_plan {

@@ -70,22 +70,33 @@ out:
  * the crash region (ELF_CORE_HEADER_ALIGN, include/linux/crash_core.h) and
  * verified by purgatory. Its place is recorded in the plan (p->capture); the
  * arch tells the capture kernel (elfcorehdr= on x86). */
-static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
+static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_load_opts *o,
+			       const struct kx_facts *f)
 {
 	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = 0, .max = 0,
 				    .pref = KX_NO_PREF };
 	uint8_t *hdr;
 	size_t len;
+	uint64_t memsz;
 	int ret;
 
 	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash, &hdr, &len);
 	if (ret < 0)
 		return ret;
-	ret = kx_plan_add_placed(p, KX_ROLE_ELFCOREHDR, hdr, len, len, &req, hdr);
+	/* With crash hotplug the kernel writes its own, larger header over ours
+	 * after a CPU or memory change: the segment gets the room the kernel
+	 * asks for, and purgatory cannot know its final bytes. */
+	memsz = len;
+	if (o->hotplug && f->kdump.hotplug_hdr_size > memsz)
+		memsz = f->kdump.hotplug_hdr_size;
+	ret = kx_plan_add_placed(p, KX_ROLE_ELFCOREHDR, hdr, len, memsz, &req, hdr);
 	if (ret < 0)
-		return kx_err_prefix(ret, "ELF core header of %zu bytes", len);
+		return kx_err_prefix(ret, "ELF core header of %zu bytes", (size_t)memsz);
+	if (o->hotplug)
+		p->seg[ret].verify = false;
 	p->capture = (struct kx_capture){ .active = true, .elfcorehdr = p->seg[ret].mem,
-					  .elfcorehdr_size = p->seg[ret].memsz };
+					  .elfcorehdr_size = p->seg[ret].memsz,
+					  .hotplug = o->hotplug };
 	return 0;
 }
 
@@ -173,7 +184,7 @@ int kx_build_plan_format(const struct kx_format *fmt, struct kx_unwrapped *u,
 	u->owned = NULL;
 	p->format = fmt->name;
 	if (o->panic) {
-		ret = plan_add_elfcorehdr(p, f);
+		ret = plan_add_elfcorehdr(p, o, f);
 		if (ret < 0)
 			goto fail;
 	}

@@ -173,6 +173,16 @@ static bool fallback_ok(int err)
 	return err == -ENOEXEC || err == -EINVAL || err == -ENOSYS || err == -EOPNOTSUPP;
 }
 
+/* Whether auto mode for -p tries kexec_file_load after kexec_load failed
+ * with err: only when the kernel refuses kexec_load itself (lockdown,
+ * kexec_load_disabled, an IMA or security-module policy: EPERM, EACCES) or
+ * lacks it (ENOSYS, EOPNOTSUPP). A refused segment list (EINVAL, EBUSY,
+ * EADDRNOTAVAIL, ENOMEM) is kx's to fix, not the file loader's. */
+static bool file_fallback_ok(int err)
+{
+	return err == -EPERM || err == -EACCES || err == -ENOSYS || err == -EOPNOTSUPP;
+}
+
 /* The kernel frees the loaded capture kernel before it loads another
  * (kernel/kexec_file.c, kernel/kexec.c do_kexec_load), so a failed panic load
  * may leave kdump off: read the state back and add it to the recorded error. */
@@ -197,6 +207,18 @@ static int panic_load_failed(const struct kx_loader *l, int ret)
 			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
+static int file_load(kx_loader *l)
+{
+	int ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+					    l->plan.meta.cmdline, l->panic);
+
+	if (ret == 0) {
+		l->loaded_with = "kexec_file_load";
+		kx_lib_log(l, "loaded with kexec_file_load");
+	}
+	return ret;
+}
+
 int kx_load(kx_loader *l, kx_error **err)
 {
 	const char *root;
@@ -219,14 +241,11 @@ int kx_load(kx_loader *l, kx_error **err)
 		return kx_lib_fail(err, kx_err(EACCES, "kexec", "the memory map was unreadable "
 					       "(not root): the plan places segments by a generic "
 					       "map and cannot be loaded"), &l->plan);
-	if (l->syscall != KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-						l->plan.meta.cmdline, l->panic);
-		if (ret == 0) {
-			l->loaded_with = "kexec_file_load";
-			kx_lib_log(l, "loaded with kexec_file_load");
+	kx_lib_log(l, "syscall: %s: %s", l->plan.meta.syscall, l->plan.meta.syscall_reason);
+	if (l->syscall == KX_SYSCALL_FILE || (l->syscall == KX_SYSCALL_AUTO && !l->load_first)) {
+		ret = file_load(l);
+		if (ret == 0)
 			return 0;
-		}
 		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret)) {
 			ret = syscall_error(root, "kexec_file_load", ret);
 			return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
@@ -240,12 +259,21 @@ int kx_load(kx_loader *l, kx_error **err)
 	if (ret < 0)
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 	ret = kx_sys_kexec()->load(&l->plan, l->panic);
+	if (ret < 0 && l->syscall == KX_SYSCALL_AUTO && l->load_first && file_fallback_ok(ret)) {
+		kx_lib_log(l, "kexec_load refused (%s), trying kexec_file_load", strerror(-ret));
+		ret = file_load(l);
+		if (ret == 0)
+			return 0;
+		ret = syscall_error(root, "kexec_file_load", ret);
+		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
+	}
 	if (ret < 0) {
 		ret = syscall_error(root, "kexec_load", ret);
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 	}
 	l->loaded_with = "kexec_load";
-	kx_lib_log(l, "loaded with kexec_load");
+	kx_lib_log(l, "loaded with kexec_load%s", l->plan.capture.hotplug ?
+		   " (crash hotplug: the kernel may update the core header)" : "");
 	return 0;
 }
 

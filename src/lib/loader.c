@@ -323,6 +323,16 @@ int kx_set_reuse_cmdline(kx_loader *l, bool reuse, kx_error **err)
 	return 0;
 }
 
+int kx_set_hotplug(kx_loader *l, enum kx_hotplug mode, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if (mode != KX_HOTPLUG_AUTO && mode != KX_HOTPLUG_ON && mode != KX_HOTPLUG_OFF)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_hotplug: unknown mode %d",
+					       (int)mode), NULL);
+	l->hotplug = mode;
+	return 0;
+}
+
 int kx_set_panic(kx_loader *l, bool panic, kx_error **err)
 {
 	CHECK_OPEN(l, err);
@@ -507,20 +517,71 @@ static int build_cmdline(kx_loader *l)
 	return 0;
 }
 
-static const char *syscall_name(enum kx_syscall sc)
+static const char *syscall_name(const kx_loader *l)
 {
-	switch (sc) {
+	switch (l->syscall) {
 	case KX_SYSCALL_FILE: return "kexec_file_load";
 	case KX_SYSCALL_LOAD: return "kexec_load";
 	case KX_SYSCALL_AUTO: break;
 	}
-	return "auto (kexec_file_load, else kexec_load)";
+	return l->load_first ? "auto (kexec_load, else kexec_file_load)"
+			     : "auto (kexec_file_load, else kexec_load)";
+}
+
+/* Auto mode's order, and the reason -d and --dry-run give for it. */
+static void choose_syscall(kx_loader *l)
+{
+	l->load_first = false;
+	if (l->syscall != KX_SYSCALL_AUTO) {
+		l->syscall_reason = l->syscall == KX_SYSCALL_FILE ? "asked for (-s)" : "asked for (-c)";
+		if (l->mem_min || l->mem_max)
+			l->syscall_reason = "--mem-min/--mem-max place segments, which only "
+					    "kexec_load lets the caller do";
+		return;
+	}
+	if (!l->format->kernel_file_load) {
+		l->syscall = KX_SYSCALL_LOAD;
+		l->syscall_reason = "the kernel's file loader does not take this format";
+		return;
+	}
+	if (!l->panic) {
+		l->syscall_reason = "the kernel's file loader checks signatures and measures "
+				    "the image (IMA); kexec_load only if it cannot take the image";
+		return;
+	}
+	if (l->facts.kdump.dm_crypt_keys) {
+		l->syscall_reason = "dm-crypt keys are set up for kdump and only kexec_file_load "
+				    "hands them to the capture kernel";
+		return;
+	}
+	l->load_first = true;
+	l->syscall_reason = "a capture kernel: kx's purgatory verifies it at the panic and "
+			    "resets the machine on a mismatch (the kernel's own purgatory "
+			    "hangs); kexec_file_load if the kernel refuses kexec_load";
+}
+
+/* -p: crash hotplug wherever the running kernel supports it, unless turned
+ * off; required by --hotplug. */
+static int resolve_hotplug(const kx_loader *l, bool *on)
+{
+	bool supported = l->facts.kdump.hotplug_hdr_size > 0;
+
+	*on = false;
+	if (!l->panic || l->hotplug == KX_HOTPLUG_OFF)
+		return 0;
+	if (l->hotplug == KX_HOTPLUG_ON && !supported)
+		return kx_err(EOPNOTSUPP, "kexec", "--hotplug: the running kernel cannot update a "
+			      "capture kernel's core header (no /sys/kernel/crash_elfcorehdr_size: "
+			      "needs Linux 6.6 or later with CONFIG_CRASH_HOTPLUG)");
+	*on = supported;
+	return 0;
 }
 
 int kx_build(kx_loader *l, kx_error **err)
 {
 	struct kx_module *mods = NULL;
 	struct kx_load_opts o;
+	bool hotplug;
 	int ret;
 
 	if (!l)
@@ -541,6 +602,9 @@ int kx_build(kx_loader *l, kx_error **err)
 	ret = build_cmdline(l);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
+	ret = resolve_hotplug(l, &hotplug);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
 	mods = calloc(l->n_modules + 1, sizeof(*mods));
 	if (!mods)
 		return kx_lib_fail(err, kx_err(ENOMEM, "libkx", "out of memory"), NULL);
@@ -556,6 +620,7 @@ int kx_build(kx_loader *l, kx_error **err)
 		.mem_min = l->mem_min,
 		.mem_max = l->mem_max,
 		.panic = l->panic,
+		.hotplug = hotplug,
 		.no_checks = l->no_checks,
 		.type = effective_type(l),
 		.args = l->args,
@@ -588,13 +653,12 @@ int kx_build(kx_loader *l, kx_error **err)
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
 	l->have_plan = true;
-	/* Do not ask the kernel's file loader for formats it cannot take. */
-	if (l->syscall == KX_SYSCALL_AUTO && !l->format->kernel_file_load)
-		l->syscall = KX_SYSCALL_LOAD;
+	choose_syscall(l);
 	l->plan.meta = (struct kx_plan_meta){
 		.panic = l->panic,
 		.cmdline = o.cmdline,
-		.syscall = syscall_name(l->syscall),
+		.syscall = syscall_name(l),
+		.syscall_reason = l->syscall_reason,
 		.map_is_guess = l->facts.map_is_guess,
 	};
 	return 0;
@@ -676,6 +740,16 @@ const char *kx_plan_cmdline(const kx_plan *p)
 const char *kx_plan_syscall(const kx_plan *p)
 {
 	return p ? p->meta.syscall : NULL;
+}
+
+const char *kx_plan_syscall_reason(const kx_plan *p)
+{
+	return p ? p->meta.syscall_reason : NULL;
+}
+
+bool kx_plan_crash_hotplug(const kx_plan *p)
+{
+	return p && p->capture.hotplug;
 }
 
 uint64_t kx_plan_entry(const kx_plan *p)

@@ -32,6 +32,10 @@ struct kx_loader {
 	bool reuse_cmdline;
 	bool no_checks;
 	bool test_bad_digest;
+	enum kx_hotplug hotplug;
+	/* AUTO for -p: kexec_load goes first (decided in kx_build). */
+	bool load_first;
+	const char *syscall_reason;
 	char *append;
 	enum kx_image_args args;
 	enum kx_linux_entry linux_entry;

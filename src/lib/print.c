@@ -15,6 +15,11 @@ void kx_plan_print_text(FILE *out, const struct kx_plan *p)
 
 	fprintf(out, "format:    %s%s\n", p->format, m->panic ? " (capture kernel, -p)" : "");
 	fprintf(out, "syscall:   %s\n", m->syscall);
+	if (m->syscall_reason)
+		fprintf(out, "why:       %s\n", m->syscall_reason);
+	if (p->capture.hotplug)
+		fputs("hotplug:   the kernel may rewrite the core header on CPU/memory hotplug "
+		      "(not verified by purgatory)\n", out);
 	fprintf(out, "entry:     0x%" PRIx64 " (purgatory), then 0x%" PRIx64 " (%s)\n", p->entry,
 		kx_handoff_image_entry(&p->handoff), kx_handoff_mode_name(&p->handoff));
 	fprintf(out, "cmdline:   %s\n", m->cmdline ? m->cmdline : "");
@@ -56,13 +61,16 @@ void kx_plan_print_json(FILE *out, const struct kx_plan *p)
 	json_str(out, p->format);
 	fputs(",\"syscall\":", out);
 	json_str(out, m->syscall);
+	fputs(",\"syscall_reason\":", out);
+	json_str(out, m->syscall_reason);
 	fprintf(out, ",\"panic\":%s,\"entry\":%" PRIu64 ",\"entry_mode\":\"%s\",\"image_entry\":%" PRIu64,
 		m->panic ? "true" : "false", p->entry, kx_handoff_mode_name(&p->handoff),
 		kx_handoff_image_entry(&p->handoff));
 	kx_handoff_print_json(out, &p->handoff);
 	fputs(",\"cmdline\":", out);
 	json_str(out, m->cmdline);
-	fprintf(out, ",\"memory_map_guessed\":%s,\"segments\":[", m->map_is_guess ? "true" : "false");
+	fprintf(out, ",\"memory_map_guessed\":%s,\"crash_hotplug\":%s,\"segments\":[",
+		m->map_is_guess ? "true" : "false", p->capture.hotplug ? "true" : "false");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct kx_segment *s = &p->seg[i];
 

@@ -19,6 +19,8 @@
 #define CPU_DIR "/sys/devices/system/cpu"
 #define VMCOREINFO_PATH "/sys/kernel/vmcoreinfo"
 #define KCORE_PATH "/proc/kcore"
+#define HOTPLUG_SIZE_PATH "/sys/kernel/crash_elfcorehdr_size"
+#define DM_CRYPT_COUNT_PATH "/sys/kernel/config/crash_dm_crypt_keys/count"
 /* core/elf's messages about kcore: "kdump: /proc/kcore: ..." */
 #define KCORE_MOD MOD ": " KCORE_PATH
 
@@ -357,6 +359,26 @@ int kx_crash_facts_read(const char *root, struct kx_facts *f)
 	k->kernel_paddr = maps.text_paddr;
 	k->kernel_size = maps.text_size;
 	k->page_offset = maps.page_offset;
+	/* Both are optional: older kernels have neither file. */
+	ret = kx_read_u64(root, HOTPLUG_SIZE_PATH, MOD, &k->hotplug_hdr_size);
+	if (ret == -ENOENT)
+		k->hotplug_hdr_size = 0;
+	else if (ret)
+		goto fail;
+	if (k->hotplug_hdr_size > KX_HOTPLUG_HDR_MAX) {
+		ret = kx_err(EINVAL, MOD, "%s: %llu bytes is not a plausible core header size",
+			     HOTPLUG_SIZE_PATH, (unsigned long long)k->hotplug_hdr_size);
+		goto fail;
+	}
+	{
+		uint64_t keys = 0;
+
+		ret = kx_read_u64(root, DM_CRYPT_COUNT_PATH, MOD, &keys);
+		if (ret && ret != -ENOENT)
+			goto fail;
+		k->dm_crypt_keys = keys > 0;
+	}
+	ret = 0;
 	k->present = true;
 	return 0;
 fail:

@@ -17,6 +17,12 @@
 /* NR_CPUS is at most 8192 on x86_64 (arch/x86/Kconfig, MAXSMP). */
 #define KX_CRASH_MAX_CPUS 8192u
 
+/* /sys/kernel/crash_elfcorehdr_size is an ELF header and one program header
+ * per possible CPU, VMCOREINFO, the kernel map and CRASH_MAX_MEMORY_RANGES
+ * (arch/x86/kernel/crash.c arch_crash_get_elfcorehdr_size): under 1 MiB at
+ * the Kconfig limits. Anything above this bound is a bad reading. */
+#define KX_HOTPLUG_HDR_MAX (16ull << 20)
+
 /* Parses a sysfs CPU list ("0-3,5\n", Documentation/ABI/testing/sysfs-devices-system-cpu)
  * into ascending, unique CPU numbers below KX_CRASH_MAX_CPUS. *cpus is malloc'ed. */
 int kx_cpulist_parse(const char *text, size_t len, uint32_t **cpus, size_t *n);

@@ -94,6 +94,8 @@ int kx_sys_kexec_load(const struct kx_plan *p, bool panic)
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
 	unsigned long flags = KX_ARCH_KEXEC_FLAG | (panic ? KEXEC_ON_CRASH : 0);
 
+	if (panic && p->capture.hotplug)
+		flags |= KX_ARCH_KEXEC_HOTPLUG_FLAG;
 	for (size_t i = 0; i < p->n; i++) {
 		segs[i] = (struct kexec_segment){
 			.buf = p->seg[i].buf,

@@ -171,7 +171,8 @@ write("initrd", bytes((i * 13) & 0xff for i in range(300000)), "wb")
 
 for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
                                   ("uefi", UEFI_MAP, True, None),
-                                  ("crash", BIOS_MAP, False, CRASH)):
+                                  ("crash", BIOS_MAP, False, CRASH),
+                                  ("crash-hotplug", BIOS_MAP, False, CRASH)):
     root = f"sysroot-{name}"
     memmap(root, regions)
     iomem(root, regions, crash)
@@ -180,6 +181,10 @@ for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
           f"BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200 quiet{extra}\n")
     if crash:
         crash_facts(root, 2)
+    if name == "crash-hotplug":
+        # Linux 6.6+ with CONFIG_CRASH_HOTPLUG: 2 + 2 possible CPUs + 8192
+        # memory ranges of 56 bytes after a 64-byte ELF header.
+        write(f"{root}/sys/kernel/crash_elfcorehdr_size", f"{64 + (4 + 8192) * 56}\n")
     write(f"{root}/proc/meminfo", "MemTotal:        2026024 kB\n")
     write(f"{root}/sys/kernel/boot_params/data", boot_params(efi), "wb")
     write(f"{root}/sys/kernel/kexec_loaded", "0\n")

@@ -28,6 +28,7 @@ static struct {
 	int file_ret, load_ret, loaded_ret;
 	bool crash_loaded;
 	int file_calls, load_calls;
+	bool load_hotplug; /* the plan kexec_load got asks for crash hotplug */
 } fake;
 
 static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic)
@@ -39,6 +40,7 @@ static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, boo
 static int fake_load(const struct kx_plan *p, bool panic)
 {
 	fake.load_calls++;
+	fake.load_hotplug = p->capture.hotplug;
 	return fake.load_ret;
 }
 
@@ -227,6 +229,146 @@ static void test_panic_failure_says_if_armed(void **state)
 	}
 }
 
+/* A capture kernel's plan built for real on a crash tree (sysroot-crash, or
+ * sysroot-crash-hotplug with /sys/kernel/crash_elfcorehdr_size), then
+ * loaded into the fake kernel. dm_crypt: the tree says keys are set up. */
+static kx_loader *capture_loader(const char *tree, enum kx_hotplug hp, bool dm_crypt,
+				 kx_error **e)
+{
+	char path[640];
+	kx_loader *l = kx_loader_new();
+
+	assert_non_null(l);
+	snprintf(path, sizeof(path), "%s/%s", fx_dir, tree);
+	assert_int_equal(kx_set_sysroot(l, path, NULL), 0);
+	assert_int_equal(kx_set_panic(l, true, NULL), 0);
+	assert_int_equal(kx_set_hotplug(l, hp, NULL), 0);
+	snprintf(path, sizeof(path), "%s/bzImage", fx_dir);
+	assert_int_equal(kx_open_image(l, path, NULL), 0);
+	assert_int_equal(kx_gather_facts(l, NULL), 0);
+	l->facts.kdump.dm_crypt_keys = dm_crypt;
+	if (kx_build(l, e) < 0) {
+		kx_loader_free(l);
+		return NULL;
+	}
+	free(l->sysroot);
+	l->sysroot = NULL;
+	return l;
+}
+
+/* -p in auto mode: kexec_load first (kx's purgatory resets on a bad
+ * digest); kexec_file_load only when the kernel refuses kexec_load itself. */
+static void test_panic_prefers_kexec_load(void **state)
+{
+	static const struct {
+		int load_ret;
+		bool tries_file;
+	} rows[] = {
+		{ 0, false },
+		{ -EPERM, true },      /* lockdown, kexec_load_disabled */
+		{ -EACCES, true },     /* an IMA or security-module policy */
+		{ -ENOSYS, true },
+		{ -EOPNOTSUPP, true },
+		{ -EINVAL, false },    /* kx's segments: the file loader is no cure */
+		{ -EBUSY, false },
+		{ -EADDRNOTAVAIL, false },
+		{ -ENOMEM, false },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = capture_loader("sysroot-crash", KX_HOTPLUG_AUTO, false, NULL);
+		kx_error *e = NULL;
+		int ret;
+
+		assert_non_null(l);
+		assert_string_equal(kx_plan_syscall(kx_get_plan(l)),
+				    "auto (kexec_load, else kexec_file_load)");
+		assert_non_null(strstr(kx_plan_syscall_reason(kx_get_plan(l)), "resets"));
+		memset(&fake, 0, sizeof(fake));
+		fake.load_ret = rows[i].load_ret;
+		fake.crash_loaded = true;
+		ret = kx_load(l, &e);
+		assert_int_equal(fake.load_calls, 1);
+		assert_int_equal(fake.file_calls, rows[i].tries_file ? 1 : 0);
+		if (rows[i].load_ret == 0 || rows[i].tries_file) {
+			assert_int_equal(ret, 0);
+			assert_string_equal(kx_loaded_with(l), rows[i].load_ret ? "kexec_file_load"
+										: "kexec_load");
+		} else {
+			assert_int_equal(ret, rows[i].load_ret);
+			assert_non_null(strstr(kx_error_message(e), "kexec_load"));
+		}
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
+/* dm-crypt keys for kdump reach the capture kernel only through
+ * kexec_file_load: auto mode takes it first then. */
+static void test_panic_dm_crypt_keys_need_file_load(void **state)
+{
+	kx_loader *l = capture_loader("sysroot-crash", KX_HOTPLUG_AUTO, true, NULL);
+
+	assert_non_null(l);
+	assert_string_equal(kx_plan_syscall(kx_get_plan(l)), "auto (kexec_file_load, else kexec_load)");
+	assert_non_null(strstr(kx_plan_syscall_reason(kx_get_plan(l)), "dm-crypt"));
+	memset(&fake, 0, sizeof(fake));
+	assert_int_equal(kx_load(l, NULL), 0);
+	assert_int_equal(fake.file_calls, 1);
+	assert_int_equal(fake.load_calls, 0);
+	kx_loader_free(l);
+}
+
+/* Crash hotplug: on where the kernel supports it, the core header sized as
+ * the kernel asks and left out of purgatory's digests, and the flag given to
+ * kexec_load; --hotplug on a kernel without it is an error; off is off. */
+static void test_crash_hotplug(void **state)
+{
+	const kx_plan *p;
+	kx_loader *l;
+	kx_error *e = NULL;
+	size_t hdr = SIZE_MAX;
+
+	l = capture_loader("sysroot-crash-hotplug", KX_HOTPLUG_AUTO, false, NULL);
+	assert_non_null(l);
+	p = kx_get_plan(l);
+	assert_true(kx_plan_crash_hotplug(p));
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++)
+		if (!strcmp(kx_plan_segment_role(p, i), "elfcorehdr"))
+			hdr = i;
+	assert_int_not_equal(hdr, SIZE_MAX);
+	/* 64 + (4 + 8192) * 56 bytes, as the fixture's sysfs file says, in pages. */
+	assert_int_equal(kx_plan_segment_memsz(p, hdr), 462848);
+	assert_false(kx_plan_segment_verified(p, hdr));
+	memset(&fake, 0, sizeof(fake));
+	assert_int_equal(kx_load(l, NULL), 0);
+	assert_true(fake.load_hotplug);
+	kx_loader_free(l);
+
+	l = capture_loader("sysroot-crash-hotplug", KX_HOTPLUG_OFF, false, NULL);
+	assert_non_null(l);
+	p = kx_get_plan(l);
+	assert_false(kx_plan_crash_hotplug(p));
+	for (size_t i = 0; i < kx_plan_segment_count(p); i++)
+		if (!strcmp(kx_plan_segment_role(p, i), "elfcorehdr")) {
+			assert_true(kx_plan_segment_verified(p, i));
+			assert_int_equal(kx_plan_segment_memsz(p, i), 4096);
+		}
+	kx_loader_free(l);
+
+	/* A 6.1 kernel (no crash_elfcorehdr_size): auto is off, --hotplug fails. */
+	l = capture_loader("sysroot-crash", KX_HOTPLUG_AUTO, false, NULL);
+	assert_non_null(l);
+	assert_false(kx_plan_crash_hotplug(kx_get_plan(l)));
+	kx_loader_free(l);
+	l = capture_loader("sysroot-crash", KX_HOTPLUG_ON, false, &e);
+	assert_null(l);
+	assert_non_null(e);
+	assert_non_null(strstr(kx_error_message(e), "--hotplug"));
+	assert_non_null(strstr(kx_error_message(e), "crash_elfcorehdr_size"));
+	kx_error_free(e);
+}
+
 int main(void)
 {
 	const char *dir = getenv("KX_FIXTURES");
@@ -234,6 +376,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fallback_by_errno, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_syscall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panic_failure_says_if_armed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_prefers_kexec_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_dm_crypt_keys_need_file_load, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_crash_hotplug, setup, teardown),
 	};
 
 	if (!dir) {
