@@ -37,7 +37,7 @@ EXIT_SKIP = 77
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
                "cmdline-reuse", "description", "kexec", "file", "check", "until",
-               "disk"}
+               "disk", "qmp", "acpi-hotplug"}
 
 
 class Scenario:
@@ -62,6 +62,12 @@ class Scenario:
         self.until = None
         # A fresh disk per run: (size in MiB, filesystem made on the host or None).
         self.disk = None
+        # QEMU's QMP monitor on a socket: the guest asks for commands by
+        # printing "KX-QMP: <json>" (or "KX-QMP: cpu-add") on its console.
+        self.qmp = False
+        # ACPI table upgrades that let the kernel hot-add CPUs (see
+        # acpi_hotplug_cpio).
+        self.acpi_hotplug = False
         self._parse()
 
     def _parse(self):
@@ -110,6 +116,10 @@ class Scenario:
                     self.checks.append(val)
                 elif key == "until":
                     self.until = val
+                elif key in ("qmp", "acpi-hotplug"):
+                    if val not in ("yes", "no"):
+                        sys.exit(f"{self.path}:{lineno}: {key} takes yes or no")
+                    setattr(self, key.replace("-", "_"), val == "yes")
                 elif key == "disk":
                     words = val.split()
                     if (len(words) not in (1, 2) or not words[0].isdigit()
@@ -340,6 +350,101 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
 
 # ---------------------------------------------------------------- QEMU
 
+# ---------------------------------------------------------------- ACPI upgrades
+
+ACPI_PROBE_INIT = r"""#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+for t in FACP APIC; do
+    echo "KX-ACPI $t $(od -An -tx1 -v /sys/firmware/acpi/tables/$t | tr -d ' \n')"
+done
+poweroff -f
+"""
+
+
+def acpi_checksum(table):
+    """Sets byte 9 so that the bytes of the table sum to 0 (ACPI 5.2.6)."""
+    t = bytearray(table)
+    t[9] = 0
+    t[9] = (-sum(t)) & 0xff
+    return bytes(t)
+
+
+def acpi_bump_header(t):
+    """OEM revision (bytes 24..27) + 1: an upgrade is newer than the original."""
+    rev = int.from_bytes(t[24:28], "little") + 1
+    t[24:28] = rev.to_bytes(4, "little")
+
+
+def patch_fadt(facp):
+    """QEMU's FADT is revision 1 (116 bytes). Linux accepts MADT CPUs marked
+    online-capable only when the FADT says ACPI 6.3 or later
+    (arch/x86/kernel/acpi/boot.c acpi_parse_madt): grow it to the 6.x size
+    (276 bytes, the new fields zero: ACPICA falls back to the 32-bit ones),
+    revision 6, minor version 3 (offset 131)."""
+    t = bytearray(facp) + bytes(max(0, 276 - len(facp)))
+    t[4:8] = (276).to_bytes(4, "little")
+    t[8] = 6
+    t[131] = 3
+    acpi_bump_header(t)
+    return acpi_checksum(t)
+
+
+def patch_madt(apic):
+    """Every local APIC entry (type 0) and x2APIC entry (type 9) that is not
+    enabled gets the online-capable flag (bit 1, ACPI 6.3 5.2.12.2)."""
+    t = bytearray(apic)
+    off = 44
+    while off + 2 <= len(t):
+        typ, ln = t[off], t[off + 1]
+        if ln < 2 or off + ln > len(t):
+            raise SystemExit(f"MADT entry at {off}: bad length {ln}")
+        flags_at = {0: off + 4, 9: off + 8}.get(typ)
+        if flags_at is not None:
+            flags = int.from_bytes(t[flags_at:flags_at + 4], "little")
+            if not flags & 1:
+                t[flags_at:flags_at + 4] = (flags | 2).to_bytes(4, "little")
+        off += ln
+    acpi_bump_header(t)
+    return acpi_checksum(t)
+
+
+def acpi_hotplug_cpio(scn, kernel, tmp, build_dir):
+    """Under TCG Linux 6.12 takes none of QEMU's disabled MADT CPUs as
+    hot-pluggable (no hypervisor is detected and QEMU's FADT predates ACPI
+    6.3's online-capable flag). This boots the scenario's machine once with a
+    probe that prints its FADT and MADT, patches both (patch_fadt,
+    patch_madt) and returns them as an uncompressed cpio of
+    kernel/firmware/acpi/*.aml, which goes first in the initrd: the kernel's
+    ACPI table upgrade (CONFIG_ACPI_TABLE_UPGRADE) replaces the firmware's."""
+    c = Cpio()
+    for d in ("proc", "sys", "dev"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    busybox_applets(c)
+    c.file("init", ACPI_PROBE_INIT, 0o755)
+    probe_initrd = os.path.join(tmp, "acpi-probe.cpio")
+    with open(probe_initrd, "wb") as f:
+        f.write(c.bytes())
+    probe = Scenario.__new__(Scenario)
+    probe.__dict__.update(scn.__dict__)
+    probe.disk = None
+    cmd = qemu_command(probe, kernel, probe_initrd, "console=ttyS0 panic=-1 quiet", tmp,
+                       build_dir)
+    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    tables = {}
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
+        m = re.match(r"KX-ACPI (\w{4}) ([0-9a-f]+)\s*$", line.strip())
+        if m:
+            tables[m.group(1)] = bytes.fromhex(m.group(2))
+    if set(tables) != {"FACP", "APIC"}:
+        raise SystemExit("acpi-hotplug: the probe boot printed no FADT/MADT")
+    up = Cpio()
+    up.file("kernel/firmware/acpi/facp.aml", patch_fadt(tables["FACP"]))
+    up.file("kernel/firmware/acpi/apic.aml", patch_madt(tables["APIC"]))
+    return up.bytes()
+
+
 def qemu_command(scn, kernel, initrd, append, tmp, build_dir):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
            "-m", str(scn.memory), "-smp", str(scn.smp),
@@ -382,7 +487,63 @@ def disk_args(disk, tmp):
             "-device", "nvme,drive=kxdisk,serial=kxdisk"]
 
 
-def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None):
+class Qmp:
+    """QEMU's machine protocol on a unix socket: one command at a time,
+    answered with its "return" or "error" (events in between are skipped)."""
+
+    def __init__(self, path):
+        import socket
+        self.sock = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(path)
+                self.sock = s
+                break
+            except OSError:
+                s.close()
+                time.sleep(0.2)
+        if not self.sock:
+            raise SystemExit(f"QMP socket {path} did not come up")
+        self.buf = b""
+        self._reply()                      # the greeting
+        self.command({"execute": "qmp_capabilities"})
+
+    def _reply(self):
+        import json
+        while True:
+            while b"\n" not in self.buf:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise SystemExit("QMP socket closed")
+                self.buf += chunk
+            line, self.buf = self.buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def command(self, cmd):
+        import json
+        self.sock.sendall(json.dumps(cmd).encode() + b"\n")
+        return self._reply()
+
+    def guest_request(self, text):
+        """A guest's "KX-QMP:" request: JSON, or "cpu-add" (the first CPU
+        slot query-hotpluggable-cpus lists as empty, with its own props)."""
+        import json
+        if text == "cpu-add":
+            slots = self.command({"execute": "query-hotpluggable-cpus"}).get("return", [])
+            free = [s for s in slots if "qom-path" not in s]
+            if not free:
+                return {"error": "no free CPU slot"}
+            free.sort(key=lambda s: sorted(s["props"].items()))
+            args = dict(free[0]["props"], driver=free[0]["type"], id="kxcpu%d" % len(slots))
+            return self.command({"execute": "device_add", "arguments": args})
+        return self.command(json.loads(text))
+
+
+def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None, qmp_path=None):
     start = time.monotonic()
     timed_out = False
     stopped = False
@@ -396,6 +557,8 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None):
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         os.set_blocking(proc.stdout.fileno(), False)
+        qmp = Qmp(qmp_path) if qmp_path else None
+        pending = b""
         import selectors
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
@@ -419,6 +582,16 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None):
             chunk = chunk.replace(b"\r", b"")
             log.write(chunk)
             log.flush()
+            if qmp:
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    m = re.search(rb"KX-QMP: (.*)$", line)
+                    if m:
+                        import json
+                        reply = qmp.guest_request(m.group(1).decode().strip())
+                        log.write(b"KX-HOST-QMP: " + json.dumps(reply).encode() + b"\n")
+                        log.flush()
             if until:
                 seen += chunk
                 if until.encode() in seen:
@@ -587,12 +760,18 @@ def main():
         t0 = time.monotonic()
         initrd = os.path.join(tmp, "stage1.cpio")
         with open(initrd, "wb") as f:
+            if scn.acpi_hotplug:
+                f.write(acpi_hotplug_cpio(scn, args.kernel, tmp, args.build_dir))
             f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools))
         t_build = time.monotonic() - t0
         cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp, args.build_dir)
+        qmp_path = None
+        if scn.qmp:
+            qmp_path = os.path.join(tmp, "qmp.sock")
+            cmd += ["-qmp", f"unix:{qmp_path},server=on,wait=off"]
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
         rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
-                                          args.stamps, scn.until)
+                                          args.stamps, scn.until, qmp_path)
     finally:
         if args.keep:
             print(f"vm: temp dir kept: {tmp}")

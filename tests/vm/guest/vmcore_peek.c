@@ -7,6 +7,12 @@
  *
  * usage: vmcore_peek VMCORE PHYS TOKEN
  * exit 0: the page is exact; 1: it differs or is not in the dump; 2: usage.
+ *
+ * usage: vmcore_peek --summary VMCORE
+ * prints "vmcore_peek: prstatus=N ram_above_4g=BYTES": the NT_PRSTATUS notes
+ * (one per CPU that was online at the crash) and how much RAM above 4 GiB
+ * the PT_LOADs cover (crash hotplug: a hot-added CPU and DIMM appear only if
+ * the kernel updated the core header). Exit 0 unless the file is unreadable.
  */
 #include <elf.h>
 #include <errno.h>
@@ -21,6 +27,48 @@
 
 #define X86_START_KERNEL_MAP 0xffffffff80000000ull
 
+static int summary(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	unsigned long long above = 0;
+	int fd = open(path, O_RDONLY), prstatus = 0;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_phentsize != sizeof(Elf64_Phdr)) {
+		fprintf(stderr, "vmcore_peek: %s: not an ELF64 core\n", path);
+		return 1;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph))
+			return 1;
+		if (ph.p_type == PT_LOAD && ph.p_vaddr < X86_START_KERNEL_MAP &&
+		    ph.p_paddr + ph.p_memsz > 0x100000000ull)
+			above += ph.p_paddr + ph.p_memsz - (ph.p_paddr > 0x100000000ull ?
+							      ph.p_paddr : 0x100000000ull);
+		if (ph.p_type != PT_NOTE || ph.p_filesz > (1u << 20))
+			continue;
+		uint8_t *n = malloc(ph.p_filesz);
+		size_t off = 0;
+
+		if (!n || pread(fd, n, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+			return 1;
+		while (off + sizeof(Elf64_Nhdr) <= ph.p_filesz) {
+			Elf64_Nhdr nh;
+
+			memcpy(&nh, n + off, sizeof(nh));
+			if (!nh.n_namesz && !nh.n_descsz)
+				break;
+			prstatus += nh.n_type == NT_PRSTATUS;
+			off += sizeof(nh) + ((nh.n_namesz + 3) & ~3u) + ((nh.n_descsz + 3) & ~3u);
+		}
+		free(n);
+	}
+	printf("vmcore_peek: prstatus=%d ram_above_4g=%llu\n", prstatus, above);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t want[KX_PATTERN_PAGE], got[KX_PATTERN_PAGE];
@@ -29,6 +77,8 @@ int main(int argc, char **argv)
 	unsigned long long phys;
 	int fd, found = -1, notes = 0, loads = 0;
 
+	if (argc == 3 && !strcmp(argv[1], "--summary"))
+		return summary(argv[2]);
 	if (argc != 4) {
 		fprintf(stderr, "usage: vmcore_peek VMCORE PHYS TOKEN\n");
 		return 2;
