@@ -1,0 +1,16 @@
+#!/bin/sh
+# description: the SHA extensions turned off in -cpu (sha-ni=off): purgatory's scalar SHA-256 verifies every segment and says so; the next kernel boots with its command line and initrd
+# firmware: bios
+# qemu-args: -cpu max,sha-ni=off
+# expect: KX-CPU-SHA-NI: no
+# expect: KX-OK after load: kexec_loaded=1
+# expect-re: ^kx purgatory: all regions verified \([0-9]+ KiB, scalar\), entering image at 0x[0-9a-f]+$
+# expect: KX-STAGE2-UP
+# expect-re: ^KX-STAGE2-CMDLINE: @APPEND@$
+# expect: KX-STAGE2-INITRD: @TOKEN@
+# reject: KX-SCENARIO-END
+. /etc/kx-lib.sh
+if grep -qw sha_ni /proc/cpuinfo; then echo "KX-CPU-SHA-NI: yes"; else echo "KX-CPU-SHA-NI: no"; fi
+run kexec -c -l "$KX_KERNEL" --initrd="$KX_INITRD" --append="$KX_APPEND" || fail "kexec -c -l: status $?"
+expect_loaded "after load" 1
+exec_loaded
