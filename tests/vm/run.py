@@ -37,7 +37,7 @@ EXIT_SKIP = 77
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
                "cmdline-reuse", "description", "kexec", "file", "check", "until",
-               "disk", "qmp", "acpi-hotplug"}
+               "disk", "qmp", "acpi-hotplug", "gdb"}
 
 
 class Scenario:
@@ -68,6 +68,9 @@ class Scenario:
         # ACPI table upgrades that let the kernel hot-add CPUs (see
         # acpi_hotplug_cpio).
         self.acpi_hotplug = False
+        # QEMU's gdb stub on a socket: "KX-GDB-FLIP: 0xADDR" on the console
+        # makes the host invert the byte at physical ADDR (GdbFlipper).
+        self.gdb = False
         self._parse()
 
     def _parse(self):
@@ -116,7 +119,7 @@ class Scenario:
                     self.checks.append(val)
                 elif key == "until":
                     self.until = val
-                elif key in ("qmp", "acpi-hotplug"):
+                elif key in ("qmp", "acpi-hotplug", "gdb"):
                     if val not in ("yes", "no"):
                         sys.exit(f"{self.path}:{lineno}: {key} takes yes or no")
                     setattr(self, key.replace("-", "_"), val == "yes")
@@ -543,7 +546,49 @@ class Qmp:
         return self.command(json.loads(text))
 
 
-def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None, qmp_path=None):
+class GdbFlipper:
+    """Corrupts guest memory the way a stray DMA or a bad DIMM would: through
+    QEMU's gdb stub (remote serial protocol), in physical-memory mode
+    (Qqemu.PhyMemMode:1), it reads one byte, writes it back inverted and
+    detaches, which lets the stopped VM run on."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def _packet(self, sock, data):
+        body = data.encode()
+        sock.sendall(b"$" + body + b"#%02x" % (sum(body) & 0xff))
+        buf = b""
+        while True:
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise OSError("gdb stub closed the connection")
+            buf += chunk
+            start = buf.find(b"$")
+            end = buf.find(b"#", start + 1) if start >= 0 else -1
+            if start >= 0 and end >= 0 and len(buf) >= end + 3:
+                sock.sendall(b"+")
+                return buf[start + 1:end].decode()
+
+    def flip(self, addr):
+        import socket
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(self.path)
+            s.settimeout(20)
+            self._packet(s, "?")      # the stub stops the VM and says why
+            mode = self._packet(s, "Qqemu.PhyMemMode:1")
+            old = self._packet(s, "m%x,1" % addr)
+            if mode != "OK" or len(old) != 2:
+                raise OSError(f"gdb stub: mode {mode!r}, read {old!r}")
+            new = "%02x" % (int(old, 16) ^ 0xff)
+            res = self._packet(s, "M%x,1:%s" % (addr, new))
+            check = self._packet(s, "m%x,1" % addr)
+            s.sendall(b"$D#44")       # detach: the VM runs again
+            return f"byte at {addr:#x}: {old} -> {check} (write {res})"
+
+
+def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None, qmp_path=None,
+             gdb_path=None):
     start = time.monotonic()
     timed_out = False
     stopped = False
@@ -558,6 +603,7 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None, qmp_
                                 start_new_session=True)
         os.set_blocking(proc.stdout.fileno(), False)
         qmp = Qmp(qmp_path) if qmp_path else None
+        gdb = GdbFlipper(gdb_path) if gdb_path else None
         pending = b""
         import selectors
         sel = selectors.DefaultSelector()
@@ -582,11 +628,19 @@ def run_qemu(cmd, log_path, timeout, verbose, stamps_path=None, until=None, qmp_
             chunk = chunk.replace(b"\r", b"")
             log.write(chunk)
             log.flush()
-            if qmp:
+            if qmp or gdb:
                 pending += chunk
                 while b"\n" in pending:
                     line, pending = pending.split(b"\n", 1)
-                    m = re.search(rb"KX-QMP: (.*)$", line)
+                    m = re.search(rb"KX-GDB-FLIP: (0x[0-9a-fA-F]+)", line)
+                    if m and gdb:
+                        try:
+                            said = gdb.flip(int(m.group(1), 16))
+                        except OSError as e:
+                            said = f"failed: {e}"
+                        log.write(b"KX-HOST-GDB: " + said.encode() + b"\n")
+                        log.flush()
+                    m = re.search(rb"KX-QMP: (.*)$", line) if qmp else None
                     if m:
                         import json
                         reply = qmp.guest_request(m.group(1).decode().strip())
@@ -769,9 +823,13 @@ def main():
         if scn.qmp:
             qmp_path = os.path.join(tmp, "qmp.sock")
             cmd += ["-qmp", f"unix:{qmp_path},server=on,wait=off"]
+        gdb_path = None
+        if scn.gdb:
+            gdb_path = os.path.join(tmp, "gdb.sock")
+            cmd += ["-gdb", f"unix:{gdb_path},server=on,wait=off"]
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
         rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
-                                          args.stamps, scn.until, qmp_path)
+                                          args.stamps, scn.until, qmp_path, gdb_path)
     finally:
         if args.keep:
             print(f"vm: temp dir kept: {tmp}")
