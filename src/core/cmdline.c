@@ -77,3 +77,20 @@ int kx_cmdline_append(char **line, const char *piece)
 	*line = n;
 	return 0;
 }
+
+bool kx_cmdline_has_param(const char *line, const char *name)
+{
+	size_t k = strlen(name);
+
+	while (line && *line) {
+		size_t len;
+
+		while (*line == ' ' || *line == '\t' || *line == '\n')
+			line++;
+		len = word_len(line);
+		if (len >= k && !strncmp(line, name, k) && (len == k || line[k] == '='))
+			return true;
+		line += len;
+	}
+	return false;
+}

@@ -11,5 +11,7 @@
 char *kx_cmdline_reuse(const char *running, bool drop_crashkernel);
 /* Appends `piece` to *line with one space between; *line may be NULL. */
 int kx_cmdline_append(char **line, const char *piece);
+/* Whether the command line has parameter `name`, alone or as name=value. */
+bool kx_cmdline_has_param(const char *line, const char *name);
 
 #endif

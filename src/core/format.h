@@ -76,6 +76,11 @@ struct kx_format {
 	 * why, used when no format matches), another negative errno when it is this
 	 * format but broken. */
 	int (*probe)(const uint8_t *img, size_t len);
+	/* Optional: a parameter this image needs on its command line on this
+	 * machine that the user did not give (NULL: none); *why says why. The
+	 * loader appends it and says so under -d. */
+	const char *(*cmdline_needs)(const uint8_t *img, size_t len, const struct kx_facts *f,
+				     const char *cmdline, const char **why);
 	/* Adds and places the format's segments and sets the hand-off. */
 	int (*plan)(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 		    const struct kx_facts *f, struct kx_plan *p);

@@ -505,6 +505,23 @@ int kx_gather_facts(kx_loader *l, kx_error **err)
 	return 0;
 }
 
+/* What the image needs on this machine and the user left out (the
+ * format's cmdline_needs): appended, and said under -d. */
+static int add_needed_params(kx_loader *l)
+{
+	const char *why = "", *add;
+
+	if (!l->format->cmdline_needs)
+		return 0;
+	add = l->format->cmdline_needs(l->unwrapped.img, l->unwrapped.len, &l->facts,
+				       l->cmdline ? l->cmdline : "", &why);
+	if (!add)
+		return 0;
+	kx_lib_log(l, "added %s to the command line: %s (give it yourself to override)",
+		   add, why);
+	return kx_cmdline_append(&l->cmdline, add);
+}
+
 static int build_cmdline(kx_loader *l)
 {
 	if (l->reuse_cmdline) {
@@ -512,9 +529,13 @@ static int build_cmdline(kx_loader *l)
 		if (!l->cmdline)
 			return kx_err(ENOMEM, "kexec", "out of memory");
 	}
-	if (l->append)
-		return kx_cmdline_append(&l->cmdline, l->append);
-	return 0;
+	if (l->append) {
+		int ret = kx_cmdline_append(&l->cmdline, l->append);
+
+		if (ret < 0)
+			return ret;
+	}
+	return add_needed_params(l);
 }
 
 static const char *syscall_name(const kx_loader *l)

@@ -39,6 +39,19 @@ static void test_reuse(void **state)
 	}
 }
 
+static void test_has_param(void **state)
+{
+	assert_true(kx_cmdline_has_param("no-real-mode", "no-real-mode"));
+	assert_true(kx_cmdline_has_param("a=1 no-real-mode b", "no-real-mode"));
+	assert_true(kx_cmdline_has_param("a no-real-mode=0", "no-real-mode"));
+	assert_true(kx_cmdline_has_param("\tx\nno-real-mode", "no-real-mode"));
+	assert_false(kx_cmdline_has_param("no-real-modes", "no-real-mode"));
+	assert_false(kx_cmdline_has_param("xno-real-mode", "no-real-mode"));
+	assert_false(kx_cmdline_has_param("a=\"x no-real-mode\"", "no-real-mode"));
+	assert_false(kx_cmdline_has_param("", "no-real-mode"));
+	assert_false(kx_cmdline_has_param(NULL, "no-real-mode"));
+}
+
 static void test_append(void **state)
 {
 	char *s = NULL;
@@ -58,6 +71,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_append),
+		cmocka_unit_test(test_has_param),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -585,9 +585,31 @@ static void test_probe_order_prefers_mb2(void **state)
 	free(im.b);
 }
 
+/* Xen (an image that parses no-real-mode and prints "Xen version") from a
+ * UEFI boot gets no-real-mode unless the user gave it; nothing else does. */
+static void test_xen_needs_no_real_mode(void **state)
+{
+	static const uint8_t xen[] = "....no-real-mode\0....Xen version %d.%d%s\0..";
+	static const uint8_t other[] = "....no-real-mode\0....GRUB\0..";
+	struct kx_facts f;
+	const char *why = NULL, *add;
+
+	memset(&f, 0, sizeof(f));
+	f.efi.present = true;
+	add = mb_xen_cmdline_needs(xen, sizeof(xen), &f, "console=com1", &why);
+	assert_non_null(add);
+	assert_string_equal(add, "no-real-mode");
+	assert_non_null(strstr(why, "UEFI"));
+	assert_null(mb_xen_cmdline_needs(xen, sizeof(xen), &f, "no-real-mode=0 x", &why));
+	assert_null(mb_xen_cmdline_needs(other, sizeof(other), &f, "", &why));
+	f.efi.present = false;
+	assert_null(mb_xen_cmdline_needs(xen, sizeof(xen), &f, "", &why));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xen_needs_no_real_mode),
 		cmocka_unit_test(test_find_header),
 		cmocka_unit_test(test_tag_past_header),
 		cmocka_unit_test(test_relocatable),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cmdline.h"
 #include "core/elf.h"
 #include "core/err.h"
 
@@ -496,4 +497,21 @@ int mb_handover_map(const struct kx_facts *f, struct kx_memmap *out)
 		return kx_err_prefix(ret, "multiboot: memory map for the image");
 	}
 	return 0;
+}
+
+/* Xen's early boot code reads its own command line for no-real-mode
+ * (xen/arch/x86/boot/cmdline.c) and then, unless given, drops to real mode
+ * to ask the BIOS for video modes and the memory map. On a machine that
+ * booted through UEFI there is no BIOS: Xen hangs right after purgatory. */
+const char *mb_xen_cmdline_needs(const uint8_t *img, size_t len, const struct kx_facts *f,
+				 const char *cmdline, const char **why)
+{
+	static const char opt[] = "no-real-mode", banner[] = "Xen version ";
+
+	if (!f->efi.present || kx_cmdline_has_param(cmdline, opt))
+		return NULL;
+	if (!memmem(img, len, opt, sizeof(opt) - 1) || !memmem(img, len, banner, sizeof(banner) - 1))
+		return NULL;
+	*why = "Xen started from a UEFI boot has no BIOS to call in real mode";
+	return opt;
 }

@@ -66,6 +66,11 @@ int mb_place_modules(const struct kx_load_opts *o, struct kx_plan *p, uint64_t *
  * first word like GRUB legacy and kexec-tools do (Xen strips the first word
  * from every loader whose name is not "GRUB 2.x"). malloc'ed. */
 char *mb_image_cmdline(const struct kx_load_opts *o);
+/* kx_format.cmdline_needs of both Multiboot formats: Xen (an image that
+ * parses "no-real-mode" and prints "Xen version") started from a UEFI boot
+ * needs no-real-mode, or it calls a BIOS that is not there and hangs. */
+const char *mb_xen_cmdline_needs(const uint8_t *img, size_t len, const struct kx_facts *f,
+				 const char *cmdline, const char **why);
 
 /* A linear framebuffer the running kernel was handed (its screen_info), in
  * the terms both specs use (Multiboot 0.6.96 3.3 framebuffer_*, Multiboot2

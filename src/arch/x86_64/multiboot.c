@@ -264,5 +264,6 @@ const struct kx_format kx_format_multiboot = {
 	.needs = KX_NEEDS_ACPI,
 	.aliases = mb1_aliases,
 	.probe = mb1_probe,
+	.cmdline_needs = mb_xen_cmdline_needs,
 	.plan = mb1_plan,
 };

@@ -506,5 +506,6 @@ const struct kx_format kx_format_multiboot2 = {
 	.needs = KX_NEEDS_ACPI,
 	.aliases = mb2_aliases,
 	.probe = mb2_probe,
+	.cmdline_needs = mb_xen_cmdline_needs,
 	.plan = mb2_plan,
 };
