@@ -32,14 +32,18 @@ static int fail_err(kx_error *e, const struct kx_request *r)
 	return 1;
 }
 
+/* kexec-tools' -S: exit 1 when loaded, 0 when not; the capture kernel unless
+ * -l (and not -p) asks about the normal one (kexec/kexec.c k_status). 2 when
+ * the state cannot be read, so that it is never taken for an answer. */
 static int do_status(const struct kx_request *r)
 {
 	kx_error *e = NULL;
+	bool crash = r->panic || !r->load_given;
 	bool loaded;
 
-	if (kx_status(r->sysroot, r->panic, &loaded, &e) < 0)
+	if (kx_status(r->sysroot, crash, &loaded, &e) < 0)
 		return fail_err(e, r) + 1;
-	return loaded ? 0 : 1;
+	return loaded ? 1 : 0;
 }
 
 static int do_unload(const struct kx_request *r)

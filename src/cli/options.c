@@ -85,7 +85,8 @@ void kx_usage(FILE *out)
 	      "  -e, --exec                boot the loaded kernel now\n"
 	      "  -f, --force               load KERNEL and boot it at once\n"
 	      "  -u, --unload              unload the loaded kernel (with -p: the capture kernel)\n"
-	      "  -S, --status              exit 0 if a kernel is loaded, 1 if not (with -p: capture)\n"
+	      "  -S, --status              exit 1 if the capture kernel is loaded, 0 if not\n"
+	      "                            (with -l: the normal kernel)\n"
 	      "\nSyscall:\n"
 	      "  -s, --kexec-file-syscall  use kexec_file_load (the kernel verifies the image)\n"
 	      "  -c, --kexec-syscall       use kexec_load (kx builds every segment)\n"
@@ -151,6 +152,13 @@ static int push(const char ***list, size_t *n, const char *s)
 
 static int set_action(struct kx_request *r, bool *have, enum kx_action a, int opt)
 {
+	/* -S -l asks about the normal kernel (kexec-tools): -l is no second
+	 * action there. */
+	if (*have && ((r->action == KX_ACT_STATUS && a == KX_ACT_LOAD) ||
+		      (r->action == KX_ACT_LOAD && a == KX_ACT_STATUS))) {
+		r->action = KX_ACT_STATUS;
+		return 0;
+	}
 	if (*have && r->action != a) {
 		fprintf(stderr, "kexec: -%c conflicts with an action given before\n", opt);
 		return 2;
@@ -178,7 +186,10 @@ int kx_parse_args(int argc, char **argv, struct kx_request *r)
 		case 'x': r->no_ifdown = true; break;
 		case 'y': r->no_sync = true; break;
 		case 'i': r->no_checks = true; break;
-		case 'l': ret = set_action(r, &have_action, KX_ACT_LOAD, c); break;
+		case 'l':
+			r->load_given = true;
+			ret = set_action(r, &have_action, KX_ACT_LOAD, c);
+			break;
 		case 'p': r->panic = true; break;
 		case 'f': ret = set_action(r, &have_action, KX_ACT_FORCE, c); break;
 		case 'u': ret = set_action(r, &have_action, KX_ACT_UNLOAD, c); break;

@@ -23,6 +23,7 @@ struct kx_request {
 	enum kx_action action;
 	enum kx_syscall syscall;  /* -a (default), -s, -c */
 	bool panic;               /* -p */
+	bool load_given;          /* -l, also with -S: the normal kernel's status */
 	bool debug;               /* -d */
 	bool no_ifdown;           /* -x */
 	bool no_sync;             /* -y */

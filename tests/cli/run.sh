@@ -77,6 +77,22 @@ done
 rm -f "$big"
 check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
 
+# -S as in kexec-tools: exit 1 when loaded, 0 when not; the capture kernel
+# unless -l asks about the normal one; 2 when the state cannot be read.
+st=$work/status
+mkdir -p "$st/sys/kernel"
+echo 1 > "$st/sys/kernel/kexec_loaded"; echo 0 > "$st/sys/kernel/kexec_crash_loaded"
+check "-S: capture not loaded"  0 "" "$kexec" -S --sysroot="$st"
+check "-S -p: not loaded"       0 "" "$kexec" -S -p --sysroot="$st"
+check "-S -l: loaded"           1 "" "$kexec" -S -l --sysroot="$st"
+check "-l -S: loaded"           1 "" "$kexec" -l -S --sysroot="$st"
+check "-S -l -p: capture"       0 "" "$kexec" -S -l -p --sysroot="$st"
+echo 0 > "$st/sys/kernel/kexec_loaded"; echo 1 > "$st/sys/kernel/kexec_crash_loaded"
+check "-S: capture loaded"      1 "" "$kexec" -S --sysroot="$st"
+check "-S -l: not loaded"       0 "" "$kexec" -S -l --sysroot="$st"
+check "-S unreadable"           2 "cannot read /sys/kernel/kexec_crash_loaded" "$kexec" -S --sysroot="$work/nowhere"
+check "-S with -u"              2 "conflicts" "$kexec" -S -u
+
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
   check "load as non-root"   1 "must be run as root" "${nobody[@]}" "$kexec" -l "$img"
