@@ -170,6 +170,35 @@ KX_EXPORT int kx_set_test_bad_digest(kx_loader *l, bool on, kx_error **err);
 typedef void kx_log_fn(void *ctx, const char *message);
 KX_EXPORT void kx_set_log(kx_loader *l, kx_log_fn *fn, void *ctx);
 
+/* kexec-tools' options that change how the image is loaded or handed over,
+ * each off by default. */
+enum kx_option {
+	/* -d: ask the kernel to log the load (KEXEC_FILE_DEBUG, KEXEC_DEBUG);
+	 * a kernel that does not know the flag (EINVAL) is asked again without
+	 * it, and the log says so. */
+	KX_OPT_KERNEL_DEBUG = 0,
+	/* kexec_file_load: no segment in CMA memory (KEXEC_FILE_NO_CMA). */
+	KX_OPT_NO_CMA = 1,
+	/* kexec_file_load: the kernel passes its own DTB on (KEXEC_FILE_FORCE_DTB). */
+	KX_OPT_FORCE_DTB = 2,
+	/* A capture kernel's core header is ELF32 (all addresses below 4 GiB),
+	 * not ELF64. */
+	KX_OPT_ELF32_CORE_HEADERS = 3,
+	/* kexec_load: no EFI state (efi_info, EFI setup_data) for the next kernel. */
+	KX_OPT_NO_EFI = 4,
+	/* kexec_load, capture kernel: its memory map also as memmap=exactmap
+	 * memmap=... on its command line. */
+	KX_OPT_PASS_MEMMAP_CMDLINE = 5,
+};
+/* Sets one of the options above; -EINVAL for an unknown one. */
+KX_EXPORT int kx_set_option(kx_loader *l, enum kx_option opt, bool on, kx_error **err);
+/* A capture kernel the running kernel may update on CPU and memory hotplug
+ * (kexec-tools' --hotplug). Recorded for now; it changes nothing yet. */
+KX_EXPORT int kx_set_hotplug(kx_loader *l, bool hotplug, kx_error **err);
+/* A flattened device tree for the next kernel (kexec_load: a SETUP_DTB
+ * setup_data entry). The file must be an FDT (magic 0xd00dfeed). */
+KX_EXPORT int kx_set_dtb(kx_loader *l, const char *path, kx_error **err);
+
 /* ---- facts and plan ---- */
 
 /* Reads what the image's format needs about the running system (memory map,
@@ -246,6 +275,12 @@ enum kx_exec_flags {
  * reboot(LINUX_REBOOT_CMD_KEXEC). Returns only on failure (-ENOENT when no
  * kernel is loaded, as /sys/kernel/kexec_loaded under root says; "/" if NULL). */
 KX_EXPORT int kx_exec(const char *root, unsigned flags, kx_error **err);
+
+/* The size in bytes of the memory reserved for a capture kernel, as
+ * kexec-tools' --print-ckr-size gives it on x86: the highest "Crash kernel"
+ * range of /proc/iomem under root ("/" if NULL; crashkernel=...,high also
+ * reserves a low one, which is not counted); 0 when none is reserved. */
+KX_EXPORT int kx_crash_size(const char *root, uint64_t *size, kx_error **err);
 
 #ifdef __cplusplus
 }

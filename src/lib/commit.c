@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "sys/sysfacts.h"
 #include "sys/sigbus.h"
 
 /* The files a plan's segments may point into, for release_hashed. */
@@ -197,6 +198,50 @@ static int panic_load_failed(const struct kx_loader *l, int ret)
 			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
+/* The flags of the two syscalls for this load (include/uapi/linux/kexec.h). */
+static unsigned long file_load_flags(const struct kx_loader *l)
+{
+	return (l->panic ? KX_KEXEC_FILE_ON_CRASH : 0) |
+	       (l->have_initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS) |
+	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_FILE_DEBUG : 0) |
+	       (l->options[KX_OPT_NO_CMA] ? KX_KEXEC_FILE_NO_CMA : 0) |
+	       (l->options[KX_OPT_FORCE_DTB] ? KX_KEXEC_FILE_FORCE_DTB : 0);
+}
+
+static unsigned long load_flags(const struct kx_loader *l)
+{
+	return (l->panic ? KX_KEXEC_ON_CRASH : 0) |
+	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_DEBUG : 0);
+}
+
+static int call_file_load(struct kx_loader *l, unsigned long flags)
+{
+	return kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+					 l->plan.meta.cmdline, flags);
+}
+
+static int call_load(struct kx_loader *l, unsigned long flags)
+{
+	return kx_sys_kexec()->load(&l->plan, flags);
+}
+
+/* One syscall with -d's debug flag, and once more without it when the kernel
+ * does not know the flag: a kernel refuses unknown flags with EINVAL before
+ * it looks at (or unloads) anything, so the retry disturbs nothing. */
+static int call_with_debug(struct kx_loader *l, const char *name,
+			   int (*call)(struct kx_loader *, unsigned long), unsigned long flags,
+			   unsigned long debug_flag, const char *flag_name)
+{
+	int ret = call(l, flags);
+
+	if (ret == -EINVAL && (flags & debug_flag)) {
+		kx_lib_log(l, "%s refused %s (a kernel older than the flag); trying again without "
+			   "the kernel's debug messages", name, flag_name);
+		ret = call(l, flags & ~debug_flag);
+	}
+	return ret;
+}
+
 int kx_load(kx_loader *l, kx_error **err)
 {
 	const char *root;
@@ -220,8 +265,8 @@ int kx_load(kx_loader *l, kx_error **err)
 					       "(not root): the plan places segments by a generic "
 					       "map and cannot be loaded"), &l->plan);
 	if (l->syscall != KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-						l->plan.meta.cmdline, l->panic);
+		ret = call_with_debug(l, "kexec_file_load", call_file_load, file_load_flags(l),
+				      KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG");
 		if (ret == 0) {
 			l->loaded_with = "kexec_file_load";
 			kx_lib_log(l, "loaded with kexec_file_load");
@@ -239,7 +284,8 @@ int kx_load(kx_loader *l, kx_error **err)
 	ret = kx_lib_digest(l, false);
 	if (ret < 0)
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
-	ret = kx_sys_kexec()->load(&l->plan, l->panic);
+	ret = call_with_debug(l, "kexec_load", call_load, load_flags(l), KX_KEXEC_DEBUG,
+			      "KEXEC_DEBUG");
 	if (ret < 0) {
 		ret = syscall_error(root, "kexec_load", ret);
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
@@ -259,6 +305,30 @@ int kx_status(const char *root, bool panic, bool *loaded, kx_error **err)
 	int ret = kx_sys_kexec()->loaded(root, panic, loaded);
 
 	return ret < 0 ? kx_lib_fail(err, ret, NULL) : 0;
+}
+
+int kx_crash_size(const char *root, uint64_t *size, kx_error **err)
+{
+	struct kx_iomem io;
+	int ret;
+
+	if (!size)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_crash_size: no size given"),
+				   NULL);
+	*size = 0;
+	ret = kx_iomem_read(root ? root : "/", &io);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	/* kexec-tools loads into, and prints, the highest reservation
+	 * (crashdump-x86.c get_crash_kernel_load_range). */
+	for (size_t i = 0, top = 0; i < io.crash.n; i++) {
+		if (i == 0 || io.crash.v[i].start > io.crash.v[top].start) {
+			top = i;
+			*size = io.crash.v[i].end - io.crash.v[i].start;
+		}
+	}
+	kx_iomem_free(&io);
+	return 0;
 }
 
 int kx_unload(enum kx_syscall sc, bool panic, kx_error **err)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/cmdline.h"
+#include "core/fdt.h"
 #include "core/err.h"
 #include "lib/print.h"
 #include "sys/acpi_read.h"
@@ -106,6 +107,9 @@ int kx_lib_file_fault(const struct kx_loader *l, const void *addr)
 	} else if (mapped_at(&l->initrd, a)) {
 		what = "initrd ";
 		path = l->initrd_path;
+	} else if (mapped_at(&l->dtb, a)) {
+		what = "DTB ";
+		path = l->dtb_path;
 	}
 	for (size_t i = 0; i < l->n_modules; i++) {
 		if (mapped_at(&l->mod_maps[i], a)) {
@@ -128,6 +132,7 @@ kx_loader *kx_loader_new(void)
 		return NULL;
 	l->kernel.fd = -1;
 	l->initrd.fd = -1;
+	l->dtb.fd = -1;
 	return l;
 }
 
@@ -141,6 +146,7 @@ void kx_loader_free(kx_loader *l)
 	kx_facts_free(&l->facts);
 	kx_unmap_file(&l->kernel);
 	kx_unmap_file(&l->initrd);
+	kx_unmap_file(&l->dtb);
 	for (size_t i = 0; i < l->n_modules; i++) {
 		kx_unmap_file(&l->mod_maps[i]);
 		free(l->module_specs[i]);
@@ -149,6 +155,7 @@ void kx_loader_free(kx_loader *l)
 	free(l->module_specs);
 	free(l->image_path);
 	free(l->initrd_path);
+	free(l->dtb_path);
 	free(l->type);
 	free(l->append);
 	free(l->sysroot);
@@ -411,6 +418,55 @@ void kx_set_log(kx_loader *l, kx_log_fn *fn, void *ctx)
 		return;
 	l->log = fn;
 	l->log_ctx = ctx;
+}
+
+int kx_set_option(kx_loader *l, enum kx_option opt, bool on, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if ((unsigned)opt >= sizeof(l->options) / sizeof(l->options[0]))
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_option: unknown option %d",
+					       (int)opt), NULL);
+	l->options[opt] = on;
+	return 0;
+}
+
+int kx_set_hotplug(kx_loader *l, bool hotplug, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	l->hotplug = hotplug;
+	return 0;
+}
+
+int kx_set_dtb(kx_loader *l, const char *path, kx_error **err)
+{
+	int ret;
+
+	CHECK_OPEN(l, err);
+	if (l->have_dtb)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_set_dtb: a DTB is set already"),
+				   NULL);
+	if (!path)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_dtb: no path"), NULL);
+	ret = kx_map_file(path, "dtb", &l->dtb);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	{
+		struct kx_sigbus_guard g;
+
+		KX_SIGBUS_GUARDED(ret, g, kx_fdt_check(l->dtb.data, l->dtb.len, path, &l->dtb_size),
+				  kx_err(EIO, "dtb", "%s changed or became unreadable while kx "
+					 "read it", path));
+	}
+	if (ret == 0)
+		ret = set_string(&l->dtb_path, path, err);
+	else
+		ret = kx_lib_fail(err, ret, NULL);
+	if (ret < 0) {
+		kx_unmap_file(&l->dtb);
+		return ret;
+	}
+	l->have_dtb = true;
+	return 0;
 }
 
 /* ---- facts and plan ---- */
