@@ -45,6 +45,12 @@ struct kx_load_opts {
 	uint32_t serial_baud;
 	bool console_vga;
 	bool reset_vga;
+	/* kexec-tools' hand-off options (kx_set_option, kx_set_dtb). */
+	const uint8_t *dtb;       /* a DTB for the next kernel (NULL: none) */
+	size_t dtb_len;
+	bool no_efi;              /* --noefi: no EFI state for the next kernel */
+	bool pass_memmap_cmdline; /* -p: the crash memory map also as memmap= */
+	bool elf32_core_headers;  /* -p: an ELF32 core header */
 	/* Test hook: store a wrong digest for the first verified segment, so tests
 	 * can prove that purgatory refuses to boot a damaged image. */
 	bool test_bad_digest;

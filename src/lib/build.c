@@ -70,7 +70,8 @@ out:
  * the crash region (ELF_CORE_HEADER_ALIGN, include/linux/crash_core.h) and
  * verified by purgatory. Its place is recorded in the plan (p->capture); the
  * arch tells the capture kernel (elfcorehdr= on x86). */
-static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
+static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f,
+			       const struct kx_load_opts *o)
 {
 	struct kx_place_req req = { .align = KX_PAGE_SIZE, .min = 0, .max = 0,
 				    .pref = KX_NO_PREF };
@@ -78,7 +79,9 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_facts *f)
 	size_t len;
 	int ret;
 
-	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash, &hdr, &len);
+	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash,
+			       o->elf32_core_headers ? KX_COREHDR_ELF32 : KX_COREHDR_ELF64, &hdr,
+			       &len);
 	if (ret < 0)
 		return ret;
 	ret = kx_plan_add_placed(p, KX_ROLE_ELFCOREHDR, hdr, len, len, &req, hdr);
@@ -173,7 +176,7 @@ int kx_build_plan_format(const struct kx_format *fmt, struct kx_unwrapped *u,
 	u->owned = NULL;
 	p->format = fmt->name;
 	if (o->panic) {
-		ret = plan_add_elfcorehdr(p, f);
+		ret = plan_add_elfcorehdr(p, f, o);
 		if (ret < 0)
 			goto fail;
 	}

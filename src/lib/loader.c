@@ -625,6 +625,11 @@ int kx_build(kx_loader *l, kx_error **err)
 		.console_vga = l->console_vga,
 		.reset_vga = l->reset_vga,
 		.test_bad_digest = l->test_bad_digest,
+		.dtb = l->have_dtb ? l->dtb.data : NULL,
+		.dtb_len = l->have_dtb ? l->dtb_size : 0,
+		.no_efi = l->options[KX_OPT_NO_EFI],
+		.pass_memmap_cmdline = l->options[KX_OPT_PASS_MEMMAP_CMDLINE],
+		.elf32_core_headers = l->options[KX_OPT_ELF32_CORE_HEADERS],
 		.defer_digests = true,
 	};
 	/* The plan is built for every load, also for kexec_file_load: it
