@@ -91,8 +91,12 @@ KX_EXPORT void kx_loader_free(kx_loader *l);
  * A compressed file (gzip, xz, zstd, lz4) is unpacked when the plan is built.
  * At most once per loader. */
 KX_EXPORT int kx_open_image(kx_loader *l, const char *path, kx_error **err);
-/* Forces the image type instead of probing ("bzImage", "elf", "multiboot2",
- * ...; kexec-tools' names are accepted too). -EINVAL for an unknown name. */
+/* Forces the image type instead of probing ("bzImage64", "linux16", "elf",
+ * "multiboot2", ...), case-insensitively. kexec-tools' x86_64 names come
+ * first and mean what they mean there: "bzImage" is its 16/32-bit loader
+ * (kx's "linux16"), "bzImage64" the 64-bit one (kx's format "bzImage").
+ * -EINVAL for an unknown name, -EOPNOTSUPP for a kexec-tools type kx does
+ * not load ("beoboot-x86", "nbi-x86"). */
 KX_EXPORT int kx_set_type(kx_loader *l, const char *type, kx_error **err);
 /* The image type names this build knows, in probe order, NULL-terminated. */
 KX_EXPORT const char *const *kx_image_types(void);

@@ -89,6 +89,21 @@ struct kx_format {
 
 /* Probe order table (src/arch/<arch>/registry.c), NULL-terminated. */
 extern const struct kx_format *const kx_formats[];
+
+/* A -t name as kexec-tools spells it for this arch, and what kx does with it:
+ * the kx format it stands for, or why kx refuses it (format NULL). */
+struct kx_type_name {
+	const char *name;
+	const char *format;
+	const char *refusal;
+};
+/* The arch's table (registry.c), ended by a row with a NULL name. */
+extern const struct kx_type_name kx_type_names[];
+/* The format name a -t name stands for: kexec-tools' names first (they win
+ * where a kx name reads the same), then kx's own names, case-insensitively.
+ * A refused kexec-tools name gives -EOPNOTSUPP with the table's reason; a
+ * name nothing knows, -EINVAL. */
+int kx_type_resolve(const char *name, const char **format);
 const struct kx_format *kx_format_by_name(const char *name);
 /* The format of an image: -t when given, else the first whose probe says yes. */
 int kx_format_detect(const uint8_t *img, size_t len, const char *type,

@@ -220,13 +220,22 @@ int kx_open_image(kx_loader *l, const char *path, kx_error **err)
 
 int kx_set_type(kx_loader *l, const char *type, kx_error **err)
 {
-	CHECK_OPEN(l, err);
-	if (type && !kx_format_by_name(type)) {
-		const struct kx_format *fmt;
+	const char *format = NULL;
+	int ret;
 
-		return kx_lib_fail(err, kx_format_detect(NULL, 0, type, &fmt), NULL);
+	CHECK_OPEN(l, err);
+	if (type) {
+		ret = kx_type_resolve(type, &format);
+		if (ret < 0)
+			return kx_lib_fail(err, ret, NULL);
+		/* A kexec-tools name for a format this build lacks ("uki"). */
+		if (!kx_format_by_name(format)) {
+			const struct kx_format *fmt;
+
+			return kx_lib_fail(err, kx_format_detect(NULL, 0, format, &fmt), NULL);
+		}
 	}
-	return set_string(&l->type, type, err);
+	return set_string(&l->type, format, err);
 }
 
 /* The names of the build's format table, filled once: a format's name is

@@ -214,7 +214,8 @@ out:
 	return ret;
 }
 
-static const char *const bzimage_aliases[] = { "bzImage64", "bzimage", NULL };
+/* "bzImage" as a -t name is kexec-tools' 16/32-bit loader (registry.c). */
+static const char *const bzimage_aliases[] = { "bzImage64", NULL };
 
 const struct kx_format kx_format_bzimage = {
 	.name = "bzImage",
