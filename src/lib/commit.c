@@ -256,7 +256,7 @@ int kx_load(kx_loader *l, kx_error **err)
 	root = l->sysroot;
 	/* A plan is only as true as its facts: one built from another tree or
 	 * from a guessed map describes some other machine. Print it, never load it. */
-	if (root && strcmp(root, "/") && *root)
+	if (root && strcmp(root, "/") && *root && kx_sys_kexec_is_real())
 		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "the plan was built from the "
 					       "system tree under %s, not this machine's: it can "
 					       "be printed (--dry-run), not loaded", root), &l->plan);
@@ -364,8 +364,8 @@ int kx_exec(const char *root, unsigned flags, kx_error **err)
 	if (!(flags & KX_EXEC_NO_SYNC))
 		sync();
 	if (!(flags & KX_EXEC_NO_IFDOWN))
-		kx_sys_ifdown();
-	ret = kx_sys_reboot_kexec();
+		kx_sys_kexec()->ifdown();
+	ret = kx_sys_kexec()->reboot_kexec();
 	return kx_lib_fail(err, kx_err(-ret, "kexec", "reboot into the loaded kernel failed: %s",
 				       strerror(-ret)), NULL);
 }

@@ -597,8 +597,15 @@ int kx_build(kx_loader *l, kx_error **err)
 		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "kexec_file_load (-s) lets the "
 					       "kernel place the image: --mem-min and --mem-max "
 					       "need kexec_load (-c)"), NULL);
-	/* kexec_file_load cannot honour placement limits: auto picks kexec_load then. */
-	if (l->syscall == KX_SYSCALL_AUTO && (l->mem_min || l->mem_max))
+	/* Nor can it take a DTB from the caller (x86's file loader passes the
+	 * running kernel's own with --force-dtb only). */
+	if (l->syscall == KX_SYSCALL_FILE && l->have_dtb)
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "kexec_file_load (-s) cannot pass "
+					       "a DTB file: --dtb needs kexec_load (-c); with -s, "
+					       "--force-dtb passes the running kernel's DTB"), NULL);
+	/* kexec_file_load cannot honour placement limits nor take a DTB: auto
+	 * picks kexec_load then. */
+	if (l->syscall == KX_SYSCALL_AUTO && (l->mem_min || l->mem_max || l->have_dtb))
 		l->syscall = KX_SYSCALL_LOAD;
 	ret = kx_gather_facts(l, err);
 	if (ret < 0)

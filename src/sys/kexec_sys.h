@@ -52,9 +52,14 @@ struct kx_sys_kexec_ops {
 	int (*load)(const struct kx_plan *p, unsigned long flags);
 	int (*unload)(bool panic, bool file_syscall);
 	int (*loaded)(const char *root, bool panic, bool *loaded);
+	int (*ifdown)(void);
+	int (*reboot_kexec)(void);
 };
 /* The table in use: the real syscalls unless a test set another. */
 const struct kx_sys_kexec_ops *kx_sys_kexec(void);
+/* Whether that is the real kernel: a plan built from another system tree
+ * (--sysroot) is never handed to it, but a test's fake kernel may take one. */
+bool kx_sys_kexec_is_real(void);
 /* Test seam, for unit tests only: replaces the table (NULL: the real one).
  * Internal (not in kx.h, hidden in libkx.so); not thread-safe. */
 void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops);

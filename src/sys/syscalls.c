@@ -128,6 +128,8 @@ static const struct kx_sys_kexec_ops real_kexec_ops = {
 	.load = kx_sys_kexec_load,
 	.unload = kx_sys_kexec_unload,
 	.loaded = kx_kexec_loaded,
+	.ifdown = kx_sys_ifdown,
+	.reboot_kexec = kx_sys_reboot_kexec,
 };
 /* The one mutable global of libkx: a test seam (kx_sys_set_kexec_ops). Only
  * unit tests change it; the library reads it. */
@@ -136,6 +138,11 @@ static const struct kx_sys_kexec_ops *kexec_ops = &real_kexec_ops;
 const struct kx_sys_kexec_ops *kx_sys_kexec(void)
 {
 	return kexec_ops;
+}
+
+bool kx_sys_kexec_is_real(void)
+{
+	return kexec_ops == &real_kexec_ops;
 }
 
 void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops)

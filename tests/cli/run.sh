@@ -125,7 +125,8 @@ import struct, sys
 hdr = struct.pack(">10I", 0xd00dfeed, 40 + 16 + 4, 56, 60, 40, 17, 16, 0, 0, 4)
 open(sys.argv[1], "wb").write(hdr + bytes(16) + struct.pack(">I", 9))
 PY
-check "--dtb"               0 "boot-params" "$kexec" --dry-run -l "$img" --dtb="$work/good.dtb" "${bios[@]}"
+check "--dtb"               0 "syscall:   kexec_load" "$kexec" --dry-run -l "$img" --dtb="$work/good.dtb" "${bios[@]}"
+check "-s --dtb"            1 "--dtb needs kexec_load (-c)" "$kexec" --dry-run -s -l "$img" --dtb="$work/good.dtb" "${bios[@]}"
 head -c 50 "$work/good.dtb" > "$work/short.dtb"
 check "--dtb truncated"     1 "does not fit the file" "$kexec" --dry-run -l "$img" --dtb="$work/short.dtb" "${bios[@]}"
 

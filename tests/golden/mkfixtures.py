@@ -180,6 +180,11 @@ for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
           f"BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200 quiet{extra}\n")
     if crash:
         crash_facts(root, 2)
+        # kexec KERNEL without an action runs ROOT/sbin/shutdown -r now
+        # (tests/unit/test_callers.c): this one records how it was called.
+        write(f"{root}/sbin/shutdown",
+              '#!/bin/sh\necho "$*" > "$(dirname "$0")/../shutdown.args"\n')
+        os.chmod(os.path.join(out, root, "sbin/shutdown"), 0o755)
     write(f"{root}/proc/meminfo", "MemTotal:        2026024 kB\n")
     write(f"{root}/sys/kernel/boot_params/data", boot_params(efi), "wb")
     write(f"{root}/sys/kernel/kexec_loaded", "0\n")

@@ -60,11 +60,23 @@ static int fake_loaded(const char *root, bool panic, bool *loaded)
 	return fake.loaded_ret;
 }
 
+static int fake_reboot(void)
+{
+	return -EINVAL;
+}
+
+static int fake_ifdown(void)
+{
+	return 0;
+}
+
 static const struct kx_sys_kexec_ops fake_ops = {
 	.file_load = fake_file_load,
 	.load = fake_load,
 	.unload = fake_unload,
 	.loaded = fake_loaded,
+	.ifdown = fake_ifdown,
+	.reboot_kexec = fake_reboot,
 };
 
 /* A built plan for the golden bzImage, ready for kx_load on "this machine". */
