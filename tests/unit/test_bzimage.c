@@ -647,6 +647,46 @@ next:
 }
 
 /* Purgatory console: from the running kernel's console= unless told otherwise. */
+/* --pass-memmap-cmdline on a capture plan: the crash e820 in kexec-tools'
+ * form between the user's command line and elfcorehdr= (the core header
+ * left out of its range), and the same map in boot_params. */
+static void test_plan_crash_memmap_cmdline(void **state)
+{
+	static const uint64_t crash[][2] = { CRASH_LOW_2G, { 0, 0 } };
+	struct bzfix fx = bzfix_default();
+	struct kx_load_opts o = { .cmdline = "console=ttyS0", .panic = true,
+				  .pass_memmap_cmdline = true };
+	const struct kx_segment *bp, *hdr;
+	struct kx_facts f;
+	struct kx_plan p;
+	char want[512];
+	uint64_t h0, h1;
+	uint8_t *img;
+	size_t len;
+
+	(void)state;
+	img = bzfix_make(&fx, &len);
+	fake_facts_crash(&f, crash);
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+	hdr = find_role(&p, KX_ROLE_ELFCOREHDR);
+	assert_non_null(bp);
+	assert_non_null(hdr);
+	/* RAM below 640 KiB, the crash region after the core header at its
+	 * start (in KiB), the ACPI range at 0xbffe0000; the reserved one left out. */
+	h0 = hdr->mem / 1024;
+	h1 = (hdr->mem + hdr->memsz) / 1024;
+	assert_int_equal(h0, 0x30000000 / 1024);
+	snprintf(want, sizeof(want), "console=ttyS0 memmap=exactmap memmap=639K@0K "
+		 "memmap=%lluK@%lluK memmap=128K#3145600K elfcorehdr=%#llx",
+		 (unsigned long long)(0x40000000 / 1024 - h1), (unsigned long long)h1,
+		 (unsigned long long)hdr->mem);
+	assert_string_equal((const char *)bp->buf + BP_SIZE, want);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
 static void test_purgatory_console(void **state)
 {
 	struct bzfix fx = bzfix_default();
@@ -700,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_plan_efi),
 		cmocka_unit_test(test_plan_noefi_dtb),
 		cmocka_unit_test(test_memmap_cmdline),
+		cmocka_unit_test(test_plan_crash_memmap_cmdline),
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_plan_crash_positions),
 		cmocka_unit_test(test_purgatory_console),
