@@ -41,6 +41,7 @@ check "--serial-baud 4800"  2 "at least 9600" "$kexec" -l "$img" --serial-baud=4
 check "--serial-baud 9600"  0 "role" "$kexec" --dry-run -l "$img" --serial-baud=9600 --sysroot="$work/sysroot-bios"
 check "--serial ttyS2"      2 "needs ttyS0, ttyS1 or an I/O port" "$kexec" -l "$img" --serial=ttyS2
 check "--serial 0x10000"    2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0x10000
+check "--serial 0"          2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0
 check "--serial 0x3f8x"     2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0x3f8x
 check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem-max=0x40000000 --dry-run
 check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
