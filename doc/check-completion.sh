@@ -27,16 +27,18 @@ check() {
   fi
 }
 
-types='bzImage bzImage64 bzimage linux16 bzImage32 lkrn multiboot2 mb2 multiboot
-multiboot-x86 multiboot1 mb1 elf elf-x86_64 elf-x86 elf32-x86_64 elf64 elf32 vmlinux'
+types='bzImage bzImage64 linux16 bzImage32 lkrn multiboot2 multiboot2-x86 mb2 multiboot
+multiboot-x86 multiboot1 mb1 elf elf-x86_64 elf-x86 elf32-x86_64 elf64 elf32 vmlinux uki'
 check "--ini"              "--initrd" kexec --ini
 check "--dry"              "--dry-run" kexec --dry
 check "-t types"           "$(tr ' ' '\n' <<<"$types")" kexec -t ''
 check "--type=mb"          "$(printf -- '--type=%s\n' mb1 mb2)" kexec --type=mb
-check "--type = multiboot2" "multiboot2" kexec --type = multiboot2
+check "--type = multiboot2" "multiboot2
+multiboot2-x86" kexec --type = multiboot2
 check "--initrd file"      "$work/initrd.img" kexec -l "$work/vmlinuz" --initrd "$work/ini"
 check "--initrd=file"      "--initrd=$work/initrd.img" kexec --initrd="$work/ini"
 check "--module file"      "$work/vmlinuz" kexec --module "$work/vm"
+check "--dtb=file"         "--dtb=$work/vmlinuz" kexec --dtb="$work/vm"
 check "kernel file"        "$work/vmlinuz" kexec -l "$work/vm"
 check "--sysroot dir"      "$work" kexec --sysroot "$work"
 for opt in --mem-min --mem-max --serial --serial-baud --append --command-line; do

@@ -91,8 +91,12 @@ KX_EXPORT void kx_loader_free(kx_loader *l);
  * A compressed file (gzip, xz, zstd, lz4) is unpacked when the plan is built.
  * At most once per loader. */
 KX_EXPORT int kx_open_image(kx_loader *l, const char *path, kx_error **err);
-/* Forces the image type instead of probing ("bzImage", "elf", "multiboot2",
- * ...; kexec-tools' names are accepted too). -EINVAL for an unknown name. */
+/* Forces the image type instead of probing ("bzImage64", "linux16", "elf",
+ * "multiboot2", ...), case-insensitively. kexec-tools' x86_64 names come
+ * first and mean what they mean there: "bzImage" is its 16/32-bit loader
+ * (kx's "linux16"), "bzImage64" the 64-bit one (kx's format "bzImage").
+ * -EINVAL for an unknown name, -EOPNOTSUPP for a kexec-tools type kx does
+ * not load ("beoboot-x86", "nbi-x86"). */
 KX_EXPORT int kx_set_type(kx_loader *l, const char *type, kx_error **err);
 /* The image type names this build knows, in probe order, NULL-terminated. */
 KX_EXPORT const char *const *kx_image_types(void);
@@ -189,6 +193,32 @@ KX_EXPORT int kx_set_test_bad_digest(kx_loader *l, bool on, kx_error **err);
 typedef void kx_log_fn(void *ctx, const char *message);
 KX_EXPORT void kx_set_log(kx_loader *l, kx_log_fn *fn, void *ctx);
 
+/* kexec-tools' options that change how the image is loaded or handed over,
+ * each off by default. */
+enum kx_option {
+	/* -d: ask the kernel to log the load (KEXEC_FILE_DEBUG, KEXEC_DEBUG);
+	 * a kernel that does not know the flag (EINVAL) is asked again without
+	 * it, and the log says so. */
+	KX_OPT_KERNEL_DEBUG = 0,
+	/* kexec_file_load: no segment in CMA memory (KEXEC_FILE_NO_CMA). */
+	KX_OPT_NO_CMA = 1,
+	/* kexec_file_load: the kernel passes its own DTB on (KEXEC_FILE_FORCE_DTB). */
+	KX_OPT_FORCE_DTB = 2,
+	/* A capture kernel's core header is ELF32 (all addresses below 4 GiB),
+	 * not ELF64. */
+	KX_OPT_ELF32_CORE_HEADERS = 3,
+	/* kexec_load: no EFI state (efi_info, EFI setup_data) for the next kernel. */
+	KX_OPT_NO_EFI = 4,
+	/* kexec_load, capture kernel: its memory map also as memmap=exactmap
+	 * memmap=... on its command line. */
+	KX_OPT_PASS_MEMMAP_CMDLINE = 5,
+};
+/* Sets one of the options above; -EINVAL for an unknown one. */
+KX_EXPORT int kx_set_option(kx_loader *l, enum kx_option opt, bool on, kx_error **err);
+/* A flattened device tree for the next kernel (kexec_load: a SETUP_DTB
+ * setup_data entry). The file must be an FDT (magic 0xd00dfeed). */
+KX_EXPORT int kx_set_dtb(kx_loader *l, const char *path, kx_error **err);
+
 /* ---- facts and plan ---- */
 
 /* Reads what the image's format needs about the running system (memory map,
@@ -269,6 +299,12 @@ enum kx_exec_flags {
  * reboot(LINUX_REBOOT_CMD_KEXEC). Returns only on failure (-ENOENT when no
  * kernel is loaded, as /sys/kernel/kexec_loaded under root says; "/" if NULL). */
 KX_EXPORT int kx_exec(const char *root, unsigned flags, kx_error **err);
+
+/* The size in bytes of the memory reserved for a capture kernel, as
+ * kexec-tools' --print-ckr-size gives it on x86: the highest "Crash kernel"
+ * range of /proc/iomem under root ("/" if NULL; crashkernel=...,high also
+ * reserves a low one, which is not counted); 0 when none is reserved. */
+KX_EXPORT int kx_crash_size(const char *root, uint64_t *size, kx_error **err);
 
 #ifdef __cplusplus
 }

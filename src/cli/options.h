@@ -15,6 +15,7 @@ enum kx_action {
 	KX_ACT_UNLOAD,  /* -u */
 	KX_ACT_FORCE,   /* -f: load, then exec at once */
 	KX_ACT_STATUS,  /* -S */
+	KX_ACT_PRINT_CKR_SIZE, /* --print-ckr-size */
 	KX_ACT_HELP,
 	KX_ACT_VERSION,
 };
@@ -23,6 +24,7 @@ struct kx_request {
 	enum kx_action action;
 	enum kx_syscall syscall;  /* -a (default), -s, -c */
 	bool panic;               /* -p */
+	bool load_given;          /* -l, also with -S: the normal kernel's status */
 	bool debug;               /* -d */
 	bool no_ifdown;           /* -x */
 	bool no_sync;             /* -y */
@@ -31,10 +33,15 @@ struct kx_request {
 	bool json;
 	bool test_bad_digest;     /* --test-bad-digest: see kx_set_test_bad_digest */
 	bool reuse_cmdline;
+	/* No action given: load, then reboot through shutdown -r now, as
+	 * kexec-tools does (not with -p, nor with --dry-run). */
+	bool shutdown_after;
 	const char *kernel;
 	const char *initrd;
-	const char **appends;     /* --append/--command-line pieces, in order */
-	size_t n_appends;
+	const char *append;       /* --append/--command-line: the last one given */
+	const char *dtb;          /* --dtb */
+	bool hotplug;             /* --hotplug */
+	bool options[KX_OPT_PASS_MEMMAP_CMDLINE + 1]; /* kx_set_option's, by enum kx_option */
 	const char *type;
 	enum kx_image_args args;   /* --args-linux / --args-elf / --args-none */
 	enum kx_linux_entry linux_entry; /* --real-mode / --entry-32bit */
@@ -47,8 +54,13 @@ struct kx_request {
 	size_t n_modules;
 };
 
+/* The command: argv in, exit status out (main() is only this call). Tests
+ * link it with a fake kernel behind the syscall seam. */
+int kx_cli_main(int argc, char **argv);
+
 /* Parses argv. Returns 0, or prints a message and returns a non-zero exit code
- * (2 for usage errors). */
+ * (2 for usage errors, 1 for a kexec-tools option kx refuses). Each call
+ * parses from the start (getopt is reset). */
 int kx_parse_args(int argc, char **argv, struct kx_request *req);
 void kx_usage(FILE *out);
 void kx_request_free(struct kx_request *req);

@@ -39,6 +39,29 @@ const struct kx_format *kx_format_by_name(const char *name)
 	return NULL;
 }
 
+int kx_type_resolve(const char *name, const char **format)
+{
+	const struct kx_format *fmt;
+	char names[256];
+
+	for (size_t i = 0; kx_type_names[i].name; i++) {
+		const struct kx_type_name *t = &kx_type_names[i];
+
+		if (strcasecmp(t->name, name))
+			continue;
+		if (!t->format)
+			return kx_err(EOPNOTSUPP, "kexec", "image type '%s': %s", name, t->refusal);
+		*format = t->format;
+		return 0;
+	}
+	fmt = kx_format_by_name(name);
+	if (!fmt)
+		return kx_err(EINVAL, "kexec", "unknown image type '%s' (known: %s)", name,
+			      format_names(names, sizeof(names)));
+	*format = fmt->name;
+	return 0;
+}
+
 int kx_format_detect(const uint8_t *img, size_t len, const char *type,
 		     const struct kx_format **out)
 {

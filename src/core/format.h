@@ -48,6 +48,12 @@ struct kx_load_opts {
 	uint32_t serial_baud;
 	bool console_vga;
 	bool reset_vga;
+	/* kexec-tools' hand-off options (kx_set_option, kx_set_dtb). */
+	const uint8_t *dtb;       /* a DTB for the next kernel (NULL: none) */
+	size_t dtb_len;
+	bool no_efi;              /* --noefi: no EFI state for the next kernel */
+	bool pass_memmap_cmdline; /* -p: the crash memory map also as memmap= */
+	bool elf32_core_headers;  /* -p: an ELF32 core header */
 	/* Test hook: store a wrong digest for the first verified segment, so tests
 	 * can prove that purgatory refuses to boot a damaged image. */
 	bool test_bad_digest;
@@ -91,6 +97,21 @@ struct kx_format {
 
 /* Probe order table (src/arch/<arch>/registry.c), NULL-terminated. */
 extern const struct kx_format *const kx_formats[];
+
+/* A -t name as kexec-tools spells it for this arch, and what kx does with it:
+ * the kx format it stands for, or why kx refuses it (format NULL). */
+struct kx_type_name {
+	const char *name;
+	const char *format;
+	const char *refusal;
+};
+/* The arch's table (registry.c), ended by a row with a NULL name. */
+extern const struct kx_type_name kx_type_names[];
+/* The format name a -t name stands for: kexec-tools' names first (they win
+ * where a kx name reads the same), then kx's own names, case-insensitively.
+ * A refused kexec-tools name gives -EOPNOTSUPP with the table's reason; a
+ * name nothing knows, -EINVAL. */
+int kx_type_resolve(const char *name, const char **format);
 const struct kx_format *kx_format_by_name(const char *name);
 /* The format of an image: -t when given, else the first whose probe says yes. */
 int kx_format_detect(const uint8_t *img, size_t len, const char *type,

@@ -80,7 +80,9 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_load_opts *o,
 	uint64_t memsz;
 	int ret;
 
-	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash, &hdr, &len);
+	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash,
+			       o->elf32_core_headers ? KX_COREHDR_ELF32 : KX_COREHDR_ELF64, &hdr,
+			       &len);
 	if (ret < 0)
 		return ret;
 	/* With crash hotplug the kernel writes its own, larger header over ours

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch_defs.h"
 #include "core/err.h"
+#include "sys/sysfacts.h"
 #include "sys/sigbus.h"
 
 /* The files a plan's segments may point into, for release_hashed. */
@@ -207,10 +209,57 @@ static int panic_load_failed(const struct kx_loader *l, int ret)
 			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
+/* The flags of the two syscalls for this load (include/uapi/linux/kexec.h). */
+static unsigned long file_load_flags(const struct kx_loader *l)
+{
+	return (l->panic ? KX_KEXEC_FILE_ON_CRASH : 0) |
+	       (l->have_initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS) |
+	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_FILE_DEBUG : 0) |
+	       (l->options[KX_OPT_NO_CMA] ? KX_KEXEC_FILE_NO_CMA : 0) |
+	       (l->options[KX_OPT_FORCE_DTB] ? KX_KEXEC_FILE_FORCE_DTB : 0);
+}
+
+/* Crash hotplug (the plan sized the core header for it and left it out of
+ * purgatory's digests) adds the arch's flag that lets the kernel rewrite it. */
+static unsigned long load_flags(const struct kx_loader *l)
+{
+	return (l->panic ? KX_KEXEC_ON_CRASH : 0) |
+	       (l->panic && l->plan.capture.hotplug ? KX_ARCH_KEXEC_HOTPLUG_FLAG : 0) |
+	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_DEBUG : 0);
+}
+
+static int call_file_load(struct kx_loader *l, unsigned long flags)
+{
+	return kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+					 l->plan.meta.cmdline, flags);
+}
+
+static int call_load(struct kx_loader *l, unsigned long flags)
+{
+	return kx_sys_kexec()->load(&l->plan, flags);
+}
+
+/* One syscall with -d's debug flag, and once more without it when the kernel
+ * does not know the flag: a kernel refuses unknown flags with EINVAL before
+ * it looks at (or unloads) anything, so the retry disturbs nothing. */
+static int call_with_debug(struct kx_loader *l, const char *name,
+			   int (*call)(struct kx_loader *, unsigned long), unsigned long flags,
+			   unsigned long debug_flag, const char *flag_name)
+{
+	int ret = call(l, flags);
+
+	if (ret == -EINVAL && (flags & debug_flag)) {
+		kx_lib_log(l, "%s refused %s (a kernel older than the flag); trying again without "
+			   "the kernel's debug messages", name, flag_name);
+		ret = call(l, flags & ~debug_flag);
+	}
+	return ret;
+}
+
 static int file_load(kx_loader *l)
 {
-	int ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-					    l->plan.meta.cmdline, l->panic);
+	int ret = call_with_debug(l, "kexec_file_load", call_file_load, file_load_flags(l),
+				  KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG");
 
 	if (ret == 0) {
 		l->loaded_with = "kexec_file_load";
@@ -233,7 +282,7 @@ int kx_load(kx_loader *l, kx_error **err)
 	root = l->sysroot;
 	/* A plan is only as true as its facts: one built from another tree or
 	 * from a guessed map describes some other machine. Print it, never load it. */
-	if (root && strcmp(root, "/") && *root)
+	if (root && strcmp(root, "/") && *root && kx_sys_kexec_is_real())
 		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "the plan was built from the "
 					       "system tree under %s, not this machine's: it can "
 					       "be printed (--dry-run), not loaded", root), &l->plan);
@@ -258,7 +307,8 @@ int kx_load(kx_loader *l, kx_error **err)
 	ret = kx_lib_digest(l, false);
 	if (ret < 0)
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
-	ret = kx_sys_kexec()->load(&l->plan, l->panic);
+	ret = call_with_debug(l, "kexec_load", call_load, load_flags(l), KX_KEXEC_DEBUG,
+			      "KEXEC_DEBUG");
 	if (ret < 0 && l->syscall == KX_SYSCALL_AUTO && l->load_first && file_fallback_ok(ret)) {
 		kx_lib_log(l, "kexec_load refused (%s), trying kexec_file_load", strerror(-ret));
 		ret = file_load(l);
@@ -287,6 +337,30 @@ int kx_status(const char *root, bool panic, bool *loaded, kx_error **err)
 	int ret = kx_sys_kexec()->loaded(root, panic, loaded);
 
 	return ret < 0 ? kx_lib_fail(err, ret, NULL) : 0;
+}
+
+int kx_crash_size(const char *root, uint64_t *size, kx_error **err)
+{
+	struct kx_iomem io;
+	int ret;
+
+	if (!size)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_crash_size: no size given"),
+				   NULL);
+	*size = 0;
+	ret = kx_iomem_read(root ? root : "/", &io);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	/* kexec-tools loads into, and prints, the highest reservation
+	 * (crashdump-x86.c get_crash_kernel_load_range). */
+	for (size_t i = 0, top = 0; i < io.crash.n; i++) {
+		if (i == 0 || io.crash.v[i].start > io.crash.v[top].start) {
+			top = i;
+			*size = io.crash.v[i].end - io.crash.v[i].start;
+		}
+	}
+	kx_iomem_free(&io);
+	return 0;
 }
 
 int kx_unload(enum kx_syscall sc, bool panic, kx_error **err)
@@ -322,8 +396,8 @@ int kx_exec(const char *root, unsigned flags, kx_error **err)
 	if (!(flags & KX_EXEC_NO_SYNC))
 		sync();
 	if (!(flags & KX_EXEC_NO_IFDOWN))
-		kx_sys_ifdown();
-	ret = kx_sys_reboot_kexec();
+		kx_sys_kexec()->ifdown();
+	ret = kx_sys_kexec()->reboot_kexec();
 	return kx_lib_fail(err, kx_err(-ret, "kexec", "reboot into the loaded kernel failed: %s",
 				       strerror(-ret)), NULL);
 }

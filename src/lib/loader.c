@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/cmdline.h"
+#include "core/fdt.h"
 #include "core/err.h"
 #include "lib/print.h"
 #include "sys/acpi_read.h"
@@ -106,6 +107,9 @@ int kx_lib_file_fault(const struct kx_loader *l, const void *addr)
 	} else if (mapped_at(&l->initrd, a)) {
 		what = "initrd ";
 		path = l->initrd_path;
+	} else if (mapped_at(&l->dtb, a)) {
+		what = "DTB ";
+		path = l->dtb_path;
 	}
 	for (size_t i = 0; i < l->n_modules; i++) {
 		if (mapped_at(&l->mod_maps[i], a)) {
@@ -128,6 +132,7 @@ kx_loader *kx_loader_new(void)
 		return NULL;
 	l->kernel.fd = -1;
 	l->initrd.fd = -1;
+	l->dtb.fd = -1;
 	return l;
 }
 
@@ -141,6 +146,7 @@ void kx_loader_free(kx_loader *l)
 	kx_facts_free(&l->facts);
 	kx_unmap_file(&l->kernel);
 	kx_unmap_file(&l->initrd);
+	kx_unmap_file(&l->dtb);
 	for (size_t i = 0; i < l->n_modules; i++) {
 		kx_unmap_file(&l->mod_maps[i]);
 		free(l->module_specs[i]);
@@ -149,6 +155,7 @@ void kx_loader_free(kx_loader *l)
 	free(l->module_specs);
 	free(l->image_path);
 	free(l->initrd_path);
+	free(l->dtb_path);
 	free(l->type);
 	free(l->append);
 	free(l->sysroot);
@@ -213,13 +220,22 @@ int kx_open_image(kx_loader *l, const char *path, kx_error **err)
 
 int kx_set_type(kx_loader *l, const char *type, kx_error **err)
 {
-	CHECK_OPEN(l, err);
-	if (type && !kx_format_by_name(type)) {
-		const struct kx_format *fmt;
+	const char *format = NULL;
+	int ret;
 
-		return kx_lib_fail(err, kx_format_detect(NULL, 0, type, &fmt), NULL);
+	CHECK_OPEN(l, err);
+	if (type) {
+		ret = kx_type_resolve(type, &format);
+		if (ret < 0)
+			return kx_lib_fail(err, ret, NULL);
+		/* A kexec-tools name for a format this build lacks ("uki"). */
+		if (!kx_format_by_name(format)) {
+			const struct kx_format *fmt;
+
+			return kx_lib_fail(err, kx_format_detect(NULL, 0, format, &fmt), NULL);
+		}
 	}
-	return set_string(&l->type, type, err);
+	return set_string(&l->type, format, err);
 }
 
 /* The names of the build's format table, filled once: a format's name is
@@ -423,6 +439,48 @@ void kx_set_log(kx_loader *l, kx_log_fn *fn, void *ctx)
 	l->log_ctx = ctx;
 }
 
+int kx_set_option(kx_loader *l, enum kx_option opt, bool on, kx_error **err)
+{
+	CHECK_OPEN(l, err);
+	if ((unsigned)opt >= sizeof(l->options) / sizeof(l->options[0]))
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_option: unknown option %d",
+					       (int)opt), NULL);
+	l->options[opt] = on;
+	return 0;
+}
+
+int kx_set_dtb(kx_loader *l, const char *path, kx_error **err)
+{
+	int ret;
+
+	CHECK_OPEN(l, err);
+	if (l->have_dtb)
+		return kx_lib_fail(err, kx_err(EBUSY, "libkx", "kx_set_dtb: a DTB is set already"),
+				   NULL);
+	if (!path)
+		return kx_lib_fail(err, kx_err(EINVAL, "libkx", "kx_set_dtb: no path"), NULL);
+	ret = kx_map_file(path, "dtb", &l->dtb);
+	if (ret < 0)
+		return kx_lib_fail(err, ret, NULL);
+	{
+		struct kx_sigbus_guard g;
+
+		KX_SIGBUS_GUARDED(ret, g, kx_fdt_check(l->dtb.data, l->dtb.len, path, &l->dtb_size),
+				  kx_err(EIO, "dtb", "%s changed or became unreadable while kx "
+					 "read it", path));
+	}
+	if (ret == 0)
+		ret = set_string(&l->dtb_path, path, err);
+	else
+		ret = kx_lib_fail(err, ret, NULL);
+	if (ret < 0) {
+		kx_unmap_file(&l->dtb);
+		return ret;
+	}
+	l->have_dtb = true;
+	return 0;
+}
+
 /* ---- facts and plan ---- */
 
 /* --real-mode / --entry-32bit (kexec-tools' bzImage options) name an entry
@@ -614,8 +672,15 @@ int kx_build(kx_loader *l, kx_error **err)
 		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "kexec_file_load (-s) lets the "
 					       "kernel place the image: --mem-min and --mem-max "
 					       "need kexec_load (-c)"), NULL);
-	/* kexec_file_load cannot honour placement limits: auto picks kexec_load then. */
-	if (l->syscall == KX_SYSCALL_AUTO && (l->mem_min || l->mem_max))
+	/* Nor can it take a DTB from the caller (x86's file loader passes the
+	 * running kernel's own with --force-dtb only). */
+	if (l->syscall == KX_SYSCALL_FILE && l->have_dtb)
+		return kx_lib_fail(err, kx_err(EINVAL, "kexec", "kexec_file_load (-s) cannot pass "
+					       "a DTB file: --dtb needs kexec_load (-c); with -s, "
+					       "--force-dtb passes the running kernel's DTB"), NULL);
+	/* kexec_file_load cannot honour placement limits nor take a DTB: auto
+	 * picks kexec_load then. */
+	if (l->syscall == KX_SYSCALL_AUTO && (l->mem_min || l->mem_max || l->have_dtb))
 		l->syscall = KX_SYSCALL_LOAD;
 	ret = kx_gather_facts(l, err);
 	if (ret < 0)
@@ -655,6 +720,11 @@ int kx_build(kx_loader *l, kx_error **err)
 		.console_vga = l->console_vga,
 		.reset_vga = l->reset_vga,
 		.test_bad_digest = l->test_bad_digest,
+		.dtb = l->have_dtb ? l->dtb.data : NULL,
+		.dtb_len = l->have_dtb ? l->dtb_size : 0,
+		.no_efi = l->options[KX_OPT_NO_EFI],
+		.pass_memmap_cmdline = l->options[KX_OPT_PASS_MEMMAP_CMDLINE],
+		.elf32_core_headers = l->options[KX_OPT_ELF32_CORE_HEADERS],
 		.defer_digests = true,
 	};
 	/* The plan is built for every load, also for kexec_file_load: it

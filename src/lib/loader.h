@@ -43,14 +43,16 @@ struct kx_loader {
 	bool console_serial, console_vga, reset_vga;
 	uint16_t serial_port;
 	uint32_t serial_baud;
+	bool options[KX_OPT_PASS_MEMMAP_CMDLINE + 1]; /* kx_set_option */
 	char *sysroot;
 	kx_log_fn *log;
 	void *log_ctx;
 
 	/* The files, mapped read-only. */
-	char *image_path, *initrd_path;
-	struct kx_mapped kernel, initrd;
-	bool have_image, have_initrd;
+	char *image_path, *initrd_path, *dtb_path;
+	struct kx_mapped kernel, initrd, dtb;
+	bool have_image, have_initrd, have_dtb;
+	uint32_t dtb_size;            /* the DTB's totalsize: the bytes passed on */
 	char **module_specs;
 	struct kx_mapped *mod_maps;
 	size_t n_modules;

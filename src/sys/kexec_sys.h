@@ -24,22 +24,42 @@ void kx_unmap_file(struct kx_mapped *m);
  * does not, and then nothing is done. */
 bool kx_mapped_release(const struct kx_mapped *m, const void *buf, size_t len);
 
-/* Raw syscalls: return 0 or -errno, no message. */
-int kx_sys_kexec_load(const struct kx_plan *p, bool panic);
-int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic);
+/* The syscalls' flags (include/uapi/linux/kexec.h). A kernel older than a
+ * flag refuses it with EINVAL before it looks at anything else
+ * (kexec_load_check, kexec_file_load's KEXEC_FILE_FLAGS test). */
+#define KX_KEXEC_ON_CRASH 0x00000001ul
+#define KX_KEXEC_UPDATE_ELFCOREHDR 0x00000004ul
+#define KX_KEXEC_DEBUG 0x00000010ul           /* the kernel logs the load */
+#define KX_KEXEC_FILE_UNLOAD 0x00000001ul
+#define KX_KEXEC_FILE_ON_CRASH 0x00000002ul
+#define KX_KEXEC_FILE_NO_INITRAMFS 0x00000004ul
+#define KX_KEXEC_FILE_DEBUG 0x00000008ul      /* Linux 6.8 */
+#define KX_KEXEC_FILE_NO_CMA 0x00000010ul     /* no segment in CMA memory */
+#define KX_KEXEC_FILE_FORCE_DTB 0x00000020ul  /* x86: pass the current DTB */
+
+/* Raw syscalls: return 0 or -errno, no message. `flags` are the KX_KEXEC_*
+ * above; kexec_load's arch field is added here. */
+int kx_sys_kexec_load(const struct kx_plan *p, unsigned long flags);
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long flags);
 int kx_sys_kexec_unload(bool panic, bool file_syscall);
 
 /* The calls that change what the kernel has loaded, and the read-back of that
  * state (kx_kexec_loaded), as lib/commit.c makes them: a table, so that unit
  * tests can stand in for the kernel and check the syscall policy. */
 struct kx_sys_kexec_ops {
-	int (*file_load)(int kernel_fd, int initrd_fd, const char *cmdline, bool panic);
-	int (*load)(const struct kx_plan *p, bool panic);
+	int (*file_load)(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
+	int (*load)(const struct kx_plan *p, unsigned long flags);
 	int (*unload)(bool panic, bool file_syscall);
 	int (*loaded)(const char *root, bool panic, bool *loaded);
+	int (*ifdown)(void);
+	int (*reboot_kexec)(void);
 };
 /* The table in use: the real syscalls unless a test set another. */
 const struct kx_sys_kexec_ops *kx_sys_kexec(void);
+/* Whether that is the real kernel: a plan built from another system tree
+ * (--sysroot) is never handed to it, but a test's fake kernel may take one. */
+bool kx_sys_kexec_is_real(void);
 /* Test seam, for unit tests only: replaces the table (NULL: the real one).
  * Internal (not in kx.h, hidden in libkx.so); not thread-safe. */
 void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops);

@@ -15,12 +15,6 @@
 #include "core/err.h"
 #include "sys/sysfacts.h"
 
-/* include/uapi/linux/kexec.h */
-#define KEXEC_ON_CRASH 0x00000001
-#define KEXEC_FILE_UNLOAD 0x00000001
-#define KEXEC_FILE_ON_CRASH 0x00000002
-#define KEXEC_FILE_NO_INITRAMFS 0x00000004
-
 struct kexec_segment {
 	const void *buf;
 	size_t bufsz;
@@ -89,13 +83,10 @@ void kx_unmap_file(struct kx_mapped *m)
 	m->fd = -1;
 }
 
-int kx_sys_kexec_load(const struct kx_plan *p, bool panic)
+int kx_sys_kexec_load(const struct kx_plan *p, unsigned long flags)
 {
 	struct kexec_segment segs[KX_MAX_SEGMENTS];
-	unsigned long flags = KX_ARCH_KEXEC_FLAG | (panic ? KEXEC_ON_CRASH : 0);
 
-	if (panic && p->capture.hotplug)
-		flags |= KX_ARCH_KEXEC_HOTPLUG_FLAG;
 	for (size_t i = 0; i < p->n; i++) {
 		segs[i] = (struct kexec_segment){
 			.buf = p->seg[i].buf,
@@ -104,18 +95,16 @@ int kx_sys_kexec_load(const struct kx_plan *p, bool panic)
 			.memsz = p->seg[i].memsz,
 		};
 	}
-	if (syscall(SYS_kexec_load, p->entry, p->n, segs, flags) < 0)
+	if (syscall(SYS_kexec_load, p->entry, p->n, segs, flags | KX_ARCH_KEXEC_FLAG) < 0)
 		return -errno;
 	return 0;
 }
 
-int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic)
+int kx_sys_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline,
+			   unsigned long flags)
 {
-	unsigned long flags = panic ? KEXEC_FILE_ON_CRASH : 0;
 	const char *c = cmdline ? cmdline : "";
 
-	if (initrd_fd < 0)
-		flags |= KEXEC_FILE_NO_INITRAMFS;
 	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, strlen(c) + 1, c, flags) < 0)
 		return -errno;
 	return 0;
@@ -127,10 +116,10 @@ int kx_sys_kexec_unload(bool panic, bool file_syscall)
 
 	if (file_syscall)
 		r = syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL,
-			    KEXEC_FILE_UNLOAD | (panic ? KEXEC_FILE_ON_CRASH : 0));
+			    KX_KEXEC_FILE_UNLOAD | (panic ? KX_KEXEC_FILE_ON_CRASH : 0));
 	else
 		r = syscall(SYS_kexec_load, 0UL, 0UL, NULL,
-			    KX_ARCH_KEXEC_FLAG | (panic ? KEXEC_ON_CRASH : 0));
+			    KX_ARCH_KEXEC_FLAG | (panic ? KX_KEXEC_ON_CRASH : 0));
 	return r < 0 ? -errno : 0;
 }
 
@@ -139,6 +128,8 @@ static const struct kx_sys_kexec_ops real_kexec_ops = {
 	.load = kx_sys_kexec_load,
 	.unload = kx_sys_kexec_unload,
 	.loaded = kx_kexec_loaded,
+	.ifdown = kx_sys_ifdown,
+	.reboot_kexec = kx_sys_reboot_kexec,
 };
 /* The one mutable global of libkx: a test seam (kx_sys_set_kexec_ops). Only
  * unit tests change it; the library reads it. */
@@ -147,6 +138,11 @@ static const struct kx_sys_kexec_ops *kexec_ops = &real_kexec_ops;
 const struct kx_sys_kexec_ops *kx_sys_kexec(void)
 {
 	return kexec_ops;
+}
+
+bool kx_sys_kexec_is_real(void)
+{
+	return kexec_ops == &real_kexec_ops;
 }
 
 void kx_sys_set_kexec_ops(const struct kx_sys_kexec_ops *ops)

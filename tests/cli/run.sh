@@ -36,7 +36,13 @@ check "bad --mem-min"       2 "--mem-min needs an address" "$kexec" -l "$img" --
 check "missing value"       2 "needs a value" "$kexec" -l "$img" --initrd
 check "-f with -p"          2 "do not go together" "$kexec" -f -p "$img"
 check "conflicting actions" 2 "conflicts" "$kexec" -l -u "$img"
-check "bad --serial-baud"   2 "must divide 115200" "$kexec" -l "$img" --serial-baud=7
+check "bad --serial-baud"   2 "must be at least 9600 and divide 115200" "$kexec" -l "$img" --serial-baud=7
+check "--serial-baud 4800"  2 "at least 9600" "$kexec" -l "$img" --serial-baud=4800
+check "--serial-baud 9600"  0 "role" "$kexec" --dry-run -l "$img" --serial-baud=9600 --sysroot="$work/sysroot-bios"
+check "--serial ttyS2"      2 "needs ttyS0, ttyS1 or an I/O port" "$kexec" -l "$img" --serial=ttyS2
+check "--serial 0x10000"    2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0x10000
+check "--serial 0"          2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0
+check "--serial 0x3f8x"     2 "needs ttyS0, ttyS1" "$kexec" -l "$img" --serial=0x3f8x
 check "-s with --mem-max"   1 "need kexec_load (-c)" "$kexec" -s -l "$img" --mem-max=0x40000000 --dry-run
 check "unknown -t"          1 "unknown image type 'pe'" "$kexec" --dry-run -t pe -l "$img"
 check "dry run"             0 "role" "$kexec" --dry-run -l "$img" --initrd="$work/initrd" --sysroot="$work/sysroot-bios"
@@ -76,6 +82,73 @@ for delay in 0.02 0.1 0.3; do
 done
 rm -f "$big"
 check "empty sysroot"       1 "" "$kexec" --dry-run -l "$img" --sysroot="$work/nowhere"
+
+# kexec-tools options: accepted with their meaning, or refused saying why.
+for port in ttyS0 ttyS1 0x2e8 1016; do
+  check "--serial=$port"     0 "role" "$kexec" --dry-run -l "$img" --serial=$port "${bios[@]}"
+done
+check "--reuseinitrd"       1 "--reuseinitrd is not supported on x86" "$kexec" -l "$img" --reuseinitrd
+check "--load-preserve-context" 1 "kexec jump) is not supported" "$kexec" --load-preserve-context "$img"
+check "--load-jump-back-helper" 1 "kexec jump) is not supported" "$kexec" --load-jump-back-helper
+check "--entry"             1 "--entry goes with --load-jump-back-helper" "$kexec" --entry=0x1000
+check "--exec-live-update"  1 "Xen live update) is not supported" "$kexec" --exec-live-update
+check "--load-live-update"  1 "Xen live update) is not supported" "$kexec" --load-live-update "$img"
+crashroot=$work/sysroot-crash
+check "--print-ckr-size"    0 "268435456" "$kexec" --print-ckr-size --sysroot="$crashroot"
+check "--print-ckr-size wins" 0 "268435456" "$kexec" -l "$img" --print-ckr-size --sysroot="$crashroot"
+check "--print-ckr-size, none" 0 "0" "$kexec" --print-ckr-size "${bios[@]}"
+out=$("$kexec" --print-ckr-size "${bios[@]}")
+if [ "$out" = 0 ]; then echo "ok   --print-ckr-size prints 0 alone"; pass=$((pass + 1))
+else echo "FAIL --print-ckr-size without a region printed '$out'"; fail=$((fail + 1)); fi
+check "--elf32-core-headers" 1 "an ELF32 core header cannot describe" "$kexec" --dry-run -p "$img" --elf32-core-headers --sysroot="$crashroot"
+check "--elf64-core-headers" 0 "capture kernel" "$kexec" --dry-run -p "$img" --elf32-core-headers --elf64-core-headers --sysroot="$crashroot"
+# --hotplug needs a kernel with crash hotplug (/sys/kernel/crash_elfcorehdr_size).
+check "--hotplug"           0 "hotplug:   the kernel may rewrite" "$kexec" --dry-run -p "$img" --hotplug --sysroot="$crashroot-hotplug"
+check "--hotplug, 6.1"      1 "crash_elfcorehdr_size" "$kexec" --dry-run -p "$img" --hotplug --sysroot="$crashroot"
+for opt in --no-cma --force-dtb --noefi --pass-memmap-cmdline --reuse-video-type; do
+  check "$opt accepted"     0 "role" "$kexec" --dry-run -p "$img" $opt --sysroot="$crashroot"
+done
+# The last --append counts (kexec-tools); --reuse-cmdline comes before it.
+check "last --append"       0 "cmdline:   b" "$kexec" --dry-run -l "$img" --append=a --command-line=b "${bios[@]}"
+check "--reuse-cmdline --append" 0 "cmdline:   root=/dev/vda1 console=ttyS0,115200 quiet c" "$kexec" --dry-run -l "$img" --append=a --reuse-cmdline --append=c "${bios[@]}"
+# -t with kexec-tools' names: bzImage is its 16/32-bit loader (kx's linux16).
+check "-t bzImage"          0 "format:    linux16" "$kexec" --dry-run -t bzImage -l "$img" "${bios[@]}"
+check "-t bzImage64"        0 "format:    bzImage" "$kexec" --dry-run -t bzImage64 -l "$img" "${bios[@]}"
+check "-t elf-x86_64"       0 "format:    elf" "$kexec" --dry-run -t elf-x86_64 -l "$work/vmlinux" "${bios[@]}"
+check "-t multiboot-x86"    0 "format:    multiboot" "$kexec" --dry-run -t multiboot-x86 -l "$work/multiboot" "${bios[@]}"
+check "-t beoboot-x86"      1 "kx does not load Beowulf" "$kexec" --dry-run -t beoboot-x86 -l "$img" "${bios[@]}"
+check "-t nbi-x86"          1 "network boot images (NBI)" "$kexec" --dry-run -t nbi-x86 -l "$img" "${bios[@]}"
+check "-t uki"              1 "unknown image type 'uki'" "$kexec" --dry-run -t uki -l "$img" "${bios[@]}"
+# --dtb: an FDT header is checked before anything else.
+printf 'not a dtb at all, just text, forty bytes or more' > "$work/bad.dtb"
+check "--dtb not an FDT"    1 "is not a flattened device tree" "$kexec" --dry-run -l "$img" --dtb="$work/bad.dtb" "${bios[@]}"
+check "--dtb missing"       1 "nowhere.dtb" "$kexec" --dry-run -l "$img" --dtb="$work/nowhere.dtb" "${bios[@]}"
+python3 - "$work/good.dtb" <<'PY'
+import struct, sys
+# An empty tree: header, an empty reservation map, FDT_END, no strings.
+hdr = struct.pack(">10I", 0xd00dfeed, 40 + 16 + 4, 56, 60, 40, 17, 16, 0, 0, 4)
+open(sys.argv[1], "wb").write(hdr + bytes(16) + struct.pack(">I", 9))
+PY
+check "--dtb"               0 "syscall:   kexec_load" "$kexec" --dry-run -l "$img" --dtb="$work/good.dtb" "${bios[@]}"
+check "-s --dtb"            1 "--dtb needs kexec_load (-c)" "$kexec" --dry-run -s -l "$img" --dtb="$work/good.dtb" "${bios[@]}"
+head -c 50 "$work/good.dtb" > "$work/short.dtb"
+check "--dtb truncated"     1 "does not fit the file" "$kexec" --dry-run -l "$img" --dtb="$work/short.dtb" "${bios[@]}"
+
+# -S as in kexec-tools: exit 1 when loaded, 0 when not; the capture kernel
+# unless -l asks about the normal one; 2 when the state cannot be read.
+st=$work/status
+mkdir -p "$st/sys/kernel"
+echo 1 > "$st/sys/kernel/kexec_loaded"; echo 0 > "$st/sys/kernel/kexec_crash_loaded"
+check "-S: capture not loaded"  0 "" "$kexec" -S --sysroot="$st"
+check "-S -p: not loaded"       0 "" "$kexec" -S -p --sysroot="$st"
+check "-S -l: loaded"           1 "" "$kexec" -S -l --sysroot="$st"
+check "-l -S: loaded"           1 "" "$kexec" -l -S --sysroot="$st"
+check "-S -l -p: capture"       0 "" "$kexec" -S -l -p --sysroot="$st"
+echo 0 > "$st/sys/kernel/kexec_loaded"; echo 1 > "$st/sys/kernel/kexec_crash_loaded"
+check "-S: capture loaded"      1 "" "$kexec" -S --sysroot="$st"
+check "-S -l: not loaded"       0 "" "$kexec" -S -l --sysroot="$st"
+check "-S unreadable"           2 "cannot read /sys/kernel/kexec_crash_loaded" "$kexec" -S --sysroot="$work/nowhere"
+check "-S with -u"              2 "conflicts" "$kexec" -S -u
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)

@@ -76,7 +76,7 @@ static void fuzz_corehdr(const uint8_t *d, size_t n)
 			kx_memmap_add(which & 1 ? &crash : &ram, a, b,
 				      which & 1 ? KX_MEM_CRASH : KX_MEM_RAM);
 	}
-	if (kx_corehdr_build(&k, &ram, &crash, &buf, &len) == 0) {
+	if (kx_corehdr_build(&k, &ram, &crash, KX_COREHDR_ELF64, &buf, &len) == 0) {
 		size_t phnum = (size_t)buf[56] | (size_t)buf[57] << 8;
 
 		if (len != 64 + 56 * phnum || phnum < 5)

@@ -181,6 +181,11 @@ for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
           f"BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200 quiet{extra}\n")
     if crash:
         crash_facts(root, 2)
+        # kexec KERNEL without an action runs ROOT/sbin/shutdown -r now
+        # (tests/unit/test_callers.c): this one records how it was called.
+        write(f"{root}/sbin/shutdown",
+              '#!/bin/sh\necho "$*" > "$(dirname "$0")/../shutdown.args"\n')
+        os.chmod(os.path.join(out, root, "sbin/shutdown"), 0o755)
     if name == "crash-hotplug":
         # Linux 6.6+ with CONFIG_CRASH_HOTPLUG: 2 + 2 possible CPUs + 8192
         # memory ranges of 56 bytes after a 64-byte ELF header.

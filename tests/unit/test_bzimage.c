@@ -316,6 +316,99 @@ static void test_plan_efi(void **state)
 	free(img);
 }
 
+/* --noefi leaves out efi_info and SETUP_EFI; --dtb adds SETUP_DTB with the
+ * DTB's bytes, first in the setup_data list (the last linked). */
+static void test_plan_noefi_dtb(void **state)
+{
+	static const uint8_t dtb[48] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 48 };
+	struct bzfix fx = bzfix_default();
+	struct kx_facts f;
+	struct kx_plan p;
+	size_t len;
+	uint8_t *img = bzfix_make(&fx, &len);
+	struct kx_load_opts o = { .cmdline = "x" };
+	const struct kx_segment *bp;
+	struct boot_params b;
+	struct bp_setup_data sd;
+
+	(void)state;
+	fake_facts(&f, true);
+	for (int dtb_on = 0; dtb_on < 2; dtb_on++) {
+		o.no_efi = true;
+		o.dtb = dtb_on ? dtb : NULL;
+		o.dtb_len = dtb_on ? sizeof(dtb) : 0;
+		assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+		check_plan_common(&p, img, len, NULL, 0, "x");
+		bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+		memcpy(&b, bp->buf, sizeof(b));
+		assert_int_equal(b.efi_info.efi_loader_signature, 0);
+		assert_int_equal(b.efi_info.efi_systab, 0);
+		assert_int_equal(b.efi_info.efi_memmap, 0);
+		/* The RSDP is no EFI state: still passed, as kexec-tools does. */
+		assert_int_equal(b.acpi_rsdp_addr, 0x7fbfa014);
+		if (!dtb_on) {
+			assert_int_equal(b.hdr.setup_data, 0);
+		} else {
+			assert_true(b.hdr.setup_data >= bp->mem &&
+				    b.hdr.setup_data + sizeof(sd) + sizeof(dtb) <= bp->mem + bp->bufsz);
+			memcpy(&sd, bp->buf + (b.hdr.setup_data - bp->mem), sizeof(sd));
+			assert_int_equal(sd.type, BP_SETUP_DTB);
+			assert_int_equal(sd.len, sizeof(dtb));
+			assert_int_equal(sd.next, 0);
+			assert_memory_equal(bp->buf + (b.hdr.setup_data - bp->mem) + sizeof(sd), dtb,
+					    sizeof(dtb));
+		}
+		kx_plan_free(&p);
+	}
+	/* With EFI state: the DTB entry comes first and links to SETUP_EFI. */
+	o.no_efi = false;
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+	memcpy(&b, bp->buf, sizeof(b));
+	assert_int_equal(b.efi_info.efi_loader_signature, BP_EFI64_LOADER_SIGNATURE);
+	memcpy(&sd, bp->buf + (b.hdr.setup_data - bp->mem), sizeof(sd));
+	assert_int_equal(sd.type, BP_SETUP_DTB);
+	assert_true(sd.next >= bp->mem && sd.next < bp->mem + bp->bufsz);
+	memcpy(&sd, bp->buf + (sd.next - bp->mem), sizeof(sd));
+	assert_int_equal(sd.type, BP_SETUP_EFI);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
+/* --pass-memmap-cmdline: kexec-tools' form of a capture kernel's e820. */
+static void test_memmap_cmdline(void **state)
+{
+	static const struct {
+		struct { uint64_t start, end; enum kx_mem_type type; } r[5];
+		size_t n;
+		const char *want;
+	} rows[] = {
+		{ { { 0x1000, 0x9f000, KX_MEM_RAM }, { 0x20000000, 0x30000000, KX_MEM_RAM } }, 2,
+		  " memmap=exactmap memmap=632K@4K memmap=262144K@524288K" },
+		/* RAM under 100 KiB left out; reserved left out; ACPI's end rounded up. */
+		{ { { 0x1000, 0x19000, KX_MEM_RAM }, { 0x9fc00, 0xa0000, KX_MEM_RESERVED },
+		    { 0x7ffe0000, 0x7ffe0801, KX_MEM_ACPI }, { 0x7fff0000, 0x80000000, KX_MEM_NVS } },
+		  4, " memmap=exactmap memmap=3K#2097024K memmap=64K#2097088K" },
+		{ { { 0 } }, 0, " memmap=exactmap" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct kx_memmap m = { 0 };
+		char *got = NULL;
+
+		for (size_t j = 0; j < rows[i].n; j++)
+			assert_int_equal(kx_memmap_add(&m, rows[i].r[j].start, rows[i].r[j].end,
+						       rows[i].r[j].type), 0);
+		assert_int_equal(kx_bp_memmap_cmdline(&m, &got), 0);
+		if (strcmp(got, rows[i].want))
+			fail_msg("row %zu: '%s', want '%s'", i, got, rows[i].want);
+		free(got);
+		kx_memmap_free(&m);
+	}
+}
+
 static void test_plan_errors(void **state)
 {
 	struct bzfix fx = bzfix_default();
@@ -554,6 +647,46 @@ next:
 }
 
 /* Purgatory console: from the running kernel's console= unless told otherwise. */
+/* --pass-memmap-cmdline on a capture plan: the crash e820 in kexec-tools'
+ * form between the user's command line and elfcorehdr= (the core header
+ * left out of its range), and the same map in boot_params. */
+static void test_plan_crash_memmap_cmdline(void **state)
+{
+	static const uint64_t crash[][2] = { CRASH_LOW_2G, { 0, 0 } };
+	struct bzfix fx = bzfix_default();
+	struct kx_load_opts o = { .cmdline = "console=ttyS0", .panic = true,
+				  .pass_memmap_cmdline = true };
+	const struct kx_segment *bp, *hdr;
+	struct kx_facts f;
+	struct kx_plan p;
+	char want[512];
+	uint64_t h0, h1;
+	uint8_t *img;
+	size_t len;
+
+	(void)state;
+	img = bzfix_make(&fx, &len);
+	fake_facts_crash(&f, crash);
+	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
+	bp = find_role(&p, KX_ROLE_BOOT_PARAMS);
+	hdr = find_role(&p, KX_ROLE_ELFCOREHDR);
+	assert_non_null(bp);
+	assert_non_null(hdr);
+	/* RAM below 640 KiB, the crash region after the core header at its
+	 * start (in KiB), the ACPI range at 0xbffe0000; the reserved one left out. */
+	h0 = hdr->mem / 1024;
+	h1 = (hdr->mem + hdr->memsz) / 1024;
+	assert_int_equal(h0, 0x30000000 / 1024);
+	snprintf(want, sizeof(want), "console=ttyS0 memmap=exactmap memmap=639K@0K "
+		 "memmap=%lluK@%lluK memmap=128K#3145600K elfcorehdr=%#llx",
+		 (unsigned long long)(0x40000000 / 1024 - h1), (unsigned long long)h1,
+		 (unsigned long long)hdr->mem);
+	assert_string_equal((const char *)bp->buf + BP_SIZE, want);
+	kx_plan_free(&p);
+	kx_facts_free(&f);
+	free(img);
+}
+
 static void test_purgatory_console(void **state)
 {
 	struct bzfix fx = bzfix_default();
@@ -605,6 +738,9 @@ int main(void)
 		cmocka_unit_test(test_plan_bios),
 		cmocka_unit_test(test_plan_deferred_digests),
 		cmocka_unit_test(test_plan_efi),
+		cmocka_unit_test(test_plan_noefi_dtb),
+		cmocka_unit_test(test_memmap_cmdline),
+		cmocka_unit_test(test_plan_crash_memmap_cmdline),
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_plan_crash_positions),
 		cmocka_unit_test(test_purgatory_console),

@@ -145,7 +145,7 @@ static void check_case(const struct hdr_case *c)
 	facts_init(&k, c->ncpus);
 	map_of(&ram, c->ram, c->n_ram, KX_MEM_RAM);
 	map_of(&crash, c->crash, c->n_crash, KX_MEM_CRASH);
-	assert_int_equal(kx_corehdr_build(&k, &ram, &crash, &buf, &len), 0);
+	assert_int_equal(kx_corehdr_build(&k, &ram, &crash, KX_COREHDR_ELF64, &buf, &len), 0);
 	phnum = c->ncpus + 2 + c->n_want;
 	assert_int_equal(len, 64 + 56 * phnum);
 	/* What vmcore.c checks (parse_crash_elf64_headers). */
@@ -189,6 +189,74 @@ static void check_case(const struct hdr_case *c)
 	free(k.notes);
 	kx_memmap_free(&ram);
 	kx_memmap_free(&crash);
+}
+
+/* --elf32-core-headers: the ELF32 layout when every value fits (an i386-like
+ * kernel: direct map at 3 GiB, text below 4 GiB), and a refusal, not a
+ * truncation, when one does not (x86-64's mappings, RAM above 4 GiB). */
+static void test_elf32_header(void **state)
+{
+	static const struct {
+		const char *name;
+		uint64_t page_offset, text_vaddr;
+		struct r ram;
+		int err;
+	} rows[] = {
+		{ "fits", 0xc0000000ull, 0xc1000000ull, { MIB, 768 * MIB }, 0 },
+		{ "x86-64 text mapping", 0xc0000000ull, TEXT_VADDR, { MIB, 768 * MIB }, -ERANGE },
+		{ "x86-64 direct map", PAGE_OFFSET, 0xc1000000ull, { MIB, 768 * MIB }, -ERANGE },
+		{ "RAM above 4 GiB", 0, 0xc1000000ull, { 4 * GIB, 5 * GIB }, -ERANGE },
+		{ "RAM ending at 4 GiB, mapped past it", 0x1000ull, 0xc1000000ull,
+		  { 3 * GIB, 4 * GIB }, -ERANGE },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct kx_crash_facts k;
+		struct kx_memmap ram, crash;
+		struct r crash_r = { 512 * MIB, 640 * MIB };
+		const uint8_t *ph;
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		int ret;
+
+		print_message("elf32: %s\n", rows[i].name);
+		facts_init(&k, 2);
+		k.page_offset = rows[i].page_offset;
+		k.kernel_vaddr = rows[i].text_vaddr;
+		map_of(&ram, &rows[i].ram, 1, KX_MEM_RAM);
+		map_of(&crash, &crash_r, 1, KX_MEM_CRASH);
+		ret = kx_corehdr_build(&k, &ram, &crash, KX_COREHDR_ELF32, &buf, &len);
+		assert_int_equal(ret, rows[i].err);
+		if (ret) {
+			assert_null(buf);
+			assert_non_null(strstr(kx_errmsg(), "leave out --elf32-core-headers"));
+		} else {
+			/* 2 notes, VMCOREINFO, text, RAM below and above the crash region. */
+			assert_int_equal(len, 52 + 32 * 6);
+			assert_memory_equal(buf, "\x7f" "ELF\x01\x01\x01", 7);
+			assert_int_equal(rd(buf + 16, 2), 4);   /* ET_CORE */
+			assert_int_equal(rd(buf + 18, 2), 62);  /* EM_X86_64 */
+			assert_int_equal(rd(buf + 28, 4), 52);  /* e_phoff */
+			assert_int_equal(rd(buf + 40, 2), 52);  /* e_ehsize */
+			assert_int_equal(rd(buf + 42, 2), 32);  /* e_phentsize */
+			assert_int_equal(rd(buf + 44, 2), 6);   /* e_phnum */
+			ph = buf + 52 + 3 * 32;                 /* the kernel text */
+			assert_int_equal(rd(ph, 4), ELF_PT_LOAD);
+			assert_int_equal(rd(ph + 4, 4), TEXT_PADDR);      /* p_offset */
+			assert_int_equal(rd(ph + 8, 4), 0xc1000000ull);   /* p_vaddr */
+			assert_int_equal(rd(ph + 12, 4), TEXT_PADDR);     /* p_paddr */
+			assert_int_equal(rd(ph + 16, 4), TEXT_SIZE);      /* p_filesz */
+			assert_int_equal(rd(ph + 24, 4), 7);              /* p_flags RWX */
+			ph = buf + 52 + 5 * 32;                 /* RAM after the crash region */
+			assert_int_equal(rd(ph + 4, 4), 640 * MIB);
+			assert_int_equal(rd(ph + 8, 4), 0xc0000000ull + 640 * MIB);
+			assert_int_equal(rd(ph + 20, 4), 128 * MIB);      /* p_memsz */
+		}
+		free(buf);
+		free(k.notes);
+		kx_memmap_free(&ram);
+		kx_memmap_free(&crash);
+	}
 }
 
 static void test_header_table(void **state)
@@ -248,7 +316,8 @@ static void test_header_errors(void **state)
 		case ALL_CRASH: crash.v[0].start = 0; break;
 		case TOO_MANY_CPUS: break;
 		}
-		assert_int_equal(kx_corehdr_build(&k, &ram, &crash, &buf, &len), bad_cases[i].err);
+		assert_int_equal(kx_corehdr_build(&k, &ram, &crash, KX_COREHDR_ELF64, &buf, &len),
+				 bad_cases[i].err);
 		assert_null(buf);
 		assert_int_equal(len, 0);
 		assert_non_null(strstr(kx_errmsg(), bad_cases[i].msg));
@@ -526,6 +595,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_table),
+		cmocka_unit_test(test_elf32_header),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_cpulist),
 		cmocka_unit_test(test_vmcoreinfo_and_hex),

@@ -27,21 +27,28 @@ static char fx_dir[512];
 static struct {
 	int file_ret, load_ret, loaded_ret;
 	bool crash_loaded;
+	/* A kernel older than these flags refuses them with EINVAL. */
+	unsigned long file_unknown, load_unknown;
 	int file_calls, load_calls;
+	unsigned long file_flags[4], load_flags[4]; /* of each call, in order */
 	bool load_hotplug; /* the plan kexec_load got asks for crash hotplug */
 } fake;
 
-static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, bool panic)
+static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags)
 {
+	if (fake.file_calls < 4)
+		fake.file_flags[fake.file_calls] = flags;
 	fake.file_calls++;
-	return fake.file_ret;
+	return flags & fake.file_unknown ? -EINVAL : fake.file_ret;
 }
 
-static int fake_load(const struct kx_plan *p, bool panic)
+static int fake_load(const struct kx_plan *p, unsigned long flags)
 {
+	if (fake.load_calls < 4)
+		fake.load_flags[fake.load_calls] = flags;
 	fake.load_calls++;
 	fake.load_hotplug = p->capture.hotplug;
-	return fake.load_ret;
+	return flags & fake.load_unknown ? -EINVAL : fake.load_ret;
 }
 
 static int fake_unload(bool panic, bool file_syscall)
@@ -55,11 +62,23 @@ static int fake_loaded(const char *root, bool panic, bool *loaded)
 	return fake.loaded_ret;
 }
 
+static int fake_reboot(void)
+{
+	return -EINVAL;
+}
+
+static int fake_ifdown(void)
+{
+	return 0;
+}
+
 static const struct kx_sys_kexec_ops fake_ops = {
 	.file_load = fake_file_load,
 	.load = fake_load,
 	.unload = fake_unload,
 	.loaded = fake_loaded,
+	.ifdown = fake_ifdown,
+	.reboot_kexec = fake_reboot,
 };
 
 /* A built plan for the golden bzImage, ready for kx_load on "this machine". */
@@ -229,6 +248,97 @@ static void test_panic_failure_says_if_armed(void **state)
 	}
 }
 
+static void log_to_buf(void *ctx, const char *message)
+{
+	char *buf = ctx;
+
+	strncat(buf, message, 1023 - strlen(buf));
+	strncat(buf, "\n", 1023 - strlen(buf));
+}
+
+/* The flags each syscall gets, and -d's debug flag dropped once when the
+ * kernel does not know it (EINVAL), said in the log. */
+static void test_flags_and_debug_retry(void **state)
+{
+	static const struct {
+		enum kx_syscall sc;
+		bool panic, debug, no_cma, force_dtb;
+		unsigned long file_unknown, load_unknown;
+		int file_ret;
+		int file_calls, load_calls;
+		unsigned long file_flags[2], load_flags[2];
+		const char *log; /* in the log ("" for none) */
+	} rows[] = {
+		{ KX_SYSCALL_FILE, false, false, false, false, 0, 0, 0, 1, 0,
+		  { 0 }, { 0 }, "" },
+		{ KX_SYSCALL_FILE, true, false, false, false, 0, 0, 0, 1, 0,
+		  { KX_KEXEC_FILE_ON_CRASH }, { 0 }, "" },
+		{ KX_SYSCALL_FILE, false, true, true, true, 0, 0, 0, 1, 0,
+		  { KX_KEXEC_FILE_DEBUG | KX_KEXEC_FILE_NO_CMA | KX_KEXEC_FILE_FORCE_DTB }, { 0 },
+		  "" },
+		/* A kernel before 6.8: KEXEC_FILE_DEBUG refused, then loaded without. */
+		{ KX_SYSCALL_FILE, true, true, false, false, KX_KEXEC_FILE_DEBUG, 0, 0, 2, 0,
+		  { KX_KEXEC_FILE_ON_CRASH | KX_KEXEC_FILE_DEBUG, KX_KEXEC_FILE_ON_CRASH }, { 0 },
+		  "kexec_file_load refused KEXEC_FILE_DEBUG" },
+		{ KX_SYSCALL_LOAD, false, false, false, false, 0, 0, 0, 0, 1, { 0 }, { 0 }, "" },
+		{ KX_SYSCALL_LOAD, true, true, true, true, 0, 0, 0, 0, 1, { 0 },
+		  { KX_KEXEC_ON_CRASH | KX_KEXEC_DEBUG }, "" },
+		{ KX_SYSCALL_LOAD, false, true, false, false, 0, KX_KEXEC_DEBUG, 0, 0, 2, { 0 },
+		  { KX_KEXEC_DEBUG, 0 }, "kexec_load refused KEXEC_DEBUG" },
+		/* Auto: the debug retry first, then the usual fallback on ENOEXEC. */
+		{ KX_SYSCALL_AUTO, false, true, false, false, KX_KEXEC_FILE_DEBUG, KX_KEXEC_DEBUG,
+		  -ENOEXEC, 2, 2, { KX_KEXEC_FILE_DEBUG, 0 }, { KX_KEXEC_DEBUG, 0 },
+		  "falling back to kexec_load" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		kx_loader *l = loader_for(rows[i].sc, rows[i].panic);
+		char log[1024] = "";
+		kx_error *e = NULL;
+
+		/* The fixture load has an initrd: NO_INITRAMFS never shows here. */
+		l->options[KX_OPT_KERNEL_DEBUG] = rows[i].debug;
+		l->options[KX_OPT_NO_CMA] = rows[i].no_cma;
+		l->options[KX_OPT_FORCE_DTB] = rows[i].force_dtb;
+		kx_set_log(l, log_to_buf, log);
+		memset(&fake, 0, sizeof(fake));
+		fake.file_unknown = rows[i].file_unknown;
+		fake.load_unknown = rows[i].load_unknown;
+		fake.file_ret = rows[i].file_ret;
+		if (kx_load(l, &e) != 0)
+			fail_msg("row %zu: %s", i, kx_error_message(e));
+		if (fake.file_calls != rows[i].file_calls || fake.load_calls != rows[i].load_calls)
+			fail_msg("row %zu: %d kexec_file_load and %d kexec_load calls", i,
+				 fake.file_calls, fake.load_calls);
+		for (int c = 0; c < rows[i].file_calls; c++)
+			if (fake.file_flags[c] != rows[i].file_flags[c])
+				fail_msg("row %zu: kexec_file_load call %d flags %#lx, want %#lx", i, c,
+					 fake.file_flags[c], rows[i].file_flags[c]);
+		for (int c = 0; c < rows[i].load_calls; c++)
+			if (fake.load_flags[c] != rows[i].load_flags[c])
+				fail_msg("row %zu: kexec_load call %d flags %#lx, want %#lx", i, c,
+					 fake.load_flags[c], rows[i].load_flags[c]);
+		if (*rows[i].log && !strstr(log, rows[i].log))
+			fail_msg("row %zu: log '%s' lacks '%s'", i, log, rows[i].log);
+		kx_loader_free(l);
+	}
+}
+
+/* An unknown flag that is not -d's is not retried: EINVAL stays. */
+static void test_no_retry_without_debug(void **state)
+{
+	kx_loader *l = loader_for(KX_SYSCALL_FILE, false);
+	kx_error *e = NULL;
+
+	l->options[KX_OPT_NO_CMA] = true;
+	memset(&fake, 0, sizeof(fake));
+	fake.file_unknown = KX_KEXEC_FILE_NO_CMA;
+	assert_int_equal(kx_load(l, &e), -EINVAL);
+	assert_int_equal(fake.file_calls, 1);
+	kx_error_free(e);
+	kx_loader_free(l);
+}
+
 /* A capture kernel's plan built for real on a crash tree (sysroot-crash, or
  * sysroot-crash-hotplug with /sys/kernel/crash_elfcorehdr_size), then
  * loaded into the fake kernel. dm_crypt: the tree says keys are set up. */
@@ -343,6 +453,8 @@ static void test_crash_hotplug(void **state)
 	memset(&fake, 0, sizeof(fake));
 	assert_int_equal(kx_load(l, NULL), 0);
 	assert_true(fake.load_hotplug);
+	/* KEXEC_UPDATE_ELFCOREHDR, with KEXEC_ON_CRASH. */
+	assert_int_equal(fake.load_flags[0] & 0x5, 0x5);
 	kx_loader_free(l);
 
 	l = capture_loader("sysroot-crash-hotplug", KX_HOTPLUG_OFF, false, NULL);
@@ -380,6 +492,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_panic_dm_crypt_keys_need_file_load, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_crash_hotplug, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flags_and_debug_retry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_retry_without_debug, setup, teardown),
 	};
 
 	if (!dir) {

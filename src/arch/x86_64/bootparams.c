@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cmdline.h"
 #include "core/err.h"
 
 static size_t align8(size_t v)
@@ -99,30 +100,34 @@ static bool efi_usable(const struct kx_facts *f, const struct boot_params *cur)
 }
 
 struct bp_offsets {
-	size_t cmdline, e820_ext, efi_sd, efi_map, total;
+	size_t cmdline, e820_ext, efi_sd, efi_map, dtb_sd, total;
 	size_t ext_entries;
 };
 
-static void bp_measure(const struct kx_facts *f, const char *cmdline, size_t n,
+static void bp_measure(const struct kx_facts *f, const struct bp_layout *lay, size_t n,
 		       struct bp_offsets *o)
 {
 	struct boot_params cur;
 
 	memset(o, 0, sizeof(*o));
 	o->cmdline = BP_SIZE;
-	o->total = align8(o->cmdline + strlen(cmdline ? cmdline : "") + 1);
+	o->total = align8(o->cmdline + strlen(lay->cmdline ? lay->cmdline : "") + 1);
 	if (n > BP_E820_MAX_ZEROPAGE) {
 		o->ext_entries = n - BP_E820_MAX_ZEROPAGE;
 		o->e820_ext = o->total;
 		o->total = align8(o->total + sizeof(struct bp_setup_data) +
 				  o->ext_entries * sizeof(struct bp_e820_entry));
 	}
-	if (efi_usable(f, running_bp(f, &cur))) {
+	if (!lay->no_efi && efi_usable(f, running_bp(f, &cur))) {
 		o->efi_sd = o->total;
 		o->total = align8(o->total + sizeof(struct bp_setup_data) +
 				  sizeof(struct bp_efi_setup_data));
 		o->efi_map = o->total;
 		o->total = align8(o->total + f->efi.map_n * sizeof(struct bp_efi_memdesc));
+	}
+	if (lay->dtb) {
+		o->dtb_sd = o->total;
+		o->total = align8(o->total + sizeof(struct bp_setup_data) + lay->dtb_len);
 	}
 }
 
@@ -133,7 +138,7 @@ size_t kx_bp_segment_size_for(const struct kx_facts *f, const struct bp_layout *
 
 	if (bp_e820_map(f, lay, &e820))
 		return 0;
-	bp_measure(f, lay->cmdline, e820.n, &o);
+	bp_measure(f, lay, e820.n, &o);
 	kx_memmap_free(&e820);
 	return o.total;
 }
@@ -235,7 +240,7 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 	ret = bp_e820_map(f, lay, &e820);
 	if (ret)
 		return ret;
-	bp_measure(f, cmdline, e820.n, &o);
+	bp_measure(f, lay, e820.n, &o);
 	if (len < o.total) {
 		kx_memmap_free(&e820);
 		return kx_err(EINVAL, "bootparams", "segment too small (%zu < %zu bytes)", len, o.total);
@@ -288,22 +293,84 @@ int kx_bp_build(uint8_t *buf, size_t len, const uint8_t *setup_hdr, size_t setup
 				(uint32_t)(o.ext_entries * sizeof(struct bp_e820_entry)));
 	if (o.efi_map)
 		fill_efi(buf, &bp, cur, lay, f, &o);
+	/* The kernel takes a DTB from setup_data (arch/x86/kernel/devicetree.c
+	 * x86_flattree_get_config), as kexec-tools' --dtb passes it. */
+	if (lay->dtb) {
+		memcpy(buf + o.dtb_sd + sizeof(struct bp_setup_data), lay->dtb, lay->dtb_len);
+		link_setup_data(buf, &bp, lay->base, o.dtb_sd, BP_SETUP_DTB, (uint32_t)lay->dtb_len);
+	}
 	memcpy(buf, &bp, sizeof(bp));
+	return 0;
+}
+
+/* kexec-tools leaves out RAM ranges smaller than this: they cost command
+ * line room for little memory (crashdump-x86.c cmdline_add_memmap). */
+#define MEMMAP_MIN_RAM_KIB 100
+
+int kx_bp_memmap_cmdline(const struct kx_memmap *e820, char **out)
+{
+	char *s = strdup(" memmap=exactmap");
+	int ret = s ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < e820->n && !ret; i++) {
+		const struct kx_mem_region *r = &e820->v[i];
+		uint64_t startk = r->start / 1024, endk = r->end / 1024;
+		char piece[64], kind;
+
+		if (r->type == KX_MEM_RAM) {
+			kind = '@';
+			if (endk - startk < MEMMAP_MIN_RAM_KIB)
+				continue;
+		} else if (r->type == KX_MEM_ACPI || r->type == KX_MEM_NVS) {
+			kind = '#';
+			endk = (r->end + 1023) / 1024;
+		} else {
+			continue;
+		}
+		snprintf(piece, sizeof(piece), "memmap=%lluK%c%lluK",
+			 (unsigned long long)(endk - startk), kind, (unsigned long long)startk);
+		ret = kx_cmdline_append(&s, piece);
+	}
+	if (ret) {
+		free(s);
+		return kx_err(ENOMEM, "bootparams", "out of memory");
+	}
+	*out = s;
 	return 0;
 }
 
 /* A capture kernel finds the core header through elfcorehdr= (the kernel
  * parses it with memparse, so hex is fine: kernel/crash_dump.c
  * setup_elfcorehdr) and gets the crash e820 instead of the firmware's. */
-int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp_layout *lay,
+int kx_bp_capture_layout(const struct kx_plan *p, const struct kx_load_opts *o,
+			 const struct kx_facts *f, const char *cmdline, struct bp_layout *lay,
 			 char **owned)
 {
+	char *memmap = NULL;
+	int ret;
+
 	*owned = NULL;
 	if (!p->capture.active)
 		return 0;
-	if (asprintf(owned, "%s%selfcorehdr=%#llx", cmdline ? cmdline : "",
-		     cmdline && *cmdline ? " " : "",
-		     (unsigned long long)p->capture.elfcorehdr) < 0) {
+	if (o->pass_memmap_cmdline) {
+		struct kx_memmap e820;
+
+		ret = kx_bp_crash_e820(f, p->capture.elfcorehdr, p->capture.elfcorehdr_size,
+				       &e820);
+		if (ret)
+			return ret;
+		ret = kx_bp_memmap_cmdline(&e820, &memmap);
+		kx_memmap_free(&e820);
+		if (ret)
+			return ret;
+	}
+	/* memmap starts with a space, as kexec-tools writes it: none at the start. */
+	ret = asprintf(owned, "%s%s%selfcorehdr=%#llx", cmdline ? cmdline : "",
+		       memmap ? memmap + !(cmdline && *cmdline) : "",
+		       (cmdline && *cmdline) || memmap ? " " : "",
+		       (unsigned long long)p->capture.elfcorehdr);
+	free(memmap);
+	if (ret < 0) {
 		*owned = NULL;
 		return kx_err(ENOMEM, "bootparams", "out of memory");
 	}
@@ -326,6 +393,9 @@ int kx_bp_plan(struct kx_plan *p, const struct kx_load_opts *o, const struct kx_
 	if (ret < 0)
 		return ret;
 	lay->initrd_size = lay->initrd_addr ? o->initrd_len : 0;
+	lay->no_efi = o->no_efi;
+	lay->dtb = o->dtb;
+	lay->dtb_len = o->dtb ? o->dtb_len : 0;
 	ret = kx_bp_add_segment(p, f, lay, &buf, &len);
 	if (ret < 0)
 		return ret;

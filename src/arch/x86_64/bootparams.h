@@ -39,6 +39,7 @@
 
 /* setup_data types (arch/x86/include/uapi/asm/bootparam.h) */
 #define BP_SETUP_E820_EXT 1
+#define BP_SETUP_DTB 2
 #define BP_SETUP_EFI 4
 
 /* efi_loader_signature values */
@@ -199,6 +200,11 @@ struct bp_layout {
 	bool crash;
 	uint64_t elfcorehdr;      /* the core header segment, left out of that e820 */
 	uint64_t elfcorehdr_size;
+	/* --noefi: no efi_info and no SETUP_EFI, as if booted by a BIOS. */
+	bool no_efi;
+	/* --dtb: a SETUP_DTB entry with these bytes (NULL: none). */
+	const uint8_t *dtb;
+	size_t dtb_len;
 };
 
 /* Size of the boot-params segment for a layout (its base unused; a capture
@@ -215,9 +221,17 @@ int kx_bp_crash_e820(const struct kx_facts *f, uint64_t hdr, uint64_t hdr_size,
 /* For a capture kernel plan (p->capture.active): the command line with
  * elfcorehdr= appended in *owned (malloc'ed; NULL for other plans) and set
  * as lay->cmdline, and lay's crash fields, so that kx_bp_build gives the
- * crash region's e820. Any Linux boot-protocol format calls it. */
-int kx_bp_capture_layout(const struct kx_plan *p, const char *cmdline, struct bp_layout *lay,
+ * crash region's e820. With o->pass_memmap_cmdline that e820 also goes on the
+ * command line, before elfcorehdr=, as kexec-tools writes it
+ * (kx_bp_memmap_cmdline). Any Linux boot-protocol format calls it. */
+int kx_bp_capture_layout(const struct kx_plan *p, const struct kx_load_opts *o,
+			 const struct kx_facts *f, const char *cmdline, struct bp_layout *lay,
 			 char **owned);
+/* " memmap=exactmap memmap=SIZEK@STARTK ..." for a capture kernel's e820, in
+ * kexec-tools' form (--pass-memmap-cmdline): RAM as K@, ACPI data and NVS as
+ * K# (their end rounded up to 1 KiB), reserved ranges left out, RAM ranges
+ * under 100 KiB left out. *out is malloc'ed. */
+int kx_bp_memmap_cmdline(const struct kx_memmap *e820, char **out);
 /* Adds and places the boot-params segment for `lay` (its cmdline, initrd and
  * crash fields set) below 4 GiB, where every consumer can reach cmd_line_ptr
  * and the setup_data list, or with lay->high_ok above when there is no room

@@ -166,7 +166,7 @@ static int bzimage_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 	ret = bzimage_parse_header(img, len, &bz);
 	if (ret < 0)
 		return ret;
-	ret = kx_bp_capture_layout(p, o->cmdline, &lay, &crash_cmdline);
+	ret = kx_bp_capture_layout(p, o, f, o->cmdline, &lay, &crash_cmdline);
 	if (ret < 0)
 		return ret;
 	ret = bzimage_check_crash_reach(&bz, p, o, f);
@@ -214,7 +214,8 @@ out:
 	return ret;
 }
 
-static const char *const bzimage_aliases[] = { "bzImage64", "bzimage", NULL };
+/* "bzImage" as a -t name is kexec-tools' 16/32-bit loader (registry.c). */
+static const char *const bzimage_aliases[] = { "bzImage64", NULL };
 
 const struct kx_format kx_format_bzimage = {
 	.name = "bzImage",

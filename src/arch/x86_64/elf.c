@@ -89,7 +89,7 @@ int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry, uint64_t
 	linux_setup_header(e, moved, &h);
 	/* A capture kernel: elfcorehdr= and the crash region's e820, as for a
 	 * bzImage. */
-	ret = kx_bp_capture_layout(p, o->cmdline, &lay, &crash_cmdline);
+	ret = kx_bp_capture_layout(p, o, f, o->cmdline, &lay, &crash_cmdline);
 	if (ret < 0)
 		return ret;
 	cmdlen = lay.cmdline ? strlen(lay.cmdline) : 0;

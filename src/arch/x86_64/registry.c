@@ -29,3 +29,26 @@ const struct kx_format *const kx_formats[] = {
 
 _Static_assert(sizeof(kx_formats) / sizeof(kx_formats[0]) <= KX_MAX_FORMATS + 1,
 	       "more formats than KX_MAX_FORMATS");
+
+/*
+ * kexec-tools' x86_64 loader names (kexec/arch/x86_64/kexec-x86_64.c
+ * file_type[]), so that `kexec -t NAME` in old scripts means what it meant
+ * there. Its "bzImage" is the i386 loader (kexec/arch/i386/kexec-bzImage.c:
+ * 32-bit protected-mode or real-mode entry), kx's linux16; its 64-bit loader
+ * is "bzImage64". "uki" names the format by that name once this build has
+ * one; until then it is an unknown type.
+ */
+const struct kx_type_name kx_type_names[] = {
+	{ "multiboot2-x86", "multiboot2", NULL },
+	{ "elf-x86_64", "elf", NULL },
+	{ "multiboot-x86", "multiboot", NULL },
+	{ "elf-x86", "elf", NULL },
+	{ "bzImage64", "bzImage", NULL },
+	{ "bzImage", "linux16", NULL },
+	{ "beoboot-x86", NULL, "kx does not load Beowulf (beoboot) images; boot the kernel "
+			       "and initrd inside it with -l KERNEL --initrd=FILE" },
+	{ "nbi-x86", NULL, "kx does not load Etherboot network boot images (NBI); boot the "
+			   "kernel inside it with -l KERNEL, or let probing pick the format" },
+	{ "uki", "uki", NULL },
+	{ NULL, NULL, NULL },
+};

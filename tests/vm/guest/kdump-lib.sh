@@ -42,12 +42,13 @@ capture_append() {
     echo "console=ttyS0 panic=-1 irqpoll nr_cpus=1 reset_devices kx.page=$KD_PAGE"
 }
 
-# status_says WHAT 0|1: `kexec -S -p` exits 0 when a capture kernel is loaded.
+# status_says WHAT 0|1: `kexec -S -p` exits 1 when a capture kernel is loaded
+# and 0 when not, as kexec-tools' -S does.
 status_says() {
     kexec -S -p; st=$?
     want=$2
-    if [ "$want" = 1 ] && [ $st -eq 0 ]; then ok "$1: kexec -S -p says loaded"
-    elif [ "$want" = 0 ] && [ $st -eq 1 ]; then ok "$1: kexec -S -p says not loaded"
+    if [ "$want" = 1 ] && [ $st -eq 1 ]; then ok "$1: kexec -S -p says loaded"
+    elif [ "$want" = 0 ] && [ $st -eq 0 ]; then ok "$1: kexec -S -p says not loaded"
     else fail "$1: kexec -S -p status $st, kexec_crash_loaded=$(crash_loaded)"; fi
 }
 
