@@ -181,7 +181,8 @@ kdump_repeat() {
     if [ -e /proc/vmcore ]; then
         capture_checks
         if [ -n "${KD_CRASH_CPU:-}" ]; then
-            if grep -q "CPU: $KD_CRASH_CPU PID: [0-9]* Comm: sh " /tmp/ours.txt; then
+            # 6.12 prints "CPU: 1 UID: 0 PID: ...", 6.1 "CPU: 1 PID: ...".
+            if grep -qE "CPU: $KD_CRASH_CPU (UID: [0-9]+ )?PID: [0-9]+ Comm: sh " /tmp/ours.txt; then
                 ok "the panic came from CPU $KD_CRASH_CPU"
             else
                 fail "vmcore-dmesg has no 'CPU: $KD_CRASH_CPU PID: ... Comm: sh'"
