@@ -9,7 +9,7 @@ pkgs=(
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
   ovmf busybox-static cpio openssl
-  kexec-tools makedumpfile time
+  kexec-tools makedumpfile time file
   abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
 )

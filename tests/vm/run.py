@@ -37,7 +37,7 @@ EXIT_SKIP = 77
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
                "cmdline-reuse", "description", "kexec", "file", "check", "until",
-               "disk", "qmp", "acpi-hotplug", "gdb"}
+               "disk", "qmp", "acpi-hotplug", "gdb", "host-bin"}
 
 
 class Scenario:
@@ -56,6 +56,7 @@ class Scenario:
         self.description = ""
         self.kexec = "kx"
         self.files = []            # (source, path in the initramfs)
+        self.host_bins = []        # host programs copied with the libraries ldd lists
         self.checks = []           # scripts in tests/vm/checks/ run on the log
         # For payloads that never exit (memtest86+): QEMU is stopped once
         # this text is on the console, and the expectations are checked then.
@@ -115,6 +116,8 @@ class Scenario:
                     if len(words) != 2:
                         sys.exit(f"{self.path}:{lineno}: file takes SOURCE DEST")
                     self.files.append((words[0], words[1]))
+                elif key == "host-bin":
+                    self.host_bins += val.split()
                 elif key == "check":
                     self.checks.append(val)
                 elif key == "until":
@@ -267,6 +270,16 @@ def busybox_applets(cpio):
             cpio.symlink(p, "/bin/busybox")
 
 
+def add_libraries(cpio, program):
+    """The shared libraries ldd lists for a host program, at their own paths."""
+    out = subprocess.run(["ldd", program], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        m = re.search(r"(?:=>\s*)?(/\S+)\s+\(0x", line)
+        if m:
+            lib = m.group(1)
+            cpio.copy(lib, os.path.realpath(lib), 0o755)
+
+
 def add_kexec_tools(cpio):
     """Debian's kexec-tools (dynamically linked) under /opt/kexec-tools/kexec, with
     the libraries ldd lists at their own paths."""
@@ -274,12 +287,7 @@ def add_kexec_tools(cpio):
     if not kt:
         return False
     cpio.copy(KEXEC_TOOLS_DIR + "/kexec", kt, 0o755)
-    out = subprocess.run(["ldd", kt], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        m = re.search(r"(?:=>\s*)?(/\S+)\s+\(0x", line)
-        if m:
-            lib = m.group(1)
-            cpio.copy(lib, os.path.realpath(lib), 0o755)
+    add_libraries(cpio, kt)
     return True
 
 
@@ -343,6 +351,14 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
             raise SystemExit(f"{scn.name}: '# file: {src}' not found at {path} "
                              "(run tests/vm/setup.sh, or build it)")
         c.copy(dest, path)
+    # '# host-bin: PATH': a program of the host at the same path, with its
+    # libraries (a caller's dependencies: file(1) for kdump-config).
+    for prog in scn.host_bins:
+        if not os.path.exists(prog):
+            raise SystemExit(f"{scn.name}: '# host-bin: {prog}' is not installed "
+                             "(scripts/install-deps.sh)")
+        c.copy(prog.lstrip("/"), prog, 0o755)
+        add_libraries(c, prog)
     c.copy("etc/kx-lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
     c.file("etc/kx-test.env",
            "".join(f"export {k}='{v}'\n" for k, v in sorted(env.items())))

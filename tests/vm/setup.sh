@@ -80,6 +80,25 @@ fetch_legacy() {
 }
 fetch_legacy
 
+# Debian 12's kdump-tools (kdump-config, its defaults) as files, never
+# installed: tests/vm/cache/kdump-tools/ holds the unpacked package, which
+# the kdump-tools scenario copies into the guest. A failure only fails it.
+fetch_kdump_tools() {
+  local kwork
+  [ -s "$cache/kdump-tools/usr/sbin/kdump-config" ] && return 0
+  kwork=$(mktemp -d "$cache/kdtfetch.XXXXXX")
+  chmod 777 "$kwork"
+  if (cd "$kwork" && apt-get download -q kdump-tools) && dpkg -x "$kwork"/*.deb "$kwork/root"; then
+    rm -rf "$cache/kdump-tools"
+    mv "$kwork/root" "$cache/kdump-tools"
+    echo "setup: kdump-tools in $cache/kdump-tools"
+  else
+    echo "setup: could not fetch kdump-tools; the kdump-tools scenario will fail" >&2
+  fi
+  rm -rf "$kwork"
+}
+fetch_kdump_tools
+
 # The ELF vmlinux inside a bzImage, and a gzip'd copy, for the vmlinux-*
 # scenarios (tests/vm/extract-vmlinux.sh; written via a temp file).
 derive_vmlinux() {
