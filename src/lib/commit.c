@@ -21,7 +21,8 @@ static void release_hashed(void *ctx, const void *buf, size_t len)
 {
 	const struct kx_loader *l = ctx;
 
-	if (kx_mapped_release(&l->kernel, buf, len) || kx_mapped_release(&l->initrd, buf, len))
+	if (kx_mapped_release(&l->kernel, buf, len) || kx_mapped_release(&l->initrd, buf, len) ||
+	    kx_mapped_release(&l->initrd_joined, buf, len))
 		return;
 	for (size_t i = 0; i < l->n_modules; i++) {
 		if (kx_mapped_release(&l->mod_maps[i], buf, len))
@@ -197,6 +198,54 @@ static int panic_load_failed(const struct kx_loader *l, int ret)
 			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
+/* The files kexec_file_load reads. A UKI's parts are not files: its .linux
+ * (as the UKI carries it: the kernel's file loader probes it) and, when it
+ * is the whole initrd, its .initrd are put in sealed memfds; closed once the
+ * kernel has read them. */
+struct file_load_files {
+	struct kx_mapped kernel, initrd;
+	int kernel_fd, initrd_fd;
+};
+
+static int file_load_open(const struct kx_loader *l, struct file_load_files *f)
+{
+	const struct kx_uki *u = &l->unwrapped.uki;
+	int ret;
+
+	*f = (struct file_load_files){ .kernel = { .fd = -1 }, .initrd = { .fd = -1 },
+				       .kernel_fd = l->kernel.fd,
+				       .initrd_fd = l->have_initrd ? l->initrd.fd : -1 };
+	if (!l->unwrapped.is_uki)
+		return 0;
+	ret = kx_memfd_build("UKI .linux", &(struct kx_span){ u->part[KX_UKI_LINUX].data,
+							      u->part[KX_UKI_LINUX].size },
+			     1, 0, &f->kernel);
+	if (ret < 0)
+		return ret;
+	f->kernel_fd = f->kernel.fd;
+	if (l->initrd_from == KX_SOURCE_UKI_THEN_GIVEN)
+		f->initrd_fd = l->initrd_joined.fd;
+	else if (l->initrd_from == KX_SOURCE_NONE)
+		f->initrd_fd = -1;
+	if (l->initrd_from != KX_SOURCE_UKI)
+		return 0;
+	ret = kx_memfd_build("UKI .initrd", &(struct kx_span){ u->part[KX_UKI_INITRD].data,
+							       u->part[KX_UKI_INITRD].size },
+			     1, 0, &f->initrd);
+	if (ret < 0) {
+		kx_unmap_file(&f->kernel);
+		return ret;
+	}
+	f->initrd_fd = f->initrd.fd;
+	return 0;
+}
+
+static void file_load_close(struct file_load_files *f)
+{
+	kx_unmap_file(&f->kernel);
+	kx_unmap_file(&f->initrd);
+}
+
 int kx_load(kx_loader *l, kx_error **err)
 {
 	const char *root;
@@ -220,8 +269,14 @@ int kx_load(kx_loader *l, kx_error **err)
 					       "(not root): the plan places segments by a generic "
 					       "map and cannot be loaded"), &l->plan);
 	if (l->syscall != KX_SYSCALL_LOAD) {
-		ret = kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
+		struct file_load_files files;
+
+		ret = file_load_open(l, &files);
+		if (ret < 0)
+			return kx_lib_fail(err, ret, &l->plan);
+		ret = kx_sys_kexec()->file_load(files.kernel_fd, files.initrd_fd,
 						l->plan.meta.cmdline, l->panic);
+		file_load_close(&files);
 		if (ret == 0) {
 			l->loaded_with = "kexec_file_load";
 			kx_lib_log(l, "loaded with kexec_file_load");
