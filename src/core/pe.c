@@ -130,7 +130,11 @@ int kx_pe_parse(const uint8_t *buf, size_t len, struct kx_pe *pe)
 {
 	int ret = kx_pe_parse_headers(buf, len, pe);
 
-	return ret < 0 ? ret : kx_pe_check_sections(pe, len);
+	if (ret == 0)
+		ret = kx_pe_check_sections(pe, len);
+	if (ret < 0)
+		pe->n_sections = 0;
+	return ret;
 }
 
 const struct kx_pe_section *kx_pe_find(const struct kx_pe *pe, const char *name, size_t from,

@@ -73,7 +73,8 @@ struct kx_pe {
 bool kx_pe_is_mz(const uint8_t *buf, size_t len);
 
 /* Parses the headers and the section table of a PE image:
- * kx_pe_parse_headers, then kx_pe_check_sections. -ENOEXEC: not a PE image
+ * kx_pe_parse_headers, then kx_pe_check_sections (pe->n_sections is 0 on
+ * failure). -ENOEXEC: not a PE image
  * (no "MZ" or no "PE\0\0"); -EINVAL: a PE image that is damaged (truncated,
  * offsets out of the file, too many sections, sections sharing bytes). */
 int kx_pe_parse(const uint8_t *buf, size_t len, struct kx_pe *pe);

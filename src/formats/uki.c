@@ -80,16 +80,18 @@ int kx_uki_parse(const uint8_t *img, size_t len, bool forced, struct kx_uki *u)
 		return kx_err_prefix(ret, "UKI");
 	for (size_t i = 0; i < pe.n_sections; i++)
 		u->profiles += !strcmp(pe.sections[i].name, PROFILE_SECTION);
+	/* An empty section counts as absent, as in systemd-stub (and its
+	 * PointerToRawData means nothing). */
 	for (int p = 0; p < KX_UKI_PARTS; p++) {
 		const struct kx_pe_section *s = find_default(&pe, part_names[p]);
 
-		if (!s)
+		if (!s || !s->file_size)
 			continue;
 		u->part[p] = (struct kx_uki_section){ .present = true, .data = img + s->file_offset,
 						      .size = (size_t)s->file_size,
 						      .offset = s->file_offset };
 	}
-	if (!u->part[KX_UKI_LINUX].size)
+	if (!u->part[KX_UKI_LINUX].present)
 		return kx_err(EINVAL, MOD, "the .linux section is empty: the UKI carries no kernel");
 	return 0;
 }
@@ -149,7 +151,7 @@ enum kx_source kx_uki_cmdline_source(const struct kx_uki *u, bool given)
  */
 enum kx_source kx_uki_initrd_source(const struct kx_uki *u, bool given, bool panic)
 {
-	bool has = u->part[KX_UKI_INITRD].present && u->part[KX_UKI_INITRD].size;
+	bool has = u->part[KX_UKI_INITRD].present;
 
 	if (!given)
 		return has ? KX_SOURCE_UKI : KX_SOURCE_NONE;
