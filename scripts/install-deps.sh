@@ -5,7 +5,7 @@ pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
-  qemu-system-x86 ovmf busybox-static cpio openssl
+  qemu-system-x86 ovmf busybox-static cpio openssl systemd-boot-efi
   kexec-tools makedumpfile time
   abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
