@@ -832,3 +832,49 @@ const uint8_t *kx_plan_segment_sha256(const kx_plan *p, size_t i)
 
 	return s && p->digested ? s->sha256 : NULL;
 }
+
+const char *kx_plan_wrapper(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.kind : NULL;
+}
+
+size_t kx_plan_wrapper_section_count(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.n : 0;
+}
+
+static const struct kx_plan_part *wrapper_part(const kx_plan *p, size_t i)
+{
+	return p && i < p->meta.wrapper.n ? &p->meta.wrapper.part[i] : NULL;
+}
+
+const char *kx_plan_wrapper_section_name(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->name : NULL;
+}
+
+uint64_t kx_plan_wrapper_section_offset(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->offset : 0;
+}
+
+uint64_t kx_plan_wrapper_section_size(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->size : 0;
+}
+
+const char *kx_plan_cmdline_source(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.cmdline_from : NULL;
+}
+
+const char *kx_plan_initrd_source(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.initrd_from : NULL;
+}
