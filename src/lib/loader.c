@@ -448,8 +448,13 @@ static int probe_image(kx_loader *l)
 		return ret;
 	ret = kx_format_detect(u.img, u.len, effective_type(l), &l->format);
 	if (ret < 0) {
+		size_t uki_len = u.is_uki ? u.len : 0;
+
 		l->format = NULL;
 		kx_unwrapped_free(&u);
+		if (uki_len && ret == -ENOEXEC && !effective_type(l))
+			return kx_err(ENOEXEC, "uki", "the .linux section (%zu bytes) is not a kernel "
+				      "image kx can load", uki_len);
 		return ret;
 	}
 	l->unwrapped = u;

@@ -199,6 +199,10 @@ write("uki.efi", pe_image([(".osrel", b"ID=kx\n"),
                            (".uname", b"6.1.0-kx\n"),
                            (".linux", bzimage()),
                            (".initrd", bytes((i * 5) & 0xff for i in range(70001)))]), "wb")
+# Damaged UKIs for the error messages: .linux holds no kernel; the file is cut.
+write("uki-junk.efi", pe_image([(".linux", b"not a kernel")]), "wb")
+with open(os.path.join(out, "uki.efi"), "rb") as f:
+    write("uki-cut.efi", f.read()[:4096], "wb")
 
 for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
                                   ("uefi", UEFI_MAP, True, None),

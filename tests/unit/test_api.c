@@ -353,6 +353,35 @@ static void test_plan_view_uki(void **state)
 	assert_null(kx_plan_wrapper(NULL));
 }
 
+/* A damaged UKI or -t uki on another file: the message names what is wrong. */
+static void test_uki_errors(void **state)
+{
+	static const struct { const char *file, *type, *text; int code; } rows[] = {
+		{ "uki-junk.efi", NULL, "uki: the .linux section (12 bytes) is not a kernel image",
+		  -ENOEXEC },
+		{ "uki-cut.efi", NULL, "(.linux) lies at bytes", -EINVAL },
+		{ "bzImage", "uki", "-t uki", -ENOEXEC },
+		{ "uki-junk.efi", "elf", "elf", -ENOEXEC },
+	};
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		kx_loader *l = kx_loader_new();
+		kx_error *e = NULL;
+
+		assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+		if (rows[r].type)
+			assert_int_equal(kx_set_type(l, rows[r].type, NULL), 0);
+		assert_int_equal(kx_open_image(l, fx(rows[r].file), NULL), 0);
+		assert_int_equal(kx_build(l, &e), rows[r].code);
+		if (!strstr(kx_error_message(e), rows[r].text))
+			fail_msg("%s: \"%s\" lacks \"%s\"", rows[r].file, kx_error_message(e),
+				 rows[r].text);
+		assert_null(kx_get_plan(l));
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
 /* The printers give what kexec --dry-run prints. */
 static void test_print(void **state)
 {
@@ -527,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_call_order),
 		cmocka_unit_test(test_plan_view),
 cmocka_unit_test(test_plan_view_uki),
+cmocka_unit_test(test_uki_errors),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_load_refused_from_sysroot),
 		cmocka_unit_test(test_panic_refused_by_format),
