@@ -199,6 +199,12 @@ write("uki.efi", pe_image([(".osrel", b"ID=kx\n"),
                            (".uname", b"6.1.0-kx\n"),
                            (".linux", bzimage()),
                            (".initrd", bytes((i * 5) & 0xff for i in range(70001)))]), "wb")
+# A multi-profile UKI (systemd 257+): base sections, then two profiles; booted
+# without a choice, profile 0 (its .cmdline) over the base.
+write("uki-profiles.efi", pe_image([(".linux", bzimage()), (".cmdline", b"base"),
+                                    (".profile", b"ID=main\n"), (".cmdline", b"profile=0"),
+                                    (".profile", b"ID=rescue\n"), (".cmdline", b"profile=1"),
+                                    (".initrd", b"profile 1 initrd")]), "wb")
 # Damaged UKIs for the error messages: .linux holds no kernel; the file is cut.
 write("uki-junk.efi", pe_image([(".linux", b"not a kernel")]), "wb")
 with open(os.path.join(out, "uki.efi"), "rb") as f:
