@@ -8,7 +8,7 @@ pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
-  ovmf busybox-static cpio openssl
+  ovmf busybox-static cpio openssl systemd-boot-efi
   kexec-tools makedumpfile time file
   abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap

@@ -88,7 +88,8 @@ KX_EXPORT kx_loader *kx_loader_new(void);
 KX_EXPORT void kx_loader_free(kx_loader *l);
 
 /* Opens the kernel (or other payload) image: a regular file, mapped read-only.
- * A compressed file (gzip, xz, zstd, lz4) is unpacked when the plan is built.
+ * A compressed file (gzip, xz, zstd, lz4) is unpacked when the plan is built,
+ * a UKI unwrapped (its .linux is the image; see kx_plan_wrapper).
  * At most once per loader. */
 KX_EXPORT int kx_open_image(kx_loader *l, const char *path, kx_error **err);
 /* Forces the image type instead of probing ("bzImage64", "linux16", "elf",
@@ -96,7 +97,8 @@ KX_EXPORT int kx_open_image(kx_loader *l, const char *path, kx_error **err);
  * first and mean what they mean there: "bzImage" is its 16/32-bit loader
  * (kx's "linux16"), "bzImage64" the 64-bit one (kx's format "bzImage").
  * -EINVAL for an unknown name, -EOPNOTSUPP for a kexec-tools type kx does
- * not load ("beoboot-x86", "nbi-x86"). */
+ * not load ("beoboot-x86", "nbi-x86"). "uki": the file must be a UKI, whose
+ * kernel is probed. */
 KX_EXPORT int kx_set_type(kx_loader *l, const char *type, kx_error **err);
 /* The image type names this build knows, in probe order, NULL-terminated. */
 KX_EXPORT const char *const *kx_image_types(void);
@@ -265,6 +267,22 @@ KX_EXPORT uint64_t kx_plan_segment_bufsz(const kx_plan *p, size_t i);
  * NULL until kx_digest has run). */
 KX_EXPORT bool kx_plan_segment_verified(const kx_plan *p, size_t i);
 KX_EXPORT const uint8_t *kx_plan_segment_sha256(const kx_plan *p, size_t i);
+
+/* When the image file wrapped the kernel: "uki" (a Unified Kernel Image,
+ * whose .linux section is the kernel), else NULL. Then the sections the load
+ * uses (i < count): name (".linux", ".initrd", ".cmdline"), offset in the
+ * file and size; and where the command line and the initrd came from: "uki",
+ * "given", "given, the UKI's not used", "uki, then given (concatenated)"
+ * (initrd) or "none" (NULL without a wrapper). A given command line replaces
+ * .cmdline; a given initrd follows .initrd, or replaces it for a capture
+ * kernel (kexec(8) has the rules). */
+KX_EXPORT const char *kx_plan_wrapper(const kx_plan *p);
+KX_EXPORT size_t kx_plan_wrapper_section_count(const kx_plan *p);
+KX_EXPORT const char *kx_plan_wrapper_section_name(const kx_plan *p, size_t i);
+KX_EXPORT uint64_t kx_plan_wrapper_section_offset(const kx_plan *p, size_t i);
+KX_EXPORT uint64_t kx_plan_wrapper_section_size(const kx_plan *p, size_t i);
+KX_EXPORT const char *kx_plan_cmdline_source(const kx_plan *p);
+KX_EXPORT const char *kx_plan_initrd_source(const kx_plan *p);
 
 enum kx_print_format {
 	KX_PRINT_TEXT = 0, /* as kexec --dry-run prints it */

@@ -74,6 +74,23 @@ struct kx_segment {
 	uint8_t sha256[KX_SHA256_DIGEST_SIZE]; /* over memsz bytes as they will sit in memory */
 };
 
+/* The file wrapped the kernel (a UKI): the sections the load uses, where
+ * the command line and the initrd came from; strings are static. */
+#define KX_PLAN_MAX_PARTS 4
+struct kx_plan_part {
+	const char *name;    /* ".linux", ... */
+	uint64_t offset;     /* in the file */
+	uint64_t size;
+};
+struct kx_plan_wrapper {
+	const char *kind;    /* "uki"; NULL: the file was the image itself */
+	struct kx_plan_part part[KX_PLAN_MAX_PARTS];
+	size_t n;
+	unsigned profiles;   /* .profile sections: 0 for a single-profile UKI */
+	const char *cmdline_from;
+	const char *initrd_from;
+};
+
 /* What the plan was built for, as its printers show it; set by the loader. */
 struct kx_plan_meta {
 	bool panic;
@@ -81,6 +98,7 @@ struct kx_plan_meta {
 	const char *syscall;   /* the syscall the loader will use */
 	const char *syscall_reason; /* why, in a sentence (static text) */
 	bool map_is_guess;
+	struct kx_plan_wrapper wrapper;
 };
 
 /* A capture kernel's layout (-p), as plan data: the core header's place.

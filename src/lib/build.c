@@ -128,24 +128,42 @@ static int crash_load_area(const struct kx_memmap *crash, struct kx_memmap *out)
 	return ret;
 }
 
-int kx_unwrap_image(const uint8_t *img, size_t len, struct kx_unwrapped *u)
+int kx_unwrap_image(const uint8_t *img, size_t len, const char *type, struct kx_unwrapped *u)
 {
-	enum kx_compression comp = kx_compression_detect(img, len);
+	enum kx_compression comp;
 	int ret;
 
 	*u = (struct kx_unwrapped){ .img = img, .len = len };
+	/* A UKI is a PE file carrying the kernel in .linux: what the formats
+	 * see is that section (which may itself be compressed, below). */
+	ret = kx_uki_parse(img, len, kx_uki_type_is(type), &u->uki);
+	if (ret == 0) {
+		u->is_uki = true;
+		u->img = u->uki.part[KX_UKI_LINUX].data;
+		u->len = u->uki.part[KX_UKI_LINUX].size;
+	} else if (ret != -ENOEXEC || kx_uki_type_is(type)) {
+		return ret;
+	} else {
+		kx_err_clear(); /* not a UKI: the formats will say what it is */
+	}
+	comp = kx_compression_detect(u->img, u->len);
 	/* A compressed file (vmlinux.gz, ...) is unpacked first and every format
 	 * probes the plain bytes. A bzImage never matches here: its compressed
 	 * payload sits inside, behind the setup sectors, and the kernel's own
 	 * decompressor unpacks it. Initrds are passed on as they are. */
 	if (comp == KX_COMP_NONE)
 		return 0;
-	ret = kx_decompress(img, len, kx_decompress_cap(len), &u->owned, &u->len);
+	ret = kx_decompress(u->img, u->len, kx_decompress_cap(u->len), &u->owned, &u->len);
 	if (ret < 0)
-		return kx_err_prefix(ret, "kernel image");
+		return kx_err_prefix(ret, u->is_uki ? "the UKI's .linux" : "kernel image");
 	u->img = u->owned;
 	u->compression = kx_compression_name(comp);
 	return 0;
+}
+
+const char *kx_unwrapped_type(const char *type)
+{
+	return kx_uki_type_is(type) ? NULL : type;
 }
 
 void kx_unwrapped_free(struct kx_unwrapped *u)
@@ -212,10 +230,10 @@ int kx_build_plan(const uint8_t *img, size_t len, const struct kx_load_opts *o,
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	ret = kx_unwrap_image(img, len, &u);
+	ret = kx_unwrap_image(img, len, o->type, &u);
 	if (ret < 0)
 		return ret;
-	ret = kx_format_detect(u.img, u.len, o->type, &fmt);
+	ret = kx_format_detect(u.img, u.len, kx_unwrapped_type(o->type), &fmt);
 	if (ret < 0) {
 		kx_unwrapped_free(&u);
 		return ret;

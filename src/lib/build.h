@@ -8,8 +8,10 @@
 #define KX_LIB_BUILD_H
 
 #include "core/format.h"
+#include "formats/uki.h"
 
-/* The image as the formats see it: unpacked when the file was compressed
+/* The image as the formats see it: a UKI's .linux section when the file
+ * was a UKI (is_uki, its sections in `uki`), unpacked when it was compressed
  * (gzip, xz, ...), in which case `owned` holds the bytes and `compression`
  * names the codec. */
 struct kx_unwrapped {
@@ -17,9 +19,15 @@ struct kx_unwrapped {
 	size_t len;
 	uint8_t *owned;
 	const char *compression;
+	bool is_uki;
+	struct kx_uki uki;
 };
 
-int kx_unwrap_image(const uint8_t *img, size_t len, struct kx_unwrapped *u);
+/* Unwraps img; `type` is -t (NULL: probe), "uki" requiring a UKI. */
+int kx_unwrap_image(const uint8_t *img, size_t len, const char *type, struct kx_unwrapped *u);
+/* The type to detect the unwrapped image with: -t, except that -t uki names
+ * the wrapper, and what it holds is probed. */
+const char *kx_unwrapped_type(const char *type);
 void kx_unwrapped_free(struct kx_unwrapped *u);
 
 /* The plan for an unwrapped image of a known format; the unpacked bytes

@@ -23,7 +23,8 @@ static void release_hashed(void *ctx, const void *buf, size_t len)
 {
 	const struct kx_loader *l = ctx;
 
-	if (kx_mapped_release(&l->kernel, buf, len) || kx_mapped_release(&l->initrd, buf, len))
+	if (kx_mapped_release(&l->kernel, buf, len) || kx_mapped_release(&l->initrd, buf, len) ||
+	    kx_mapped_release(&l->initrd_joined, buf, len))
 		return;
 	for (size_t i = 0; i < l->n_modules; i++) {
 		if (kx_mapped_release(&l->mod_maps[i], buf, len))
@@ -209,11 +210,58 @@ static int panic_load_failed(const struct kx_loader *l, int ret)
 			     "the previous capture kernel again with kexec -p to re-arm it");
 }
 
+/* The files kexec_file_load reads. A UKI's parts are not files: its .linux
+ * (as the UKI carries it: the kernel's file loader probes it) and, when it
+ * is the whole initrd, its .initrd are put in sealed memfds; closed once the
+ * kernel has read them. */
+struct file_load_files {
+	struct kx_mapped kernel, initrd;
+	int kernel_fd, initrd_fd;
+};
+
+static int file_load_open(const struct kx_loader *l, struct file_load_files *f)
+{
+	const struct kx_uki *u = &l->unwrapped.uki;
+	int ret;
+
+	*f = (struct file_load_files){ .kernel = { .fd = -1 }, .initrd = { .fd = -1 },
+				       .kernel_fd = l->kernel.fd,
+				       .initrd_fd = l->have_initrd ? l->initrd.fd : -1 };
+	if (!l->unwrapped.is_uki)
+		return 0;
+	ret = kx_memfd_build("UKI .linux", &(struct kx_span){ u->part[KX_UKI_LINUX].data,
+							      u->part[KX_UKI_LINUX].size },
+			     1, 0, &f->kernel);
+	if (ret < 0)
+		return ret;
+	f->kernel_fd = f->kernel.fd;
+	if (l->initrd_from == KX_SOURCE_UKI_THEN_GIVEN)
+		f->initrd_fd = l->initrd_joined.fd;
+	else if (l->initrd_from == KX_SOURCE_NONE)
+		f->initrd_fd = -1;
+	if (l->initrd_from != KX_SOURCE_UKI)
+		return 0;
+	ret = kx_memfd_build("UKI .initrd", &(struct kx_span){ u->part[KX_UKI_INITRD].data,
+							       u->part[KX_UKI_INITRD].size },
+			     1, 0, &f->initrd);
+	if (ret < 0) {
+		kx_unmap_file(&f->kernel);
+		return ret;
+	}
+	f->initrd_fd = f->initrd.fd;
+	return 0;
+}
+
+static void file_load_close(struct file_load_files *f)
+{
+	kx_unmap_file(&f->kernel);
+	kx_unmap_file(&f->initrd);
+}
+
 /* The flags of the two syscalls for this load (include/uapi/linux/kexec.h). */
 static unsigned long file_load_flags(const struct kx_loader *l)
 {
 	return (l->panic ? KX_KEXEC_FILE_ON_CRASH : 0) |
-	       (l->have_initrd ? 0 : KX_KEXEC_FILE_NO_INITRAMFS) |
 	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_FILE_DEBUG : 0) |
 	       (l->options[KX_OPT_NO_CMA] ? KX_KEXEC_FILE_NO_CMA : 0) |
 	       (l->options[KX_OPT_FORCE_DTB] ? KX_KEXEC_FILE_FORCE_DTB : 0);
@@ -228,14 +276,18 @@ static unsigned long load_flags(const struct kx_loader *l)
 	       (l->options[KX_OPT_KERNEL_DEBUG] ? KX_KEXEC_DEBUG : 0);
 }
 
-static int call_file_load(struct kx_loader *l, unsigned long flags)
+static int call_file_load(struct kx_loader *l, void *ctx, unsigned long flags)
 {
-	return kx_sys_kexec()->file_load(l->kernel.fd, l->have_initrd ? l->initrd.fd : -1,
-					 l->plan.meta.cmdline, flags);
+	const struct file_load_files *f = ctx;
+
+	if (f->initrd_fd < 0)
+		flags |= KX_KEXEC_FILE_NO_INITRAMFS;
+	return kx_sys_kexec()->file_load(f->kernel_fd, f->initrd_fd, l->plan.meta.cmdline, flags);
 }
 
-static int call_load(struct kx_loader *l, unsigned long flags)
+static int call_load(struct kx_loader *l, void *ctx, unsigned long flags)
 {
+	(void)ctx;
 	return kx_sys_kexec()->load(&l->plan, flags);
 }
 
@@ -243,24 +295,31 @@ static int call_load(struct kx_loader *l, unsigned long flags)
  * does not know the flag: a kernel refuses unknown flags with EINVAL before
  * it looks at (or unloads) anything, so the retry disturbs nothing. */
 static int call_with_debug(struct kx_loader *l, const char *name,
-			   int (*call)(struct kx_loader *, unsigned long), unsigned long flags,
-			   unsigned long debug_flag, const char *flag_name)
+			   int (*call)(struct kx_loader *, void *, unsigned long), void *ctx,
+			   unsigned long flags, unsigned long debug_flag, const char *flag_name)
 {
-	int ret = call(l, flags);
+	int ret = call(l, ctx, flags);
 
 	if (ret == -EINVAL && (flags & debug_flag)) {
 		kx_lib_log(l, "%s refused %s (a kernel older than the flag); trying again without "
 			   "the kernel's debug messages", name, flag_name);
-		ret = call(l, flags & ~debug_flag);
+		ret = call(l, ctx, flags & ~debug_flag);
 	}
 	return ret;
 }
 
+/* kexec_file_load of the image (a UKI's parts through memfds). A failure
+ * to make those is returned as it is: no syscall was made. */
 static int file_load(kx_loader *l)
 {
-	int ret = call_with_debug(l, "kexec_file_load", call_file_load, file_load_flags(l),
-				  KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG");
+	struct file_load_files files;
+	int ret = file_load_open(l, &files);
 
+	if (ret < 0)
+		return ret;
+	ret = call_with_debug(l, "kexec_file_load", call_file_load, &files, file_load_flags(l),
+			      KX_KEXEC_FILE_DEBUG, "KEXEC_FILE_DEBUG");
+	file_load_close(&files);
 	if (ret == 0) {
 		l->loaded_with = "kexec_file_load";
 		kx_lib_log(l, "loaded with kexec_file_load");
@@ -307,7 +366,7 @@ int kx_load(kx_loader *l, kx_error **err)
 	ret = kx_lib_digest(l, false);
 	if (ret < 0)
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
-	ret = call_with_debug(l, "kexec_load", call_load, load_flags(l), KX_KEXEC_DEBUG,
+	ret = call_with_debug(l, "kexec_load", call_load, NULL, load_flags(l), KX_KEXEC_DEBUG,
 			      "KEXEC_DEBUG");
 	if (ret < 0 && l->syscall == KX_SYSCALL_AUTO && l->load_first && file_fallback_ok(ret)) {
 		kx_lib_log(l, "kexec_load refused (%s), trying kexec_file_load", strerror(-ret));

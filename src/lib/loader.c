@@ -133,6 +133,7 @@ kx_loader *kx_loader_new(void)
 	l->kernel.fd = -1;
 	l->initrd.fd = -1;
 	l->dtb.fd = -1;
+	l->initrd_joined.fd = -1;
 	return l;
 }
 
@@ -147,6 +148,7 @@ void kx_loader_free(kx_loader *l)
 	kx_unmap_file(&l->kernel);
 	kx_unmap_file(&l->initrd);
 	kx_unmap_file(&l->dtb);
+	kx_unmap_file(&l->initrd_joined);
 	for (size_t i = 0; i < l->n_modules; i++) {
 		kx_unmap_file(&l->mod_maps[i]);
 		free(l->module_specs[i]);
@@ -224,6 +226,10 @@ int kx_set_type(kx_loader *l, const char *type, kx_error **err)
 	int ret;
 
 	CHECK_OPEN(l, err);
+	/* "uki" is a wrapper, not a format: the file must be a UKI, and the
+	 * kernel inside it is probed. */
+	if (type && kx_uki_type_is(type))
+		return set_string(&l->type, KX_UKI_TYPE, err);
 	if (type) {
 		ret = kx_type_resolve(type, &format);
 		if (ret < 0)
@@ -238,15 +244,19 @@ int kx_set_type(kx_loader *l, const char *type, kx_error **err)
 	return set_string(&l->type, format, err);
 }
 
-/* The names of the build's format table, filled once: a format's name is
- * not a constant expression, so the array cannot be initialized statically. */
-static const char *image_type_names[KX_MAX_FORMATS + 1];
+/* The names of the build's format table and then "uki" (a wrapper, not a
+ * format), filled once: a format's name is not a constant expression, so
+ * the array cannot be initialized statically. */
+static const char *image_type_names[KX_MAX_FORMATS + 2];
 static pthread_once_t image_type_names_once = PTHREAD_ONCE_INIT;
 
 static void fill_image_type_names(void)
 {
-	for (size_t i = 0; kx_formats[i] && i < KX_MAX_FORMATS; i++)
+	size_t i;
+
+	for (i = 0; kx_formats[i] && i < KX_MAX_FORMATS; i++)
 		image_type_names[i] = kx_formats[i]->name;
+	image_type_names[i] = KX_UKI_TYPE;
 }
 
 const char *const *kx_image_types(void)
@@ -327,6 +337,7 @@ int kx_set_append(kx_loader *l, const char *text, kx_error **err)
 	CHECK_OPEN(l, err);
 	if (!text)
 		return 0;
+	l->append_given = true;
 	if (kx_cmdline_append(&l->append, text) < 0)
 		return kx_lib_fail(err, -ENOMEM, NULL);
 	return 0;
@@ -489,12 +500,13 @@ int kx_set_dtb(kx_loader *l, const char *path, kx_error **err)
 static const char *effective_type(const kx_loader *l)
 {
 	const struct kx_format *linux16 = kx_format_by_name("linux16");
+	const char *type = kx_unwrapped_type(l->type);
 
 	if (l->linux_entry == KX_LINUX_ENTRY_AUTO || !linux16)
-		return l->type;
-	if (!l->type || kx_format_by_name(l->type) == kx_format_by_name("bzImage"))
+		return type;
+	if (!type || kx_format_by_name(type) == kx_format_by_name("bzImage"))
 		return linux16->name;
-	return l->type;
+	return type;
 }
 
 /* Unpacks the image and finds its format. */
@@ -503,13 +515,18 @@ static int probe_image(kx_loader *l)
 	struct kx_unwrapped u = { 0 };
 	int ret;
 
-	ret = kx_unwrap_image(l->kernel.data, l->kernel.len, &u);
+	ret = kx_unwrap_image(l->kernel.data, l->kernel.len, l->type, &u);
 	if (ret < 0)
 		return ret;
 	ret = kx_format_detect(u.img, u.len, effective_type(l), &l->format);
 	if (ret < 0) {
+		size_t uki_len = u.is_uki ? u.len : 0;
+
 		l->format = NULL;
 		kx_unwrapped_free(&u);
+		if (uki_len && ret == -ENOEXEC && !effective_type(l))
+			return kx_err(ENOEXEC, "uki", "the .linux section (%zu bytes) is not a kernel "
+				      "image kx can load", uki_len);
 		return ret;
 	}
 	l->unwrapped = u;
@@ -580,8 +597,56 @@ static int add_needed_params(kx_loader *l)
 	return kx_cmdline_append(&l->cmdline, add);
 }
 
+/* Applies a UKI's rules (formats/uki.c): its .cmdline becomes the command
+ * line unless one is given; its .initrd and the given one make the initrd.
+ * Reads the image's mapping: call under a SIGBUS guard. */
+static int uki_apply_rules(kx_loader *l)
+{
+	const struct kx_uki *u = &l->unwrapped.uki;
+	const struct kx_uki_section *in = &u->part[KX_UKI_INITRD];
+
+	l->cmdline_from = kx_uki_cmdline_source(u, l->reuse_cmdline || l->append_given);
+	l->initrd_from = kx_uki_initrd_source(u, l->have_initrd, l->panic);
+	if (l->cmdline_from == KX_SOURCE_UKI) {
+		l->cmdline = kx_uki_cmdline(u);
+		if (!l->cmdline)
+			return kx_err(ENOMEM, "kexec", "out of memory");
+	}
+	if (l->initrd_from == KX_SOURCE_UKI_THEN_GIVEN) {
+		const struct kx_span parts[] = { { in->data, in->size },
+						 { l->initrd.data, l->initrd.len } };
+
+		return kx_memfd_build("UKI .initrd + --initrd", parts, 2, KX_UKI_INITRD_ALIGN,
+				      &l->initrd_joined);
+	}
+	return 0;
+}
+
+/* The initrd the plan loads: the given file, or what a UKI's rules chose. */
+static void choose_initrd(const kx_loader *l, const uint8_t **data, size_t *len)
+{
+	const struct kx_uki_section *in = &l->unwrapped.uki.part[KX_UKI_INITRD];
+
+	*data = NULL;
+	*len = 0;
+	if (l->unwrapped.is_uki && l->initrd_from == KX_SOURCE_UKI) {
+		*data = in->data;
+		*len = in->size;
+	} else if (l->unwrapped.is_uki && l->initrd_from == KX_SOURCE_UKI_THEN_GIVEN) {
+		*data = l->initrd_joined.data;
+		*len = l->initrd_joined.len;
+	} else if (l->have_initrd) {
+		/* An empty initrd is refused by kx_set_initrd. */
+		*data = l->initrd.data;
+		*len = l->initrd.len;
+	}
+}
+
 static int build_cmdline(kx_loader *l)
 {
+	/* A UKI's own .cmdline (uki_apply_rules) is used as it is. */
+	if (l->cmdline_from == KX_SOURCE_UKI)
+		return add_needed_params(l);
 	if (l->reuse_cmdline) {
 		l->cmdline = kx_cmdline_reuse(l->facts.cmdline ? l->facts.cmdline : "", l->panic);
 		if (!l->cmdline)
@@ -594,6 +659,27 @@ static int build_cmdline(kx_loader *l)
 			return ret;
 	}
 	return add_needed_params(l);
+}
+
+/* What the plan reports of a UKI: the sections used, the sources. */
+static struct kx_plan_wrapper uki_report(const kx_loader *l)
+{
+	const struct kx_uki *u = &l->unwrapped.uki;
+	struct kx_plan_wrapper w = { .kind = KX_UKI_TYPE, .profiles = u->profiles,
+				     .cmdline_from = kx_source_name(l->cmdline_from),
+				     .initrd_from = kx_source_name(l->initrd_from) };
+	bool used[KX_UKI_PARTS] = {
+		[KX_UKI_LINUX] = true,
+		[KX_UKI_INITRD] = l->initrd_from == KX_SOURCE_UKI ||
+				  l->initrd_from == KX_SOURCE_UKI_THEN_GIVEN,
+		[KX_UKI_CMDLINE] = l->cmdline_from == KX_SOURCE_UKI,
+	};
+
+	for (int i = 0; i < KX_UKI_PARTS && w.n < KX_PLAN_MAX_PARTS; i++)
+		if (used[i])
+			w.part[w.n++] = (struct kx_plan_part){ kx_uki_part_name(i),
+							       u->part[i].offset, u->part[i].size };
+	return w;
 }
 
 static const char *syscall_name(const kx_loader *l)
@@ -685,6 +771,13 @@ int kx_build(kx_loader *l, kx_error **err)
 	ret = kx_gather_facts(l, err);
 	if (ret < 0)
 		return ret;
+	if (l->unwrapped.is_uki) {
+		struct kx_sigbus_guard g;
+
+		KX_SIGBUS_GUARDED(ret, g, uki_apply_rules(l), kx_lib_file_fault(l, g.addr));
+		if (ret < 0)
+			return kx_lib_fail(err, ret, NULL);
+	}
 	ret = build_cmdline(l);
 	if (ret < 0)
 		return kx_lib_fail(err, ret, NULL);
@@ -700,9 +793,6 @@ int kx_build(kx_loader *l, kx_error **err)
 			.len = l->mod_maps[i].len, .string = l->module_specs[i] };
 	o = (struct kx_load_opts){
 		.cmdline = l->cmdline ? l->cmdline : "",
-		.initrd = l->have_initrd ? (l->initrd.data ? l->initrd.data : (const uint8_t *)"")
-					 : NULL,
-		.initrd_len = l->initrd.len,
 		.mem_min = l->mem_min,
 		.mem_max = l->mem_max,
 		.panic = l->panic,
@@ -727,6 +817,7 @@ int kx_build(kx_loader *l, kx_error **err)
 		.elf32_core_headers = l->options[KX_OPT_ELF32_CORE_HEADERS],
 		.defer_digests = true,
 	};
+	choose_initrd(l, &o.initrd, &o.initrd_len);
 	/* The plan is built for every load, also for kexec_file_load: it
 	 * validates the image, the command line and the placement before anything
 	 * is handed to the kernel, so a bad request never disturbs the kernel
@@ -752,6 +843,8 @@ int kx_build(kx_loader *l, kx_error **err)
 		.syscall_reason = l->syscall_reason,
 		.map_is_guess = l->facts.map_is_guess,
 	};
+	if (l->unwrapped.is_uki)
+		l->plan.meta.wrapper = uki_report(l);
 	return 0;
 }
 
@@ -913,4 +1006,50 @@ const uint8_t *kx_plan_segment_sha256(const kx_plan *p, size_t i)
 	const struct kx_segment *s = segment(p, i);
 
 	return s && p->digested ? s->sha256 : NULL;
+}
+
+const char *kx_plan_wrapper(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.kind : NULL;
+}
+
+size_t kx_plan_wrapper_section_count(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.n : 0;
+}
+
+static const struct kx_plan_part *wrapper_part(const kx_plan *p, size_t i)
+{
+	return p && i < p->meta.wrapper.n ? &p->meta.wrapper.part[i] : NULL;
+}
+
+const char *kx_plan_wrapper_section_name(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->name : NULL;
+}
+
+uint64_t kx_plan_wrapper_section_offset(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->offset : 0;
+}
+
+uint64_t kx_plan_wrapper_section_size(const kx_plan *p, size_t i)
+{
+	const struct kx_plan_part *w = wrapper_part(p, i);
+
+	return w ? w->size : 0;
+}
+
+const char *kx_plan_cmdline_source(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.cmdline_from : NULL;
+}
+
+const char *kx_plan_initrd_source(const kx_plan *p)
+{
+	return p ? p->meta.wrapper.initrd_from : NULL;
 }

@@ -37,6 +37,7 @@ struct kx_loader {
 	bool load_first;
 	const char *syscall_reason;
 	char *append;
+	bool append_given;            /* kx_set_append was called, even with "" */
 	enum kx_image_args args;
 	enum kx_linux_entry linux_entry;
 	uint64_t mem_min, mem_max;
@@ -62,6 +63,11 @@ struct kx_loader {
 	const struct kx_format *format;
 	bool have_facts;
 	struct kx_facts facts;
+
+	/* A UKI's rules applied (kx_build): where the command line and initrd
+	 * come from, and the initrd made of its .initrd and the given one. */
+	enum kx_source cmdline_from, initrd_from;
+	struct kx_mapped initrd_joined;
 
 	/* The plan (kx_build) and what loaded it (kx_load). */
 	char *cmdline;

@@ -9,6 +9,18 @@ static void hex(FILE *out, const uint8_t *d, size_t n)
 		fprintf(out, "%02x", d[i]);
 }
 
+/* A UKI's sections and the sources of the command line and initrd. */
+static void wrapper_print_text(FILE *out, const struct kx_plan_wrapper *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(out, "%-11s%-9s at file offset 0x%" PRIx64 ", 0x%" PRIx64 " bytes\n",
+			i ? "" : "uki:", w->part[i].name, w->part[i].offset, w->part[i].size);
+	if (w->profiles)
+		fprintf(out, "note:      multi-profile UKI (%u profiles): profile 0 used, as "
+			"systemd-stub boots it when no profile is chosen\n", w->profiles);
+	fprintf(out, "cmdline from: %s\ninitrd from:  %s\n", w->cmdline_from, w->initrd_from);
+}
+
 void kx_plan_print_text(FILE *out, const struct kx_plan *p)
 {
 	const struct kx_plan_meta *m = &p->meta;
@@ -23,6 +35,8 @@ void kx_plan_print_text(FILE *out, const struct kx_plan *p)
 	fprintf(out, "entry:     0x%" PRIx64 " (purgatory), then 0x%" PRIx64 " (%s)\n", p->entry,
 		kx_handoff_image_entry(&p->handoff), kx_handoff_mode_name(&p->handoff));
 	fprintf(out, "cmdline:   %s\n", m->cmdline ? m->cmdline : "");
+	if (m->wrapper.kind)
+		wrapper_print_text(out, &m->wrapper);
 	if (m->map_is_guess)
 		fputs("note:      the memory map is not readable (not root): placed against a "
 		      "generic PC map\n", out);
@@ -53,6 +67,23 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+static void wrapper_print_json(FILE *out, const struct kx_plan_wrapper *w)
+{
+	fputs(",\"wrapper\":", out);
+	json_str(out, w->kind);
+	fprintf(out, ",\"profiles\":%u,\"sections\":[", w->profiles);
+	for (size_t i = 0; i < w->n; i++) {
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		json_str(out, w->part[i].name);
+		fprintf(out, ",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 "}", w->part[i].offset,
+			w->part[i].size);
+	}
+	fputs("],\"cmdline_from\":", out);
+	json_str(out, w->cmdline_from);
+	fputs(",\"initrd_from\":", out);
+	json_str(out, w->initrd_from);
+}
+
 void kx_plan_print_json(FILE *out, const struct kx_plan *p)
 {
 	const struct kx_plan_meta *m = &p->meta;
@@ -69,6 +100,8 @@ void kx_plan_print_json(FILE *out, const struct kx_plan *p)
 	kx_handoff_print_json(out, &p->handoff);
 	fputs(",\"cmdline\":", out);
 	json_str(out, m->cmdline);
+	if (m->wrapper.kind)
+		wrapper_print_json(out, &m->wrapper);
 	fprintf(out, ",\"memory_map_guessed\":%s,\"crash_hotplug\":%s,\"segments\":[",
 		m->map_is_guess ? "true" : "false", p->capture.hotplug ? "true" : "false");
 	for (size_t i = 0; i < p->n; i++) {

@@ -19,6 +19,18 @@ struct kx_mapped {
 /* Opens and maps a regular file; clear errors for missing files, directories. */
 int kx_map_file(const char *path, const char *what, struct kx_mapped *m);
 void kx_unmap_file(struct kx_mapped *m);
+
+/* Bytes to put in a file made in memory. */
+struct kx_span {
+	const uint8_t *data;
+	size_t len;
+};
+/* A sealed memfd named `name` holding parts[0..n) in order, each but the
+ * last followed by zeros up to a multiple of `align` (0 or 1: none), mapped
+ * read-only into m (data NULL when empty). For kexec_file_load, which takes
+ * files: a UKI's .linux, an initrd made of several. */
+int kx_memfd_build(const char *name, const struct kx_span *parts, size_t n, size_t align,
+		   struct kx_mapped *m);
 /* Drops the pages of [buf, buf+len) from memory when that range lies in m's
  * mapping (they are read back from the file if touched again); false when it
  * does not, and then nothing is done. */

@@ -72,6 +72,69 @@ bool kx_mapped_release(const struct kx_mapped *m, const void *buf, size_t len)
 	return true;
 }
 
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int kx_memfd_build(const char *name, const struct kx_span *parts, size_t n, size_t align,
+		   struct kx_mapped *m)
+{
+	static const uint8_t zeros[16];
+	size_t total = 0;
+	int ret = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (m->fd < 0)
+		return kx_err(errno, "kexec", "memfd_create for the %s: %s", name, strerror(errno));
+	for (size_t i = 0; i < n && !ret; i++) {
+		size_t pad = i + 1 < n && align > 1 ? (align - parts[i].len % align) % align : 0;
+
+		ret = write_all(m->fd, parts[i].data, parts[i].len);
+		total += parts[i].len + pad;
+		for (size_t z; !ret && pad; pad -= z) {
+			z = pad < sizeof(zeros) ? pad : sizeof(zeros);
+			ret = write_all(m->fd, zeros, z);
+		}
+	}
+	/* EFAULT: a mapped source file shrank under us (write() reports what
+	 * would be SIGBUS for a load from the mapping). */
+	if (ret == -EFAULT)
+		ret = kx_err(EIO, "kexec", "a file changed or became unreadable while kx copied it "
+			     "into the %s; nothing was loaded: try again", name);
+	else if (ret < 0)
+		ret = kx_err(-ret, "kexec", "cannot write the %s: %s", name, strerror(-ret));
+	/* Sealed: the kernel's file loader reads exactly what the plan shows. */
+	if (!ret && fcntl(m->fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+			  F_SEAL_SEAL) < 0)
+		ret = kx_err(errno, "kexec", "cannot seal the %s: %s", name, strerror(errno));
+	if (!ret && total) {
+		void *p = mmap(NULL, total, PROT_READ, MAP_PRIVATE, m->fd, 0);
+
+		if (p == MAP_FAILED)
+			ret = kx_err(errno, "kexec", "cannot map the %s: %s", name, strerror(errno));
+		else
+			m->data = p;
+	}
+	if (ret < 0) {
+		kx_unmap_file(m);
+		return ret;
+	}
+	m->len = total;
+	return 0;
+}
+
 void kx_unmap_file(struct kx_mapped *m)
 {
 	if (m->data)

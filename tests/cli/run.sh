@@ -118,7 +118,8 @@ check "-t elf-x86_64"       0 "format:    elf" "$kexec" --dry-run -t elf-x86_64 
 check "-t multiboot-x86"    0 "format:    multiboot" "$kexec" --dry-run -t multiboot-x86 -l "$work/multiboot" "${bios[@]}"
 check "-t beoboot-x86"      1 "kx does not load Beowulf" "$kexec" --dry-run -t beoboot-x86 -l "$img" "${bios[@]}"
 check "-t nbi-x86"          1 "network boot images (NBI)" "$kexec" --dry-run -t nbi-x86 -l "$img" "${bios[@]}"
-check "-t uki"              1 "unknown image type 'uki'" "$kexec" --dry-run -t uki -l "$img" "${bios[@]}"
+check "-t uki, a bzImage"   1 "-t uki: pe: no MZ signature" "$kexec" --dry-run -t uki -l "$img" "${bios[@]}"
+check "-t uki"              0 "format:    bzImage" "$kexec" --dry-run -t uki -l "$work/uki.efi" "${bios[@]}"
 # --dtb: an FDT header is checked before anything else.
 printf 'not a dtb at all, just text, forty bytes or more' > "$work/bad.dtb"
 check "--dtb not an FDT"    1 "is not a flattened device tree" "$kexec" --dry-run -l "$img" --dtb="$work/bad.dtb" "${bios[@]}"

@@ -127,9 +127,9 @@ static void check_refusal(const uint8_t *img, size_t len, const char *type, int 
 	const struct kx_format *fmt = NULL;
 	struct kx_unwrapped u;
 
-	if (kx_unwrap_image(img, len, &u))
+	if (kx_unwrap_image(img, len, type, &u))
 		return;
-	if (kx_format_detect(u.img, u.len, type, &fmt) == 0 && !fmt->capture && ret != -EINVAL)
+	if (kx_format_detect(u.img, u.len, kx_unwrapped_type(type), &fmt) == 0 && !fmt->capture && ret != -EINVAL)
 		abort();
 	kx_unwrapped_free(&u);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the inputs of the golden plan tests into a directory: a generated
-bzImage, an ELF vmlinux, a Multiboot image, an initrd, and fake system trees
+bzImage, an ELF vmlinux, a Multiboot image, a UKI holding the bzImage, an
+initrd, and fake system trees
 (sysroots) for a BIOS and a UEFI machine and for a BIOS machine with a crash
 kernel region (what `kexec -p` reads), so `kexec --dry-run --json
 --sysroot=...` gives a fixed plan."""
@@ -42,6 +43,31 @@ def bzimage(payload=0x30000, init_size=0x400000):
     put(0x238, "I", 2047)              # cmdline_size
     put(0x258, "Q", 0x1000000)         # pref_address
     put(0x260, "I", init_size)         # init_size
+    return bytes(b)
+
+
+def pe_image(sections):
+    """A PE32+ image (Microsoft "PE Format") with the (name, data) sections in
+    order, 512-byte file alignment, VirtualSize = the data's length: a UKI as
+    ukify or objcopy lays it out, without the stub's own code."""
+    lfanew, opt_size, align = 0x40, 240, 0x200
+    table = lfanew + 4 + 20 + opt_size
+    off = (table + 40 * len(sections) + align - 1) // align * align
+    layout = []
+    for name, data in sections:
+        layout.append((name, data, off))
+        off += (len(data) + align - 1) // align * align
+    b = bytearray(off)
+    b[0:2] = b"MZ"
+    struct.pack_into("<I", b, 0x3c, lfanew)
+    b[lfanew:lfanew + 4] = b"PE\0\0"
+    struct.pack_into("<HHIIIHH", b, lfanew + 4, 0x8664, len(sections), 0, 0, 0, opt_size, 0x22)
+    struct.pack_into("<H", b, lfanew + 24, 0x20b)
+    for i, (name, data, at) in enumerate(layout):
+        raw = (len(data) + align - 1) // align * align
+        struct.pack_into("<8sIIIIIIHHI", b, table + 40 * i, name.encode(), len(data),
+                         0x10000 * (i + 1), raw, at, 0, 0, 0, 0, 0x40000040)
+        b[at:at + len(data)] = data
     return bytes(b)
 
 
@@ -168,6 +194,21 @@ write("bzImage", bzimage(), "wb")
 write("vmlinux", vmlinux(), "wb")
 write("multiboot", multiboot(), "wb")
 write("initrd", bytes((i * 13) & 0xff for i in range(300000)), "wb")
+write("uki.efi", pe_image([(".osrel", b"ID=kx\n"),
+                           (".cmdline", b"root=/dev/vda1 console=ttyS0 kx.uki=1\n"),
+                           (".uname", b"6.1.0-kx\n"),
+                           (".linux", bzimage()),
+                           (".initrd", bytes((i * 5) & 0xff for i in range(70001)))]), "wb")
+# A multi-profile UKI (systemd 257+): base sections, then two profiles; booted
+# without a choice, profile 0 (its .cmdline) over the base.
+write("uki-profiles.efi", pe_image([(".linux", bzimage()), (".cmdline", b"base"),
+                                    (".profile", b"ID=main\n"), (".cmdline", b"profile=0"),
+                                    (".profile", b"ID=rescue\n"), (".cmdline", b"profile=1"),
+                                    (".initrd", b"profile 1 initrd")]), "wb")
+# Damaged UKIs for the error messages: .linux holds no kernel; the file is cut.
+write("uki-junk.efi", pe_image([(".linux", b"not a kernel")]), "wb")
+with open(os.path.join(out, "uki.efi"), "rb") as f:
+    write("uki-cut.efi", f.read()[:4096], "wb")
 
 for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
                                   ("uefi", UEFI_MAP, True, None),

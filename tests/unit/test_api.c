@@ -74,6 +74,7 @@ static void test_version_and_types(void **state)
 		n++;
 	assert_true(n >= 5);
 	assert_string_equal(types[0], "bzImage");
+	assert_string_equal(types[n - 1], "uki");
 	kx_loader_free(NULL);
 	kx_error_free(NULL);
 	assert_null(kx_get_plan(NULL));
@@ -297,6 +298,90 @@ static void test_plan_view(void **state)
 	kx_loader_free(l);
 }
 
+/* A UKI: its wrapper, the sections used and the sources, through the
+ * public view; a bzImage has no wrapper. */
+static void test_plan_view_uki(void **state)
+{
+	static const struct {
+		bool initrd;
+		const char *cmdline_from, *initrd_from, *sections[3];
+	} rows[] = {
+		{ false, "uki", "uki", { ".linux", ".initrd", ".cmdline" } },
+		{ true, "given, the UKI's not used", "uki, then given (concatenated)",
+		  { ".linux", ".initrd", NULL } },
+	};
+
+	for (size_t r = 0; r < 2; r++) {
+		kx_loader *l = kx_loader_new();
+		const kx_plan *p;
+		size_t n = 0;
+
+		assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+		assert_int_equal(kx_set_type(l, "UKI", NULL), 0);
+		assert_int_equal(kx_open_image(l, fx("uki.efi"), NULL), 0);
+		if (rows[r].initrd) {
+			assert_int_equal(kx_set_initrd(l, fx("initrd"), NULL), 0);
+			assert_int_equal(kx_set_append(l, "", NULL), 0);
+		}
+		assert_int_equal(kx_build(l, NULL), 0);
+		p = kx_get_plan(l);
+		assert_string_equal(kx_plan_format(p), "bzImage");
+		assert_string_equal(kx_plan_wrapper(p), "uki");
+		assert_string_equal(kx_plan_cmdline_source(p), rows[r].cmdline_from);
+		assert_string_equal(kx_plan_initrd_source(p), rows[r].initrd_from);
+		assert_string_equal(kx_plan_cmdline(p), rows[r].initrd ? "" :
+				    "root=/dev/vda1 console=ttyS0 kx.uki=1");
+		for (; n < 3 && rows[r].sections[n]; n++) {
+			assert_string_equal(kx_plan_wrapper_section_name(p, n), rows[r].sections[n]);
+			assert_true(kx_plan_wrapper_section_offset(p, n) > 0);
+			assert_true(kx_plan_wrapper_section_size(p, n) > 0);
+		}
+		assert_int_equal(kx_plan_wrapper_section_count(p), n);
+		assert_null(kx_plan_wrapper_section_name(p, n));
+		assert_int_equal(kx_plan_wrapper_section_size(p, n), 0);
+		kx_loader_free(l);
+	}
+	{
+		kx_loader *l = bios_loader();
+
+		assert_int_equal(kx_build(l, NULL), 0);
+		assert_null(kx_plan_wrapper(kx_get_plan(l)));
+		assert_null(kx_plan_cmdline_source(kx_get_plan(l)));
+		assert_int_equal(kx_plan_wrapper_section_count(kx_get_plan(l)), 0);
+		kx_loader_free(l);
+	}
+	assert_null(kx_plan_wrapper(NULL));
+}
+
+/* A damaged UKI or -t uki on another file: the message names what is wrong. */
+static void test_uki_errors(void **state)
+{
+	static const struct { const char *file, *type, *text; int code; } rows[] = {
+		{ "uki-junk.efi", NULL, "uki: the .linux section (12 bytes) is not a kernel image",
+		  -ENOEXEC },
+		{ "uki-cut.efi", NULL, "(.linux) lies at bytes", -EINVAL },
+		{ "bzImage", "uki", "-t uki", -ENOEXEC },
+		{ "uki-junk.efi", "elf", "elf", -ENOEXEC },
+	};
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		kx_loader *l = kx_loader_new();
+		kx_error *e = NULL;
+
+		assert_int_equal(kx_set_sysroot(l, fx("sysroot-bios"), NULL), 0);
+		if (rows[r].type)
+			assert_int_equal(kx_set_type(l, rows[r].type, NULL), 0);
+		assert_int_equal(kx_open_image(l, fx(rows[r].file), NULL), 0);
+		assert_int_equal(kx_build(l, &e), rows[r].code);
+		if (!strstr(kx_error_message(e), rows[r].text))
+			fail_msg("%s: \"%s\" lacks \"%s\"", rows[r].file, kx_error_message(e),
+				 rows[r].text);
+		assert_null(kx_get_plan(l));
+		kx_error_free(e);
+		kx_loader_free(l);
+	}
+}
+
 /* The printers give what kexec --dry-run prints. */
 static void test_print(void **state)
 {
@@ -470,6 +555,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_while_reading),
 		cmocka_unit_test(test_call_order),
 		cmocka_unit_test(test_plan_view),
+cmocka_unit_test(test_plan_view_uki),
+cmocka_unit_test(test_uki_errors),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_load_refused_from_sysroot),
 		cmocka_unit_test(test_panic_refused_by_format),

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "kx/kx.h"
@@ -32,14 +35,48 @@ static struct {
 	int file_calls, load_calls;
 	unsigned long file_flags[4], load_flags[4]; /* of each call, in order */
 	bool load_hotplug; /* the plan kexec_load got asks for crash hotplug */
+	/* With capture: what kexec_file_load was given, the files' bytes and seals. */
+	bool capture;
+	uint8_t *kernel, *initrd;
+	size_t kernel_len, initrd_len;
+	int kernel_seals, initrd_seals;
+	char cmdline[256];
 } fake;
+
+/* The whole of fd, malloc'ed (NULL for fd -1). */
+static uint8_t *read_fd(int fd, size_t *len)
+{
+	uint8_t *b = NULL;
+	off_t size;
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	size = lseek(fd, 0, SEEK_END);
+	assert_true(size >= 0);
+	b = malloc((size_t)size + 1);
+	assert_int_equal(pread(fd, b, (size_t)size, 0), size);
+	*len = (size_t)size;
+	return b;
+}
 
 static int fake_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags)
 {
 	if (fake.file_calls < 4)
 		fake.file_flags[fake.file_calls] = flags;
 	fake.file_calls++;
-	return flags & fake.file_unknown ? -EINVAL : fake.file_ret;
+	if (flags & fake.file_unknown)
+		return -EINVAL;
+	if (!fake.capture)
+		return fake.file_ret;
+	free(fake.kernel);
+	free(fake.initrd);
+	fake.kernel = read_fd(kernel_fd, &fake.kernel_len);
+	fake.initrd = read_fd(initrd_fd, &fake.initrd_len);
+	fake.kernel_seals = fcntl(kernel_fd, F_GET_SEALS);
+	fake.initrd_seals = initrd_fd < 0 ? -1 : fcntl(initrd_fd, F_GET_SEALS);
+	snprintf(fake.cmdline, sizeof(fake.cmdline), "%s", cmdline);
+	return fake.file_ret;
 }
 
 static int fake_load(const struct kx_plan *p, unsigned long flags)
@@ -481,6 +518,105 @@ static void test_crash_hotplug(void **state)
 	kx_error_free(e);
 }
 
+/* The whole of a fixture file, malloc'ed. */
+static uint8_t *read_fixture(const char *name, size_t *len)
+{
+	char path[640];
+	uint8_t *b;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", fx_dir, name);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	b = read_fd(fd, len);
+	close(fd);
+	return b;
+}
+
+/* A UKI through kexec_file_load: the kernel gets .linux and the initrd
+ * (.initrd, padded to 4 bytes, then --initrd; or --initrd alone under -p) in
+ * sealed memfds, and the chosen command line; the plan for kexec_load holds
+ * the same initrd bytes. Without --initrd and --append: .initrd and .cmdline. */
+static void test_uki_files(void **state)
+{
+	static const struct {
+		bool initrd, append, panic;
+		size_t uki_initrd;     /* bytes of .initrd first (0: none) */
+		bool given_initrd;
+		const char *cmdline;
+	} rows[] = {
+		{ true, true, false, 70001, true, "console=ttyS0" },
+		{ false, false, false, 70001, false, "root=/dev/vda1 console=ttyS0 kx.uki=1" },
+		{ true, true, true, 0, true, "console=ttyS0" },
+		{ false, true, true, 70001, false, "console=ttyS0" },
+	};
+	const int seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
+	size_t bz_len, given_len, uki_len;
+	uint8_t *bz = read_fixture("bzImage", &bz_len);
+	uint8_t *given = read_fixture("initrd", &given_len);
+	uint8_t *uki = read_fixture("uki.efi", &uki_len);
+
+	fake.capture = true;
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		char path[640];
+		kx_loader *l = kx_loader_new();
+		const kx_plan *p;
+		size_t want = rows[r].uki_initrd ? (rows[r].uki_initrd + 3) / 4 * 4 : 0;
+		const uint8_t *seg = NULL;
+
+		snprintf(path, sizeof(path), "%s/sysroot-%s", fx_dir,
+			 rows[r].panic ? "crash" : "bios");
+		assert_int_equal(kx_set_sysroot(l, path, NULL), 0);
+		assert_int_equal(kx_set_panic(l, rows[r].panic, NULL), 0);
+		/* kdumpctl's -s: a capture kernel would go through kexec_load first. */
+		assert_int_equal(kx_set_syscall(l, KX_SYSCALL_FILE, NULL), 0);
+		snprintf(path, sizeof(path), "%s/uki.efi", fx_dir);
+		assert_int_equal(kx_open_image(l, path, NULL), 0);
+		snprintf(path, sizeof(path), "%s/initrd", fx_dir);
+		if (rows[r].initrd)
+			assert_int_equal(kx_set_initrd(l, path, NULL), 0);
+		if (rows[r].append)
+			assert_int_equal(kx_set_append(l, "console=ttyS0", NULL), 0);
+		assert_int_equal(kx_build(l, NULL), 0);
+		free(l->sysroot);
+		l->sysroot = NULL;
+		fake.file_ret = 0;
+		assert_int_equal(kx_load(l, NULL), 0);
+		assert_string_equal(fake.cmdline, rows[r].cmdline);
+		assert_int_equal(fake.kernel_len, bz_len);
+		assert_memory_equal(fake.kernel, bz, bz_len);
+		assert_int_equal(fake.kernel_seals, seals);
+		if (rows[r].given_initrd)
+			want += given_len;
+		else if (rows[r].uki_initrd)
+			want = rows[r].uki_initrd;
+		assert_int_equal(fake.initrd_len, want);
+		if (rows[r].given_initrd)
+			assert_memory_equal(fake.initrd + want - given_len, given, given_len);
+		if (rows[r].uki_initrd) {
+			/* .initrd sits at the end of the fixture, 512-aligned. */
+			size_t at = (uki_len - rows[r].uki_initrd) & ~(size_t)511;
+
+			assert_memory_equal(fake.initrd, uki + at, rows[r].uki_initrd);
+			assert_int_equal(fake.initrd_seals, seals);
+		}
+		p = kx_get_plan(l);
+		for (size_t i = 0; i < kx_plan_segment_count(p); i++)
+			if (!strcmp(kx_plan_segment_role(p, i), "initrd"))
+				seg = l->plan.seg[i].buf;
+		assert_non_null(seg);
+		assert_memory_equal(seg, fake.initrd, want);
+		kx_loader_free(l);
+	}
+	free(fake.kernel);
+	free(fake.initrd);
+	fake.kernel = fake.initrd = NULL;
+	fake.capture = false;
+	free(bz);
+	free(given);
+	free(uki);
+}
+
 int main(void)
 {
 	const char *dir = getenv("KX_FIXTURES");
@@ -492,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_panic_dm_crypt_keys_need_file_load, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_crash_hotplug, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uki_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flags_and_debug_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_retry_without_debug, setup, teardown),
 	};

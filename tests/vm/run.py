@@ -31,13 +31,15 @@ KEXEC_TOOLS_DIR = "/opt/kexec-tools"
 LINUX_DIRS = {"6.1": CACHE, "6.12": os.path.join(CACHE, "6.12")}
 TAIL_LINES = 60
 EXIT_SKIP = 77
+# systemd-boot-efi's stub for '# uki:' (scripts/install-deps.sh installs it).
+UKI_STUB = "/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 
 # ---------------------------------------------------------------- scenario header
 
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
                "cmdline-reuse", "description", "kexec", "file", "check", "until",
-               "disk", "qmp", "acpi-hotplug", "gdb", "host-bin"}
+               "disk", "qmp", "acpi-hotplug", "gdb", "host-bin", "uki"}
 
 
 class Scenario:
@@ -72,6 +74,8 @@ class Scenario:
         # QEMU's gdb stub on a socket: "KX-GDB-FLIP: 0xADDR" on the console
         # makes the host invert the byte at physical ADDR (GdbFlipper).
         self.gdb = False
+        # Where a UKI made for the run goes in the initramfs (see build_uki).
+        self.uki = None
         self._parse()
 
     def _parse(self):
@@ -132,6 +136,10 @@ class Scenario:
                             or words[1:] not in ([], ["ext4"])):
                         sys.exit(f"{self.path}:{lineno}: disk takes SIZE_MB [ext4]")
                     self.disk = (int(words[0]), words[1] if len(words) == 2 else None)
+                elif key == "uki":
+                    if not val or " " in val:
+                        sys.exit(f"{self.path}:{lineno}: uki takes one path")
+                    self.uki = val.lstrip("/")
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -317,7 +325,40 @@ def expand(text, build_dir, kdir):
             .replace("@KDIR@", kdir).replace("@CACHE@", CACHE))
 
 
-def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
+
+def pe_size_of_image(path):
+    """SizeOfImage of a PE file (Microsoft "PE Format": e_lfanew at 0x3c, the
+    optional header 24 bytes after the PE signature, SizeOfImage at 56)."""
+    with open(path, "rb") as f:
+        b = f.read(4096)
+    lfanew = int.from_bytes(b[0x3c:0x40], "little")
+    return int.from_bytes(b[lfanew + 24 + 56:lfanew + 24 + 60], "little")
+
+
+def build_uki(kernel, initrd, cmdline, tmp):
+    """A UKI as distributions build it with objcopy (the UKI specification's
+    recipe): systemd-stub plus .osrel, .cmdline, .linux and .initrd sections,
+    each at the next 64 KiB-aligned address past the stub and the one before
+    (the classic fixed addresses, 0x2000000 for .linux and so on, assume a
+    kernel of at most 16 MiB). Returns the UKI's bytes."""
+    parts = {".osrel": b"ID=kx-test\nNAME=kx test UKI\n", ".cmdline": cmdline.encode() + b"\n",
+             ".linux": None, ".initrd": initrd}
+    args, vma = ["objcopy"], pe_size_of_image(UKI_STUB)
+    for name, data in parts.items():
+        path = kernel if data is None else os.path.join(tmp, "uki" + name)
+        if data is not None:
+            with open(path, "wb") as f:
+                f.write(data)
+        vma = (vma + 0xffff) & ~0xffff
+        args += ["--add-section", f"{name}={path}", "--change-section-vma", f"{name}=0x{vma:x}"]
+        vma += os.path.getsize(path)
+    out = os.path.join(tmp, "uki.efi")
+    subprocess.run(args + [UKI_STUB, out], check=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def build_stage1(scn, build_dir, kernel, env, use_kexec_tools, tmp):
     c = Cpio()
     for d in ("proc", "sys", "dev", "tmp", "run", "root"):
         c.dir(d)
@@ -342,7 +383,10 @@ def build_stage1(scn, build_dir, kernel, env, use_kexec_tools):
     if os.path.isdir(xen_dir):
         for name in sorted(os.listdir(xen_dir)):
             c.copy("boot/" + name, os.path.join(xen_dir, name), 0o644)
-    c.file("boot/stage2.cpio.gz", build_stage2(env["KX_TOKEN"], kernel))
+    stage2 = build_stage2(env["KX_TOKEN"], kernel)
+    c.file("boot/stage2.cpio.gz", stage2)
+    if scn.uki:
+        c.file(scn.uki, build_uki(kernel, stage2, env["KX_APPEND"], tmp))
     c.file("init", STAGE1_INIT, 0o755)
     c.copy("scenario.sh", scn.path, 0o755)
     for src, dest in scn.files:
@@ -790,6 +834,10 @@ def main():
         return EXIT_SKIP
     if not os.path.exists(args.kernel):
         subprocess.run([os.path.join(HERE, "setup.sh")], check=True)
+    if scn.uki and (not os.path.exists(UKI_STUB) or not shutil.which("objcopy")):
+        print(f"SKIP: '# uki:' needs objcopy and {UKI_STUB} "
+              "(binutils, systemd-boot-efi: scripts/install-deps.sh)")
+        return EXIT_SKIP
 
     tag = scn.name + ("-kexec-tools" if args.kexec_tools else "")
     if args.linux:
@@ -832,7 +880,7 @@ def main():
         with open(initrd, "wb") as f:
             if scn.acpi_hotplug:
                 f.write(acpi_hotplug_cpio(scn, args.kernel, tmp, args.build_dir))
-            f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools))
+            f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools, tmp))
         t_build = time.monotonic() - t0
         cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp, args.build_dir)
         qmp_path = None
