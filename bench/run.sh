@@ -167,7 +167,7 @@ if command -v openssl >/dev/null 2>&1; then
 fi
 
 # --- QEMU: kx against kexec-tools in the same guest (bench/vm.sh) -------------
-# Seven VM runs (one load bench, six execs), 10-20 minutes under TCG;
+# 13 VM runs (one load bench, six execs twice), 20-30 minutes under TCG;
 # BENCH_VM=0 skips them, BENCH_VM_EXEC=0 the execs.
 if [ "${BENCH_VM:-1}" != 0 ]; then
   "$top/bench/vm.sh" || status=1

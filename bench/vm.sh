@@ -9,7 +9,7 @@
 #      a cgroup holding only the tool (what it costs the system; files already
 #      in memory are not charged to it) and, for reference, wait4's peak RSS.
 #   2. bench/vm/bench-exec.sh, one VM per exec (BENCH_VM_EXEC_RUNS each, default
-#      1): from `kexec -e` to the next kernel's `Linux version` after a
+#      2, interleaved): from `kexec -e` to the next kernel's `Linux version` after a
 #      kexec_load (-c) of the same initrd, for kx and both kexec-tools, with
 #      purgatory's checks and without (-i), split at purgatory's first line and,
 #      for kx, at its "all regions verified", from the host's arrival time of
@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 out="$build/bench/vm"
 kt_new_archive="$top/tests/vm/cache/trixie/kexec-tools-trixie.cpio"
-exec_runs=${BENCH_VM_EXEC_RUNS:-1}
+exec_runs=${BENCH_VM_EXEC_RUNS:-2}
 status=0
 
 note() { printf 'bench-vm: %s\n' "$*" >&2; }
@@ -72,6 +72,10 @@ variants=("kx checks" "kx -i" "kexec-tools-old checks" "kexec-tools-old -i")
 $have_new && variants+=("kexec-tools-new checks" "kexec-tools-new -i")
 exec_log() { echo "bench-exec-$1${2/checks/}-r$3" | tr -d ' '; } # TOOL FLAGS RUN
 
+# BENCH_VM_REPORT_ONLY=1: the tables from the logs of the last runs, no QEMU.
+if [ "${BENCH_VM_REPORT_ONLY:-0}" = 1 ]; then
+  run_vm() { :; }
+fi
 run_vm bench-load bench-load || status=1
 if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
   for ((r = 1; r <= exec_runs; r++)); do
@@ -161,10 +165,11 @@ stamp() {
 msdiff() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%.0f", (a - b) * 1000 }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-") print "-"; else print a - b }'; }
 
-# exec_times TOOL FLAGS: "label total to_purgatory purgatory_to_linux verify"
-# in ms, from the run with the shortest total.
+# exec_times TOOL FLAGS: "label total to_purgatory purgatory_to_linux verify
+# verified_to_linux verified_kib" (ms, KiB; "-" where a line is missing), from
+# the run with the shortest total.
 exec_times() {
-  local r s t0 tp tv tl total best="" label=""
+  local r s t0 tp tv tl total kib best="" label=""
   for ((r = 1; r <= exec_runs; r++)); do
     s="$out/$(exec_log "$1" "$2" "$r").stamps"
     [ -s "$s" ] || continue
@@ -177,7 +182,9 @@ exec_times() {
     total=$(msdiff "$tl" "$t0")
     [ "$total" = - ] && continue
     if [ -z "$best" ] || [ "$total" -lt "${best%% *}" ]; then
+      kib=$(sed -n 's/.*kx purgatory: all regions verified (\([0-9]*\) KiB.*/\1/p' "$s" | head -n1)
       best="$total $(msdiff "$tp" "$t0") $(msdiff "$tl" "$tp") $(msdiff "$tv" "$tp")"
+      best="$best $(msdiff "$tl" "$tv") ${kib:--}"
     fi
   done
   [ -n "$best" ] && echo "$label $best"
@@ -192,15 +199,16 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
   declare -A total=()
   for v in "${variants[@]}"; do
     set -- $v
-    read -r label t_all t_p t_pl t_v <<<"$(exec_times "$1" "$2")"
+    read -r label t_all t_p t_pl t_v t_vl kib <<<"$(exec_times "$1" "$2")"
     if [ -z "${label:-}" ]; then
       printf "$efmt" "$1" "$2" - - - -
       status=1
       continue
     fi
     total[$label $2]=$t_all
-    [ "$1" = kx ] || t_v="-"
-    printf "$efmt" "$label" "$2" "$t_p ms" "$t_pl ms" "$t_all ms" "$t_v ms"
+    if [ "$1 $2" = "kx checks" ]; then kx_split="$t_p $t_v $t_vl $kib"; fi
+    if [ "$1" = kx ] && [ "$t_v" != - ]; then t_v="$t_v ms"; else t_v="-"; fi
+    printf "$efmt" "$label" "$2" "$t_p ms" "$t_pl ms" "$t_all ms" "$t_v"
   done
   echo "(purg. = purgatory's SHA-256 checks on, or off with -i. purgatory→Linux includes"
   echo " the bzImage's decompression, the same for all; verify (kx) = kx purgatory's first"
@@ -210,7 +218,6 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
   said=$(grep -ho 'all regions verified ([^)]*)' ${kx_log:-/dev/null} 2>/dev/null | head -n1)
   echo "kx purgatory said: ${said:-nothing (no log)}"
   kxc=${total[kx checks]:-}
-  kxi=${total[kx -i]:-}
   echo
   for tool in $tools; do
     [ "$tool" = kx ] && continue
@@ -219,9 +226,19 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
     printf 'kx (checks) / %s (-i): %sx (goal <= 1.05x: %s); / %s (checks): %sx\n' \
       "$tool" "$r" "$(verdict "$r" '<=' 1.05)" "$tool" "$(ratio "${kxc:--}" "${ktc:--}")"
   done
-  echo "where the time goes: kx's checks cost $(minus "$kxc" "$kxi") ms" \
-    "(checks - -i); kexec-tools' cost" \
-    "$(for tool in $tools; do [ "$tool" = kx ] && continue
-         printf '%s: %s ms; ' "$tool" "$(minus "${total[$tool checks]:-}" "${total[$tool -i]:-}")"; done)"
+  read -r s_p s_v s_vl s_kib <<<"${kx_split:-- - - -}"
+  echo "where kx's time goes (kx, checks): ${s_p} ms from -e to purgatory (the kernel's shutdown"
+  echo "  and relocate_kernel's copy of every page: the same work for every tool), ${s_v} ms"
+  echo "  verifying ${s_kib} KiB"
+  echo "  ($(awk -v k="$s_kib" -v t="$s_v" 'BEGIN { if (k == "-" || t == "-" || t <= 0) print "-"; else printf "%.0f", k / 1024 / (t / 1000) }') MiB/s: SHA-NI as QEMU's TCG emulates it; build/bench/sha256_speed gives"
+  echo "  the host's own rate), ${s_vl} ms from 'all regions verified' to 'Linux version'."
+  kx_noverify=$(minus "$kxc" "$s_v")
+  for tool in $tools; do
+    [ "$tool" = kx ] && continue
+    echo "  kx (checks) less its verify: ${kx_noverify} ms = $(ratio "$kx_noverify" "${total[$tool -i]:--}")x $tool (-i);" \
+      "$tool's own checks cost $(minus "${total[$tool checks]:-}" "${total[$tool -i]:-}") ms (checks - -i)"
+  done
+  echo "  kx's checks cost $(minus "$kxc" "${total[kx -i]:-}") ms by the same difference (few runs on a shared"
+  echo "  host: the -e to purgatory step, identical work, varies by seconds between runs)"
 fi
 exit $status
