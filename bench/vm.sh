@@ -166,10 +166,11 @@ msdiff() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "-";
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-") print "-"; else print a - b }'; }
 
 # exec_times TOOL FLAGS: "label total to_purgatory purgatory_to_linux verify
-# verified_to_linux verified_kib" (ms, KiB; "-" where a line is missing), from
-# the run with the shortest total.
+# verified_to_linux verified_kib all_totals" (ms, KiB; "-" where a line is
+# missing), from the run with the shortest total; all_totals is every run's
+# total joined by "/".
 exec_times() {
-  local r s t0 tp tv tl total kib best="" label=""
+  local r s t0 tp tv tl total kib best="" label="" all=""
   for ((r = 1; r <= exec_runs; r++)); do
     s="$out/$(exec_log "$1" "$2" "$r").stamps"
     [ -s "$s" ] || continue
@@ -181,34 +182,35 @@ exec_times() {
     tl=$(stamp "$s" 'Linux version')
     total=$(msdiff "$tl" "$t0")
     [ "$total" = - ] && continue
+    all="${all:+$all/}$total"
     if [ -z "$best" ] || [ "$total" -lt "${best%% *}" ]; then
       kib=$(sed -n 's/.*kx purgatory: all regions verified (\([0-9]*\) KiB.*/\1/p' "$s" | head -n1)
       best="$total $(msdiff "$tp" "$t0") $(msdiff "$tl" "$tp") $(msdiff "$tv" "$tp")"
       best="$best $(msdiff "$tl" "$tv") ${kib:--}"
     fi
   done
-  [ -n "$best" ] && echo "$label $best"
+  [ -n "$best" ] && echo "$label $best $all"
 }
 
 if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
   echo
   echo "kexec -e to the next kernel's 'Linux version' after kexec_load (-c) of the same 256 MiB"
   echo "initrd, host arrival time of serial lines; one VM per exec, best of $exec_runs:"
-  efmt='%-19s %-7s %14s %16s %16s %14s\n'
-  printf "$efmt" tool purg. "-e→purgatory" "purgatory→Linux" "-e→Linux total" "verify (kx)"
+  efmt='%-19s %-7s %13s %16s %15s %12s  %s\n'
+  printf "$efmt" tool purg. "-e→purgatory" "purgatory→Linux" "-e→Linux" "verify (kx)" "each run's -e→Linux"
   declare -A total=()
   for v in "${variants[@]}"; do
     set -- $v
-    read -r label t_all t_p t_pl t_v t_vl kib <<<"$(exec_times "$1" "$2")"
+    read -r label t_all t_p t_pl t_v t_vl kib runs <<<"$(exec_times "$1" "$2")"
     if [ -z "${label:-}" ]; then
-      printf "$efmt" "$1" "$2" - - - -
+      printf "$efmt" "$1" "$2" - - - - -
       status=1
       continue
     fi
     total[$label $2]=$t_all
     if [ "$1 $2" = "kx checks" ]; then kx_split="$t_p $t_v $t_vl $kib"; fi
     if [ "$1" = kx ] && [ "$t_v" != - ]; then t_v="$t_v ms"; else t_v="-"; fi
-    printf "$efmt" "$label" "$2" "$t_p ms" "$t_pl ms" "$t_all ms" "$t_v"
+    printf "$efmt" "$label" "$2" "$t_p ms" "$t_pl ms" "$t_all ms" "$t_v" "$runs ms"
   done
   echo "(purg. = purgatory's SHA-256 checks on, or off with -i. purgatory→Linux includes"
   echo " the bzImage's decompression, the same for all; verify (kx) = kx purgatory's first"
@@ -227,11 +229,14 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
       "$tool" "$r" "$(verdict "$r" '<=' 1.05)" "$tool" "$(ratio "${kxc:--}" "${ktc:--}")"
   done
   read -r s_p s_v s_vl s_kib <<<"${kx_split:-- - - -}"
-  echo "where kx's time goes (kx, checks): ${s_p} ms from -e to purgatory (the kernel's shutdown"
-  echo "  and relocate_kernel's copy of every page: the same work for every tool), ${s_v} ms"
-  echo "  verifying ${s_kib} KiB"
-  echo "  ($(awk -v k="$s_kib" -v t="$s_v" 'BEGIN { if (k == "-" || t == "-" || t <= 0) print "-"; else printf "%.0f", k / 1024 / (t / 1000) }') MiB/s: SHA-NI as QEMU's TCG emulates it; build/bench/sha256_speed gives"
-  echo "  the host's own rate), ${s_vl} ms from 'all regions verified' to 'Linux version'."
+  rate=$(awk -v k="$s_kib" -v t="$s_v" 'BEGIN {
+    if (k == "-" || t == "-" || t <= 0) print "-"; else printf "%.0f", k / 1024 / (t / 1000) }')
+  echo "where kx's time goes (kx, checks):"
+  echo "  ${s_p} ms from -e to purgatory (the kernel's shutdown and relocate_kernel's copy of"
+  echo "    every page: the same work for every tool)"
+  echo "  ${s_v} ms verifying ${s_kib} KiB in purgatory: ${rate} MiB/s, SHA-NI as QEMU's TCG"
+  echo "    emulates it (build/bench/sha256_speed above gives the host's own rate)"
+  echo "  ${s_vl} ms from 'all regions verified' to 'Linux version' (decompression)"
   kx_noverify=$(minus "$kxc" "$s_v")
   for tool in $tools; do
     [ "$tool" = kx ] && continue
