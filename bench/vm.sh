@@ -232,8 +232,8 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
   rate=$(awk -v k="$s_kib" -v t="$s_v" 'BEGIN {
     if (k == "-" || t == "-" || t <= 0) print "-"; else printf "%.0f", k / 1024 / (t / 1000) }')
   echo "where kx's time goes (kx, checks):"
-  echo "  ${s_p} ms from -e to purgatory (the kernel's shutdown and relocate_kernel's copy of"
-  echo "    every page: the same work for every tool)"
+  echo "  ${s_p} ms from -e to purgatory (the tool's start, then the kernel's shutdown and"
+  echo "    relocate_kernel's copy of every page, the same for every tool)"
   echo "  ${s_v} ms verifying ${s_kib} KiB in purgatory: ${rate} MiB/s, SHA-NI as QEMU's TCG"
   echo "    emulates it (build/bench/sha256_speed above gives the host's own rate)"
   echo "  ${s_vl} ms from 'all regions verified' to 'Linux version' (decompression)"
@@ -244,6 +244,6 @@ if [ "${BENCH_VM_EXEC:-1}" != 0 ]; then
       "$tool's own checks cost $(minus "${total[$tool checks]:-}" "${total[$tool -i]:-}") ms (checks - -i)"
   done
   echo "  kx's checks cost $(minus "$kxc" "${total[kx -i]:-}") ms by the same difference (few runs on a shared"
-  echo "  host: the -e to purgatory step, identical work, varies by seconds between runs)"
+  echo "  host: the -e to purgatory step, nearly the same work, varies by seconds between runs)"
 fi
 exit $status
