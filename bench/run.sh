@@ -4,7 +4,8 @@
 # dry run reads and hashes every segment, so hashing sets the floor; the goal is
 # kx <= 1.5x openssl. Also prints the raw SHA-256 throughput of kx's scalar and
 # SHA-NI code and the dry run's peak RSS.
-# Then bench/vm.sh (skip with BENCH_VM=0) compares kx with kexec-tools in QEMU.
+# Then bench/vm.sh (skip with BENCH_VM=0) compares kx with Debian 12's and 13's
+# kexec-tools in QEMU.
 # Exits non-zero only when a measurement could not be taken at all.
 set -uo pipefail
 
@@ -166,7 +167,8 @@ if command -v openssl >/dev/null 2>&1; then
 fi
 
 # --- QEMU: kx against kexec-tools in the same guest (bench/vm.sh) -------------
-# Three VM runs, a few minutes under TCG; BENCH_VM=0 skips them.
+# 13 VM runs (one load bench, six execs twice), 20-30 minutes under TCG;
+# BENCH_VM=0 skips them, BENCH_VM_EXEC=0 the execs.
 if [ "${BENCH_VM:-1}" != 0 ]; then
   "$top/bench/vm.sh" || status=1
 else
