@@ -56,7 +56,8 @@ int tool_write_stdout(void *ctx, const char *buf, size_t len)
 const char *tool_without_module(const char *msg)
 {
 	static const char *const modules[] = { "vmcore:", "vmcoreinfo:", "printk:", "kdump:",
-					       "flattened:", "vmcore-save:", "output:" };
+					       "flattened:", "vmcore-save:", "output:", "free pages:",
+					       "vtop:" };
 	const char *sep = strstr(msg, ": ");
 
 	for (size_t i = 0; sep && i < sizeof(modules) / sizeof(modules[0]); i++)

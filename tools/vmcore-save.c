@@ -114,7 +114,7 @@ static void usage(FILE *out)
 		"kdump-compressed dump (or ELF with -E), as makedumpfile does.\n"
 		"  -d LEVEL          leave out pages by kind, a sum of: 1 zero pages,\n"
 		"                    2 cache, 4 private cache, 8 user, 16 free pages;\n"
-		"                    only 1 is implemented, other kinds are kept\n"
+		"                    1 and 16 are implemented, other kinds are kept\n"
 		"  -c, -l, -z        compress pages with zlib, lzo or zstd\n"
 		"  -p                snappy: not supported by this build\n"
 		"  -E                write an ELF dump (not compressed)\n"
@@ -497,10 +497,11 @@ static int dump_dmesg(const struct args *a, const struct kx_vmcore *vc)
 
 static void print_report(const struct args *a, const struct kx_save_stats *st)
 {
-	fprintf(stderr, PROG ": %" PRIu64 " pages of RAM, %" PRIu64 " zero pages left out, %"
-		PRIu64 " written (%" PRIu64 " compressed), %" PRIu64 " bytes%s%s\n",
-		st->ram_pages, st->zero_pages, st->dumped_pages, st->compressed_pages,
-		st->out_size, a->flatten ? "" : " in ", a->flatten ? "" : a->dumpfile);
+	fprintf(stderr, PROG ": level %u: %" PRIu64 " pages of RAM, %" PRIu64 " zero and %" PRIu64
+		" free pages left out, %" PRIu64 " written (%" PRIu64 " compressed), %" PRIu64
+		" bytes%s%s\n", st->level, st->ram_pages, st->zero_pages, st->free_pages,
+		st->dumped_pages, st->compressed_pages, st->out_size, a->flatten ? "" : " in ",
+		a->flatten ? "" : a->dumpfile);
 }
 
 static int save(const struct args *a, const struct kx_vmcore *vc)
@@ -514,9 +515,9 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	int ret;
 
 	if (missing && (a->msg_level & ML_ERROR))
-		fprintf(stderr, PROG ": warning: dump level %u: only level 1 (zero pages) is "
-			"implemented; the pages of level %u are kept in the dump\n",
-			opts.dump_level, missing);
+		fprintf(stderr, PROG ": warning: dump level %u: only levels 1 (zero pages) and 16 "
+			"(free pages) are implemented; the pages of level %u are kept in the "
+			"dump\n", opts.dump_level, missing);
 	if (a->flatten) {
 		o.fd = STDOUT_FILENO;
 		kx_flat_header_encode(flat_hdr);
@@ -535,6 +536,9 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	opts.progress = show_progress;
 	opts.progress_ctx = &p;
 	ret = kx_save(vc, &opts, output_write_at, &o, &st);
+	if (st.level_note[0] && (a->msg_level & ML_ERROR))
+		fprintf(stderr, PROG ": warning: free pages are kept in the dump: %s\n",
+			tool_without_module(st.level_note));
 	if (!ret && a->flatten) {
 		uint8_t end[KX_FLAT_RECORD_SIZE];
 

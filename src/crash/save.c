@@ -5,12 +5,14 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/elf.h"
 #include "core/err.h"
 #include "crash/corehdr.h"
+#include "crash/pagefilter.h"
 
 #define MOD "vmcore-save"
 #define DEFAULT_PAGE_SIZE 4096u
@@ -164,6 +166,24 @@ static int plan_bitmaps(struct saver *s)
 		s->ndumpable += kx_bitmap_test(s->bitmap2, pfn);
 	s->st->ram_pages = s->ndumpable;
 	return 0;
+}
+
+/* Level 16 through the struct page array. When the core does not describe it
+ * or reading it fails, the free pages are kept (the dump stays correct) and
+ * the reason is noted for the caller to show. */
+static void exclude_free_pages(struct saver *s)
+{
+	int ret = kx_exclude_free_pages(s->vc, s->ps, s->bitmap2, s->max_mapnr,
+					&s->st->free_pages);
+
+	if (ret) {
+		snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+		kx_err_clear();
+		s->level &= ~(unsigned)KX_DL_FREE;
+		s->st->free_pages = 0;
+		return;
+	}
+	s->ndumpable -= s->st->free_pages;
 }
 
 /* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
@@ -662,6 +682,9 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		goto out;
 	}
 	ret = plan_bitmaps(&s);
+	if (!ret && (s.level & KX_DL_FREE))
+		exclude_free_pages(&s);
+	st->level = s.level;
 	if (!ret)
 		ret = pool_start(&s);
 	if (!ret)

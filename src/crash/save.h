@@ -9,8 +9,9 @@
  * stream to stdout, and tests write to memory.
  *
  * Dump levels (makedumpfile's -d): a bitmask of page kinds to leave out.
- * Implemented: KX_DL_ZERO. The other bits need the crashed kernel's struct
- * page array; pages they name are kept (a correct dump, just larger) and the
+ * Implemented: KX_DL_ZERO, and KX_DL_FREE when VMCOREINFO describes the
+ * struct page array (pagefilter.h). The other bits need more of the page's
+ * state; pages they name are kept (a correct dump, just larger) and the
  * level recorded in the dump is the one applied.
  */
 #ifndef KX_CRASH_SAVE_H
@@ -36,7 +37,7 @@ enum kx_dump_level {
 	KX_DL_FREE = 16,
 };
 #define KX_DL_MAX 31
-#define KX_DL_IMPLEMENTED KX_DL_ZERO
+#define KX_DL_IMPLEMENTED (KX_DL_ZERO | KX_DL_FREE)
 /* The most threads compressing pages. */
 #define KX_SAVE_MAX_THREADS 64
 
@@ -55,6 +56,9 @@ struct kx_save_opts {
 struct kx_save_stats {
 	uint64_t ram_pages;    /* pfns of RAM in the vmcore */
 	uint64_t zero_pages;   /* all-zero pages left out (KX_DL_ZERO) */
+	uint64_t free_pages;   /* free pages left out (KX_DL_FREE) */
+	unsigned level;        /* the dump level applied */
+	char level_note[256];  /* why a requested, implemented bit was not applied */
 	uint64_t dumped_pages; /* pages whose data is in the dump */
 	uint64_t compressed_pages;
 	uint64_t out_size;     /* bytes of the output file */

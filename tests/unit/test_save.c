@@ -23,6 +23,7 @@
 #include "crash/printk.h"
 #include "crash/save.h"
 #include "crash/vmcore.h"
+#include "crash/vtop.h"
 #include "vmcore_fixture.h"
 
 #define PS 4096u
@@ -131,68 +132,185 @@ struct core {
 /* init_uts_ns in the image's unused memory, as 6.1 exports it (name first);
  * makedumpfile checks its release against VMCOREINFO's. */
 #define FX_UTS 0x900
-#define FX_MEM_MAP 0xa90 /* after the 390 bytes of utsname */
 static const char *const uts[KX_KDUMP_UTS_FIELDS] = {
 	"Linux", "crashed-host", "6.1.0-kx-test", "#1 SMP PREEMPT_DYNAMIC", "x86_64", "(none)",
 };
 
-/* Page tables for tools that translate kernel addresses by walking them
- * (makedumpfile), x86_64 4-level paging: init_top_pgt -> PUD -> PMD, one
- * 2 MiB page mapping the image at FX_KTEXT to FX_MEM_PADDR; and a second PUD
- * with one 1 GiB page for the direct map's first GiB. Pages 1-3 and 5 of the
- * RAM range (page 4 stays a zero page). */
-#define PGT_PADDR UINT64_C(0x2001000)
-#define PUD_DMAP (PGT_PADDR + 4 * PS)
+/* Kernel structures in pages of the RAM range (page n at RAM_PAGE(n)):
+ * x86_64 4-level page tables from init_top_pgt: the image at FX_KTEXT by a
+ * 2 MiB page (PMD), the direct map's first GiB by a 1 GiB page (PUD), and
+ * the vmemmap by 4 KiB pages; SPARSEMEM_EXTREME's root array and section
+ * 0; the struct pages of every pfn. Pages 4, 8, 12 stay zero pages. */
+#define RAM_PAGE(n) (UINT64_C(0x2000000) + (uint64_t)(n) * PS)
+#define PGD RAM_PAGE(1)
+#define PUD_KTEXT RAM_PAGE(2)
+#define PMD_KTEXT RAM_PAGE(3)
+#define PUD_DMAP RAM_PAGE(5)
+#define PUD_VMEMMAP RAM_PAGE(6)
+#define PMD_VMEMMAP RAM_PAGE(9)
+#define PT_VMEMMAP RAM_PAGE(10)
+#define SECTION_ROOTS RAM_PAGE(11)
+#define SECTIONS RAM_PAGE(13)
+#define VMEMMAP_PAGES 14 /* pages 14 (pfn 0x1000) and 15-24 (pfns 0x2000-0x227f) */
+#define VMEMMAP UINT64_C(0xffffea0000000000)
 #define PTE_PRESENT 0x1
 #define PTE_RW 0x2
 #define PTE_PSE 0x80
+#define SECTION_PRESENT_HAS_MAP 0x3
+/* struct page on 6.1 and 6.12 (x86_64, as their VMCOREINFO gives it) */
+#define PAGE_SIZEOF 64
+#define PAGE_FLAGS 0
+#define PAGE_PRIVATE 40
+#define PAGE_MAPCOUNT 48
+#define PG_SLAB 9 /* 6.1; 6.12 has no PG_slab */
+#define BUDDY_61 UINT32_C(0xffffff7f)  /* ~PG_buddy, printed -129 */
+#define BUDDY_612 UINT32_C(0xf0000000) /* PGTY_buddy << 24, printed -268435456 */
+
+enum kernel {
+	K61,
+	K612,
+	K_NO_MEMMAP, /* VMCOREINFO without the struct page array */
+};
+
+/* Free blocks the buddy allocator holds: first pfn, order. */
+static const struct {
+	uint64_t pfn;
+	unsigned order;
+} free_blocks[] = { { 0x2100, 3 }, { 0x2151, 0 }, { 0x2200, 4 } };
+#define FREE_PAGES (8 + 1 + 16)
+/* Pages whose mapcount word has the buddy value but that are not free: a slab
+ * page (6.1) and one with an order past LENGTH(zone.free_area). */
+#define SLAB_PFN 0x2160
+#define BAD_ORDER_PFN 0x2170
+
+static bool pfn_is_free(uint64_t pfn)
+{
+	for (size_t i = 0; i < sizeof(free_blocks) / sizeof(free_blocks[0]); i++)
+		if (pfn >= free_blocks[i].pfn && pfn - free_blocks[i].pfn < (1u << free_blocks[i].order))
+			return true;
+	return false;
+}
 
 static void put_entry(uint8_t *ram, uint64_t table, unsigned index, uint64_t entry)
 {
 	kx_put64(ram + (table - RAM_PADDR) + index * 8, entry);
 }
 
+static void clear_page(uint8_t *ram, uint64_t paddr)
+{
+	memset(ram + (paddr - RAM_PADDR), 0, PS);
+}
+
+static void info_hex(struct core *c, const char *key, uint64_t v)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "%s%" PRIx64, key, v);
+	fx_set_info(&c->f, key, line);
+}
+
 static void add_page_tables(struct core *c)
 {
 	uint8_t *ram = c->ram;
-	char line[80];
+	uint64_t tables[] = { PGD, PUD_KTEXT, PMD_KTEXT, PUD_DMAP, PUD_VMEMMAP, PMD_VMEMMAP,
+			      PT_VMEMMAP };
 
-	memset(ram + (PGT_PADDR - RAM_PADDR), 0, 3 * PS);
-	memset(ram + (PUD_DMAP - RAM_PADDR), 0, PS);
-	put_entry(ram, PGT_PADDR, (FX_PAGE_OFFSET >> 39) & 511, PUD_DMAP | PTE_PRESENT | PTE_RW);
-	put_entry(ram, PUD_DMAP, 0, PTE_PRESENT | PTE_RW | PTE_PSE);
-	put_entry(ram, PGT_PADDR, (FX_KTEXT >> 39) & 511, (PGT_PADDR + PS) | PTE_PRESENT | PTE_RW);
-	put_entry(ram, PGT_PADDR + PS, (FX_KTEXT >> 30) & 511,
-		  (PGT_PADDR + 2 * PS) | PTE_PRESENT | PTE_RW);
-	put_entry(ram, PGT_PADDR + 2 * PS, (FX_KTEXT >> 21) & 511,
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		clear_page(ram, tables[i]);
+	put_entry(ram, PGD, (FX_KTEXT >> 39) & 511, PUD_KTEXT | PTE_PRESENT | PTE_RW);
+	put_entry(ram, PUD_KTEXT, (FX_KTEXT >> 30) & 511, PMD_KTEXT | PTE_PRESENT | PTE_RW);
+	put_entry(ram, PMD_KTEXT, (FX_KTEXT >> 21) & 511,
 		  FX_MEM_PADDR | PTE_PRESENT | PTE_RW | PTE_PSE);
-	snprintf(line, sizeof(line), "SYMBOL(init_top_pgt)=%" PRIx64,
-		 UINT64_C(0xffffffff80000000) + PGT_PADDR);
-	fx_set_info(&c->f, "SYMBOL(init_top_pgt)=", line);
-	/* A FLATMEM mem_map makedumpfile's setup asks for (its pages are not read
-	 * for --dump-dmesg): struct page as on 6.1. */
-	fx_put64(&c->f, FX_MEM_MAP, UINT64_C(0xffffea0000000000));
-	snprintf(line, sizeof(line), "SYMBOL(mem_map)=%" PRIx64, FX_KTEXT + FX_MEM_MAP);
-	fx_set_info(&c->f, "SYMBOL(mem_map)=", line);
+	put_entry(ram, PGD, (FX_PAGE_OFFSET >> 39) & 511, PUD_DMAP | PTE_PRESENT | PTE_RW);
+	put_entry(ram, PUD_DMAP, 0, PTE_PRESENT | PTE_RW | PTE_PSE);
+	put_entry(ram, PGD, (VMEMMAP >> 39) & 511, PUD_VMEMMAP | PTE_PRESENT | PTE_RW);
+	put_entry(ram, PUD_VMEMMAP, 0, PMD_VMEMMAP | PTE_PRESENT | PTE_RW);
+	put_entry(ram, PMD_VMEMMAP, 0, PT_VMEMMAP | PTE_PRESENT | PTE_RW);
+	info_hex(c, "SYMBOL(init_top_pgt)=", UINT64_C(0xffffffff80000000) + PGD);
+}
+
+static void put_struct_page(uint8_t *ram, uint64_t pfn, uint64_t flags, uint32_t mapcount,
+			    uint64_t private)
+{
+	uint64_t vpage = pfn * PAGE_SIZEOF / PS;
+	uint64_t backing = vpage == 0x40 ? RAM_PAGE(VMEMMAP_PAGES)
+					 : RAM_PAGE(VMEMMAP_PAGES + 1 + (vpage - 0x80));
+	uint8_t *p = ram + (backing - RAM_PADDR) + pfn * PAGE_SIZEOF % PS;
+
+	kx_put64(p + PAGE_FLAGS, flags);
+	kx_put64(p + PAGE_PRIVATE, private);
+	kx_put32(p + PAGE_MAPCOUNT, mapcount);
+	kx_put32(p + 52, 1); /* _refcount */
+}
+
+/* The struct page array, as SPARSEMEM_EXTREME + VMEMMAP lay it out. */
+static void add_mem_map(struct core *c, enum kernel k)
+{
+	uint8_t *ram = c->ram;
+	uint32_t buddy = k == K612 ? BUDDY_612 : BUDDY_61;
+	uint64_t first = RAM_PADDR / PS, last = (RAM_PADDR + RAM_MEMSZ - 1) / PS;
+
+	clear_page(ram, SECTION_ROOTS);
+	clear_page(ram, SECTIONS);
+	/* As in a kernel, the struct pages of a section's holes exist too: all of
+	 * them share zero page 8 (flags 0, mapcount 0: in use, not free). */
+	for (unsigned vpage = 0; vpage < 0x8a; vpage++)
+		put_entry(ram, PT_VMEMMAP, vpage, RAM_PAGE(8) | PTE_PRESENT | PTE_RW);
+	for (unsigned i = 0; i < 11; i++) {
+		uint64_t vpage = i == 0 ? 0x40 : 0x80 + i - 1;
+
+		clear_page(ram, RAM_PAGE(VMEMMAP_PAGES + i));
+		put_entry(ram, PT_VMEMMAP, (unsigned)vpage,
+			  RAM_PAGE(VMEMMAP_PAGES + i) | PTE_PRESENT | PTE_RW);
+	}
+	kx_put64(ram + (SECTION_ROOTS - RAM_PADDR), FX_PAGE_OFFSET + SECTIONS);
+	kx_put64(ram + (SECTIONS - RAM_PADDR), VMEMMAP | SECTION_PRESENT_HAS_MAP);
+	put_struct_page(ram, FX_MEM_PADDR / PS, 0x17ffffc0000000, UINT32_MAX, 0);
+	for (uint64_t pfn = first; pfn <= last; pfn++)
+		put_struct_page(ram, pfn, 0x17ffffc0000000, UINT32_MAX, 0);
+	for (size_t i = 0; i < sizeof(free_blocks) / sizeof(free_blocks[0]); i++)
+		put_struct_page(ram, free_blocks[i].pfn, 0x17ffffc0000000, buddy,
+				free_blocks[i].order);
+	put_struct_page(ram, SLAB_PFN, UINT64_C(1) << PG_SLAB, k == K612 ? 0xf5000000u : buddy,
+			0);
+	put_struct_page(ram, BAD_ORDER_PFN, 0, buddy, 99);
+	if (k == K_NO_MEMMAP)
+		return;
+	info_hex(c, "SYMBOL(mem_section)=", FX_PAGE_OFFSET + SECTION_ROOTS);
+	fx_set_info(&c->f, "LENGTH(mem_section)=", "LENGTH(mem_section)=2048");
+	fx_set_info(&c->f, "SIZE(mem_section)=", "SIZE(mem_section)=16");
+	fx_set_info(&c->f, "OFFSET(mem_section.section_mem_map)=",
+		    "OFFSET(mem_section.section_mem_map)=0");
 	fx_set_info(&c->f, "SIZE(page)=", "SIZE(page)=64");
 	fx_set_info(&c->f, "OFFSET(page.flags)=", "OFFSET(page.flags)=0");
 	fx_set_info(&c->f, "OFFSET(page._refcount)=", "OFFSET(page._refcount)=52");
 	fx_set_info(&c->f, "OFFSET(page.mapping)=", "OFFSET(page.mapping)=24");
+	fx_set_info(&c->f, "OFFSET(page.private)=", "OFFSET(page.private)=40");
+	fx_set_info(&c->f, "OFFSET(page._mapcount)=", "OFFSET(page._mapcount)=48");
+	fx_set_info(&c->f, "NUMBER(SECTION_SIZE_BITS)=", "NUMBER(SECTION_SIZE_BITS)=27");
+	fx_set_info(&c->f, "LENGTH(zone.free_area)=", "LENGTH(zone.free_area)=11");
+	fx_set_info(&c->f, "NUMBER(MAX_PHYSMEM_BITS)=", "NUMBER(MAX_PHYSMEM_BITS)=46");
+	if (k == K612) {
+		fx_set_info(&c->f, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=",
+			    "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-268435456");
+	} else {
+		fx_set_info(&c->f, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=",
+			    "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-129");
+		fx_set_info(&c->f, "NUMBER(PG_slab)=", "NUMBER(PG_slab)=9");
+	}
 }
 
-static void core_open(struct core *c)
+static void core_open_kernel(struct core *c, enum kernel k)
 {
-	char line[80];
-
 	fx_init(&c->f, KX_LOG_LOCKLESS, false);
 	memset(c->f.mem + FX_UTS, 0, KX_KDUMP_UTS_FIELDS * KX_KDUMP_UTS_LEN);
 	for (int i = 0; i < KX_KDUMP_UTS_FIELDS; i++)
 		strcpy((char *)c->f.mem + FX_UTS + i * KX_KDUMP_UTS_LEN, uts[i]);
-	snprintf(line, sizeof(line), "SYMBOL(init_uts_ns)=%" PRIx64, FX_KTEXT + FX_UTS);
-	fx_set_info(&c->f, "SYMBOL(init_uts_ns)=", line);
+	info_hex(c, "SYMBOL(init_uts_ns)=", FX_KTEXT + FX_UTS);
 	fx_set_info(&c->f, "OFFSET(uts_namespace.name)=", "OFFSET(uts_namespace.name)=0");
 	c->ram = make_ram();
 	add_page_tables(c);
+	add_mem_map(c, k);
 	c->f.ram = c->ram;
 	c->f.ram_len = RAM_FILESZ;
 	c->f.ram_memsz = RAM_MEMSZ;
@@ -200,6 +318,11 @@ static void core_open(struct core *c)
 	fx_build(&c->f, &c->bytes, &c->len);
 	c->m = (struct kx_vmcore_mem){ c->bytes, c->len };
 	assert_int_equal(kx_vmcore_open(&c->vc, kx_vmcore_mem_read, &c->m, c->len), 0);
+}
+
+static void core_open(struct core *c)
+{
+	core_open_kernel(c, K61);
 }
 
 static void core_close(struct core *c)
@@ -264,9 +387,11 @@ static void check_kdump(struct core *c, const struct memfile *out, enum kx_page_
 			    c->vc.info.text, c->vc.info.len);
 	assert_int_equal(kd.h.size_note, c->vc.notes_len);
 	for (uint64_t pfn = 0; pfn < max_pfn + 8; pfn++) {
+		bool dumped = pfn_is_ram(pfn) && !((level & KX_DL_FREE) && pfn_is_free(pfn));
+
 		assert_int_equal(kx_kdump_is_ram(&kd, pfn), pfn_is_ram(pfn));
-		assert_int_equal(kx_kdump_is_dumped(&kd, pfn), pfn_is_ram(pfn));
-		if (!pfn_is_ram(pfn)) {
+		assert_int_equal(kx_kdump_is_dumped(&kd, pfn), dumped);
+		if (!dumped) {
 			assert_int_equal(kx_kdump_read_page(&kd, pfn, page), -ENOENT);
 			continue;
 		}
@@ -317,6 +442,20 @@ static void test_kdump_each_codec_and_level(void **state)
 
 /* Level 1 leaves zero pages' data out: the dump shrinks by about a page per
  * zero page, and the stats count them. */
+static uint64_t count_zero_pages(const struct core *c)
+{
+	uint8_t page[PS];
+	uint64_t n = 0;
+
+	for (uint64_t pfn = 0; pfn <= (RAM_PADDR + RAM_MEMSZ - 1) / PS; pfn++) {
+		if (!pfn_is_ram(pfn))
+			continue;
+		expected_page(c, pfn, page);
+		n += all_zero(page, PS);
+	}
+	return n;
+}
+
 static void test_zero_pages_are_left_out(void **state)
 {
 	struct core c;
@@ -328,12 +467,94 @@ static void test_zero_pages_are_left_out(void **state)
 	save(&c, &all, mem_write_at, &a, &sa);
 	save(&c, &zero, mem_write_at, &b, &sb);
 	assert_int_equal(sa.zero_pages, 0);
-	/* pages 0, 4, 8, ... of the range and the 3 past its file part; not page 7 */
-	assert_int_equal(sb.zero_pages, RAM_PAGES / 4 + 3);
+	/* pages 0, 4, 8, ... of the range and the 3 past its file part, but for
+	 * pages 16, 20 and 24 that hold struct pages; not page 7 */
+	assert_int_equal(sb.zero_pages, RAM_PAGES / 4);
+	assert_int_equal(sb.zero_pages, count_zero_pages(&c));
 	assert_int_equal(sa.dumped_pages - sb.dumped_pages, sb.zero_pages);
 	assert_int_equal(a.len - b.len, (sb.zero_pages - 1) * PS);
 	free(a.data);
 	free(b.data);
+	core_close(&c);
+}
+
+/* Level 16 on 6.1's and 6.12's struct page: exactly the buddy allocator's
+ * blocks leave the dump, not the slab page nor the page with a bad order;
+ * in ELF output too. */
+static void test_free_pages(void **state)
+{
+	static const enum kernel kernels[] = { K61, K612 };
+
+	for (size_t k = 0; k < 2; k++) {
+		struct core c;
+		struct kx_save_opts o = { .codec = KX_CODEC_ZLIB, .dump_level = KX_DL_FREE };
+		struct kx_save_opts elf = { .format = KX_DUMP_ELF, .dump_level = KX_DL_FREE };
+		struct memfile out = { 0 }, eout = { 0 };
+		struct kx_save_stats st;
+		struct kx_vmcore_mem m;
+		struct kx_vmcore vc;
+		uint8_t page[PS];
+
+		core_open_kernel(&c, kernels[k]);
+		save(&c, &o, mem_write_at, &out, &st);
+		assert_int_equal(st.level, KX_DL_FREE);
+		assert_string_equal(st.level_note, "");
+		assert_int_equal(st.free_pages, FREE_PAGES);
+		check_kdump(&c, &out, KX_CODEC_ZLIB, KX_DL_FREE);
+
+		save(&c, &elf, mem_write_at, &eout, &st);
+		m = (struct kx_vmcore_mem){ eout.data, eout.len };
+		assert_int_equal(kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, eout.len), 0);
+		for (uint64_t pfn = 0x2001; pfn < 0x2250; pfn++)
+			assert_int_equal(kx_vmcore_read_paddr(&vc, pfn * PS, page, PS),
+					 pfn_is_free(pfn) ? -EFAULT : 0);
+		kx_vmcore_close(&vc);
+		free(out.data);
+		free(eout.data);
+		core_close(&c);
+	}
+}
+
+/* Without the struct page array in VMCOREINFO: free pages are kept, the
+ * level applied says so and the note names what is missing. */
+static void test_free_pages_unavailable(void **state)
+{
+	struct core c;
+	struct kx_save_opts o = { .dump_level = KX_DL_FREE | KX_DL_ZERO };
+	struct memfile out = { 0 };
+	struct kx_save_stats st;
+
+	core_open_kernel(&c, K_NO_MEMMAP);
+	save(&c, &o, mem_write_at, &out, &st);
+	assert_int_equal(st.level, KX_DL_ZERO);
+	assert_int_equal(st.free_pages, 0);
+	assert_non_null(strstr(st.level_note, "VMCOREINFO has no SYMBOL(mem_section)"));
+	check_kdump(&c, &out, KX_CODEC_NONE, KX_DL_ZERO);
+	free(out.data);
+	core_close(&c);
+}
+
+/* The page-table walk on each kind of mapping the fixture has. */
+static void test_vtop(void **state)
+{
+	struct core c;
+	struct kx_pgtable pt;
+	uint64_t pa;
+
+	core_open(&c);
+	assert_int_equal(kx_pgtable_init(&pt, &c.vc), 0);
+	assert_int_equal(pt.levels, 4);
+	assert_int_equal(kx_pgtable_vtop(&pt, FX_KTEXT + 0x123, &pa), 0); /* 2 MiB page */
+	assert_int_equal(pa, FX_MEM_PADDR + 0x123);
+	assert_int_equal(kx_pgtable_vtop(&pt, FX_PAGE_OFFSET + 0x2345678, &pa), 0); /* 1 GiB */
+	assert_int_equal(pa, 0x2345678);
+	assert_int_equal(kx_pgtable_vtop(&pt, VMEMMAP + 0x80000 + 0x10, &pa), 0); /* 4 KiB */
+	assert_int_equal(pa, RAM_PAGE(VMEMMAP_PAGES + 1) + 0x10);
+	kx_err_clear();
+	assert_int_equal(kx_pgtable_vtop(&pt, VMEMMAP + 0x8a000, &pa), -EFAULT);
+	assert_non_null(strstr(kx_errmsg(), "is not mapped (level 1"));
+	assert_int_equal(kx_pgtable_vtop(&pt, UINT64_C(0xffffc90000000000), &pa), -EFAULT);
+	assert_non_null(strstr(kx_errmsg(), "is not mapped (level 4"));
 	core_close(&c);
 }
 
@@ -589,6 +810,31 @@ static int write_core(const char *path)
 	return ret;
 }
 
+/* pagefilter seeds: the 6.1 and 6.12 cores cut after the kernel structures
+ * (page 25 of the RAM range). */
+static int write_pagefilter_seeds(const char *dir)
+{
+	static const enum kernel kernels[] = { K61, K612 };
+	static const char *const names[] = { "linux-6.1", "linux-6.12" };
+	char path[4096];
+	int ret = 0;
+
+	for (size_t k = 0; k < 2 && !ret; k++) {
+		struct core c;
+		uint8_t *small;
+		size_t len;
+
+		core_open_kernel(&c, kernels[k]);
+		c.f.ram_len = c.f.ram_memsz = 25 * PS - 0x800;
+		fx_build(&c.f, &small, &len);
+		snprintf(path, sizeof(path), "%s/pagefilter/%s", dir, names[k]);
+		ret = write_file(path, small, len);
+		free(small);
+		core_close(&c);
+	}
+	return ret;
+}
+
 /* Seeds: a small dump (a core of one page) in each codec, and its stream. */
 static int write_corpus(const char *dir)
 {
@@ -629,7 +875,7 @@ static int write_corpus(const char *dir)
 	}
 	kx_vmcore_close(&vc);
 	free(core);
-	return ret;
+	return ret ? ret : write_pagefilter_seeds(dir);
 }
 
 int main(int argc, char **argv)
@@ -637,6 +883,9 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kdump_each_codec_and_level),
 		cmocka_unit_test(test_zero_pages_are_left_out),
+		cmocka_unit_test(test_free_pages),
+		cmocka_unit_test(test_free_pages_unavailable),
+		cmocka_unit_test(test_vtop),
 		cmocka_unit_test(test_flattened_round_trip),
 		cmocka_unit_test(test_threads_identical),
 		cmocka_unit_test(test_elf_output),
