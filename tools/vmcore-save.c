@@ -70,38 +70,45 @@ struct args {
 	const char *vmcore, *dumpfile;
 };
 
-/* The makedumpfile options vmcore-save does not have, and why. */
+/* The makedumpfile options vmcore-save does not have, and why. The long
+ * ones are added to getopt's table (so that it takes their argument); the
+ * short ones are in its option string. */
 static const struct {
 	const char *name; /* as the user typed it, without dashes */
+	int has_arg;
 	const char *why;
 } refused[] = {
-	{ "split", "write one dump file" },
-	{ "reassemble", "it makes no split dumps to reassemble" },
-	{ "xen-syms", "Xen hypervisor dumps are not supported" },
-	{ "xen-vmcoreinfo", "Xen hypervisor dumps are not supported" },
-	{ "xen_phys_start", "Xen hypervisor dumps are not supported" },
-	{ "vtop", "use crash(8) to translate addresses" },
-	{ "partial-dmesg", "use --dump-dmesg, which prints the whole log" },
-	{ "config", "filtering by symbol (eppic or config files) is not supported" },
-	{ "diskset", "sadump dumps are not read" },
-	{ "cyclic-buffer", "memory is handled in fixed batches; drop the option" },
-	{ "eppic", "filtering by symbol (eppic or config files) is not supported" },
-	{ "non-mmap", "it always reads with pread; drop the option" },
-	{ "mem-usage", "it does not report memory usage" },
-	{ "splitblock-size", "write one dump file" },
-	{ "work-dir", "it keeps its bitmaps in memory; drop the option" },
-	{ "check-params", "run it without the option" },
-	{ "dry-run", "run it without the option" },
-	{ "show-stats", "use --message-level 16" },
-	{ "extension", "extensions are not supported" },
-	{ "b", "memory is handled in fixed batches; drop the option" },
-	{ "e", "unused vmemmap pages are not excluded" },
-	{ "g", "it does not generate VMCOREINFO files" },
-	{ "i", "the VMCOREINFO is read from the core itself" },
-	{ "L", "size limits are not supported" },
-	{ "X", "Xen hypervisor dumps are not supported" },
-	{ "x", "no vmlinux is needed: the VMCOREINFO in the core is used" },
+	{ "split", no_argument, "write one dump file" },
+	{ "reassemble", no_argument, "it makes no split dumps to reassemble" },
+	{ "xen-syms", required_argument, "Xen hypervisor dumps are not supported" },
+	{ "xen-vmcoreinfo", required_argument, "Xen hypervisor dumps are not supported" },
+	{ "xen_phys_start", required_argument, "Xen hypervisor dumps are not supported" },
+	{ "vtop", required_argument, "use crash(8) to translate addresses" },
+	{ "partial-dmesg", no_argument, "use --dump-dmesg, which prints the whole log" },
+	{ "config", required_argument, "filtering by symbol (eppic or config files) is not "
+					"supported" },
+	{ "diskset", required_argument, "sadump dumps are not read" },
+	{ "cyclic-buffer", required_argument, "memory is handled in fixed batches; drop the "
+					       "option" },
+	{ "eppic", required_argument, "filtering by symbol (eppic or config files) is not "
+				       "supported" },
+	{ "non-mmap", no_argument, "it always reads with pread; drop the option" },
+	{ "mem-usage", no_argument, "it does not report memory usage" },
+	{ "splitblock-size", required_argument, "write one dump file" },
+	{ "work-dir", required_argument, "it keeps its bitmaps in memory; drop the option" },
+	{ "check-params", no_argument, "run it without the option" },
+	{ "dry-run", no_argument, "run it without the option" },
+	{ "show-stats", no_argument, "use --message-level 16" },
+	{ "extension", required_argument, "extensions are not supported" },
+	{ "b", required_argument, "memory is handled in fixed batches; drop the option" },
+	{ "e", no_argument, "unused vmemmap pages are not excluded" },
+	{ "g", required_argument, "it does not generate VMCOREINFO files" },
+	{ "i", required_argument, "the VMCOREINFO is read from the core itself" },
+	{ "L", required_argument, "size limits are not supported" },
+	{ "X", no_argument, "Xen hypervisor dumps are not supported" },
+	{ "x", required_argument, "no vmlinux is needed: the VMCOREINFO in the core is used" },
 };
+#define NREFUSED (sizeof(refused) / sizeof(refused[0]))
 
 static void usage(FILE *out)
 {
@@ -139,7 +146,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int refuse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+	for (size_t i = 0; i < NREFUSED; i++)
 		if (strcmp(refused[i].name, name) == 0) {
 			fprintf(stderr, PROG ": %s%s is not supported; %s\n",
 				strlen(name) > 1 ? "--" : "-", name, refused[i].why);
@@ -175,36 +182,24 @@ static int set_codec(struct args *a, enum kx_page_codec c)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	static const struct option longopts[] = {
+	static const struct option supported[] = {
 		{ "message-level", required_argument, NULL, OPT_MESSAGE_LEVEL },
 		{ "dump-dmesg", no_argument, NULL, OPT_DUMP_DMESG },
 		{ "num-threads", required_argument, NULL, OPT_NUM_THREADS },
 		{ "help", no_argument, NULL, OPT_HELP },
-		/* refused: kept here so getopt names them and takes their argument */
-		{ "split", no_argument, NULL, OPT_REFUSED },
-		{ "reassemble", no_argument, NULL, OPT_REFUSED },
-		{ "xen-syms", required_argument, NULL, OPT_REFUSED },
-		{ "xen-vmcoreinfo", required_argument, NULL, OPT_REFUSED },
-		{ "xen_phys_start", required_argument, NULL, OPT_REFUSED },
-		{ "vtop", required_argument, NULL, OPT_REFUSED },
-		{ "partial-dmesg", no_argument, NULL, OPT_REFUSED },
-		{ "config", required_argument, NULL, OPT_REFUSED },
-		{ "diskset", required_argument, NULL, OPT_REFUSED },
-		{ "cyclic-buffer", required_argument, NULL, OPT_REFUSED },
-		{ "eppic", required_argument, NULL, OPT_REFUSED },
-		{ "non-mmap", no_argument, NULL, OPT_REFUSED },
-		{ "mem-usage", no_argument, NULL, OPT_REFUSED },
-		{ "splitblock-size", required_argument, NULL, OPT_REFUSED },
-		{ "work-dir", required_argument, NULL, OPT_REFUSED },
-		{ "check-params", no_argument, NULL, OPT_REFUSED },
-		{ "dry-run", no_argument, NULL, OPT_REFUSED },
-		{ "show-stats", no_argument, NULL, OPT_REFUSED },
-		{ "extension", required_argument, NULL, OPT_REFUSED },
-		{ NULL, 0, NULL, 0 },
 	};
+	struct option longopts[sizeof(supported) / sizeof(supported[0]) + NREFUSED + 1];
+	size_t n = 0;
 	char shortname[2] = { 0 };
 	int opt, idx, ret;
 
+	memcpy(longopts, supported, sizeof(supported));
+	n = sizeof(supported) / sizeof(supported[0]);
+	for (size_t i = 0; i < NREFUSED; i++)
+		if (strlen(refused[i].name) > 1)
+			longopts[n++] = (struct option){ refused[i].name, refused[i].has_arg, NULL,
+							 OPT_REFUSED };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	a->msg_level = ML_DEFAULT;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":b:cDd:eEFfg:hi:lL:pRvXx:z", longopts, &idx)) != -1) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,42 +20,99 @@
 #define FLAT_SIGNATURE_FIELD 16 /* "makedumpfile" padded to 8 bytes */
 #define FLAT_COPY_CHUNK ((size_t)1 << 20)
 
+/* The scalar fields of both headers: where each sits in the file (from the
+ * start of its header), its width, and its place in struct kx_kdump_header.
+ * One table serves the writer and the reader. */
+struct field {
+	uint16_t at;
+	uint8_t width;
+	uint16_t member;
+};
+
+#define F(at, name) { at, sizeof(((struct kx_kdump_header *)0)->name), \
+			    offsetof(struct kx_kdump_header, name) }
+static const struct field header_fields[] = {
+	F(KX_DDH_HEADER_VERSION, header_version),
+	F(KX_DDH_TIMESTAMP, tv_sec),
+	F(KX_DDH_TIMESTAMP + 8, tv_usec),
+	F(KX_DDH_STATUS, status),
+	F(KX_DDH_BLOCK_SIZE, block_size),
+	F(KX_DDH_SUB_HDR_SIZE, sub_hdr_size),
+	F(KX_DDH_BITMAP_BLOCKS, bitmap_blocks),
+	F(KX_DDH_MAX_MAPNR, max_mapnr),
+	F(KX_DDH_TOTAL_RAM_BLOCKS, total_ram_blocks),
+	F(KX_DDH_DEVICE_BLOCKS, device_blocks),
+	F(KX_DDH_WRITTEN_BLOCKS, written_blocks),
+	F(KX_DDH_CURRENT_CPU, current_cpu),
+	F(KX_DDH_NR_CPUS, nr_cpus),
+};
+static const struct field sub_header_fields[] = {
+	F(KX_KSH_PHYS_BASE, phys_base),
+	F(KX_KSH_DUMP_LEVEL, dump_level),
+	F(KX_KSH_SPLIT, split),
+	F(KX_KSH_START_PFN, start_pfn),
+	F(KX_KSH_END_PFN, end_pfn),
+	F(KX_KSH_OFFSET_VMCOREINFO, offset_vmcoreinfo),
+	F(KX_KSH_SIZE_VMCOREINFO, size_vmcoreinfo),
+	F(KX_KSH_OFFSET_NOTE, offset_note),
+	F(KX_KSH_SIZE_NOTE, size_note),
+	F(KX_KSH_OFFSET_ERASEINFO, offset_eraseinfo),
+	F(KX_KSH_SIZE_ERASEINFO, size_eraseinfo),
+	F(KX_KSH_START_PFN_64, start_pfn_64),
+	F(KX_KSH_END_PFN_64, end_pfn_64),
+	F(KX_KSH_MAX_MAPNR_64, max_mapnr_64),
+};
+#undef F
+
+/* Little-endian in the file, native in the struct (4- or 8-byte fields). */
+static void put_fields(const struct field *f, size_t n, const struct kx_kdump_header *h,
+		       uint8_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *src = (const uint8_t *)h + f[i].member;
+		uint32_t v32;
+		uint64_t v64;
+
+		if (f[i].width == 4) {
+			memcpy(&v32, src, 4);
+			kx_put32(out + f[i].at, v32);
+		} else {
+			memcpy(&v64, src, 8);
+			kx_put64(out + f[i].at, v64);
+		}
+	}
+}
+
+static void get_fields(const struct field *f, size_t n, const uint8_t *in,
+		       struct kx_kdump_header *h)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *dst = (uint8_t *)h + f[i].member;
+		uint32_t v32 = kx_le32(in + f[i].at);
+		uint64_t v64;
+
+		if (f[i].width == 4) {
+			memcpy(dst, &v32, 4);
+		} else {
+			v64 = kx_le64(in + f[i].at);
+			memcpy(dst, &v64, 8);
+		}
+	}
+}
+
+#define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
 void kx_kdump_header_encode(const struct kx_kdump_header *h, uint8_t out[KX_DDH_SIZE])
 {
 	memset(out, 0, KX_DDH_SIZE);
 	memcpy(out + KX_DDH_SIGNATURE, KX_KDUMP_SIGNATURE, KX_KDUMP_SIGNATURE_LEN);
-	kx_put32(out + KX_DDH_HEADER_VERSION, (uint32_t)h->header_version);
 	memcpy(out + KX_DDH_UTSNAME, h->utsname, sizeof(h->utsname));
-	kx_put64(out + KX_DDH_TIMESTAMP, (uint64_t)h->tv_sec);
-	kx_put64(out + KX_DDH_TIMESTAMP + 8, (uint64_t)h->tv_usec);
-	kx_put32(out + KX_DDH_STATUS, h->status);
-	kx_put32(out + KX_DDH_BLOCK_SIZE, (uint32_t)h->block_size);
-	kx_put32(out + KX_DDH_SUB_HDR_SIZE, (uint32_t)h->sub_hdr_size);
-	kx_put32(out + KX_DDH_BITMAP_BLOCKS, h->bitmap_blocks);
-	kx_put32(out + KX_DDH_MAX_MAPNR, h->max_mapnr);
-	kx_put32(out + KX_DDH_TOTAL_RAM_BLOCKS, h->total_ram_blocks);
-	kx_put32(out + KX_DDH_DEVICE_BLOCKS, h->device_blocks);
-	kx_put32(out + KX_DDH_WRITTEN_BLOCKS, h->written_blocks);
-	kx_put32(out + KX_DDH_CURRENT_CPU, h->current_cpu);
-	kx_put32(out + KX_DDH_NR_CPUS, (uint32_t)h->nr_cpus);
+	put_fields(header_fields, NFIELDS(header_fields), h, out);
 }
 
 void kx_kdump_sub_header_encode(const struct kx_kdump_header *h, uint8_t out[KX_KSH_SIZE])
 {
-	kx_put64(out + KX_KSH_PHYS_BASE, h->phys_base);
-	kx_put32(out + KX_KSH_DUMP_LEVEL, (uint32_t)h->dump_level);
-	kx_put32(out + KX_KSH_SPLIT, (uint32_t)h->split);
-	kx_put64(out + KX_KSH_START_PFN, h->start_pfn);
-	kx_put64(out + KX_KSH_END_PFN, h->end_pfn);
-	kx_put64(out + KX_KSH_OFFSET_VMCOREINFO, h->offset_vmcoreinfo);
-	kx_put64(out + KX_KSH_SIZE_VMCOREINFO, h->size_vmcoreinfo);
-	kx_put64(out + KX_KSH_OFFSET_NOTE, h->offset_note);
-	kx_put64(out + KX_KSH_SIZE_NOTE, h->size_note);
-	kx_put64(out + KX_KSH_OFFSET_ERASEINFO, h->offset_eraseinfo);
-	kx_put64(out + KX_KSH_SIZE_ERASEINFO, h->size_eraseinfo);
-	kx_put64(out + KX_KSH_START_PFN_64, h->start_pfn_64);
-	kx_put64(out + KX_KSH_END_PFN_64, h->end_pfn_64);
-	kx_put64(out + KX_KSH_MAX_MAPNR_64, h->max_mapnr_64);
+	put_fields(sub_header_fields, NFIELDS(sub_header_fields), h, out);
 }
 
 void kx_kdump_desc_encode(const struct kx_kdump_page_desc *d, uint8_t out[KX_PD_STRUCT_SIZE])
@@ -67,38 +125,13 @@ void kx_kdump_desc_encode(const struct kx_kdump_page_desc *d, uint8_t out[KX_PD_
 
 static void decode_header(const uint8_t *b, struct kx_kdump_header *h)
 {
-	h->header_version = (int32_t)kx_le32(b + KX_DDH_HEADER_VERSION);
 	memcpy(h->utsname, b + KX_DDH_UTSNAME, sizeof(h->utsname));
-	h->tv_sec = (int64_t)kx_le64(b + KX_DDH_TIMESTAMP);
-	h->tv_usec = (int64_t)kx_le64(b + KX_DDH_TIMESTAMP + 8);
-	h->status = kx_le32(b + KX_DDH_STATUS);
-	h->block_size = (int32_t)kx_le32(b + KX_DDH_BLOCK_SIZE);
-	h->sub_hdr_size = (int32_t)kx_le32(b + KX_DDH_SUB_HDR_SIZE);
-	h->bitmap_blocks = kx_le32(b + KX_DDH_BITMAP_BLOCKS);
-	h->max_mapnr = kx_le32(b + KX_DDH_MAX_MAPNR);
-	h->total_ram_blocks = kx_le32(b + KX_DDH_TOTAL_RAM_BLOCKS);
-	h->device_blocks = kx_le32(b + KX_DDH_DEVICE_BLOCKS);
-	h->written_blocks = kx_le32(b + KX_DDH_WRITTEN_BLOCKS);
-	h->current_cpu = kx_le32(b + KX_DDH_CURRENT_CPU);
-	h->nr_cpus = (int32_t)kx_le32(b + KX_DDH_NR_CPUS);
+	get_fields(header_fields, NFIELDS(header_fields), b, h);
 }
 
 static void decode_sub_header(const uint8_t *b, struct kx_kdump_header *h)
 {
-	h->phys_base = kx_le64(b + KX_KSH_PHYS_BASE);
-	h->dump_level = (int32_t)kx_le32(b + KX_KSH_DUMP_LEVEL);
-	h->split = (int32_t)kx_le32(b + KX_KSH_SPLIT);
-	h->start_pfn = kx_le64(b + KX_KSH_START_PFN);
-	h->end_pfn = kx_le64(b + KX_KSH_END_PFN);
-	h->offset_vmcoreinfo = kx_le64(b + KX_KSH_OFFSET_VMCOREINFO);
-	h->size_vmcoreinfo = kx_le64(b + KX_KSH_SIZE_VMCOREINFO);
-	h->offset_note = kx_le64(b + KX_KSH_OFFSET_NOTE);
-	h->size_note = kx_le64(b + KX_KSH_SIZE_NOTE);
-	h->offset_eraseinfo = kx_le64(b + KX_KSH_OFFSET_ERASEINFO);
-	h->size_eraseinfo = kx_le64(b + KX_KSH_SIZE_ERASEINFO);
-	h->start_pfn_64 = kx_le64(b + KX_KSH_START_PFN_64);
-	h->end_pfn_64 = kx_le64(b + KX_KSH_END_PFN_64);
-	h->max_mapnr_64 = kx_le64(b + KX_KSH_MAX_MAPNR_64);
+	get_fields(sub_header_fields, NFIELDS(sub_header_fields), b, h);
 }
 
 /* Reads [off, off+len) after checking it lies inside the file. */

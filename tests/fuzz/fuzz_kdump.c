@@ -10,20 +10,10 @@
 
 #include "core/err.h"
 #include "crash/kdump.h"
+#include "fuzz_core.h"
 
 /* Pages read per input: enough to reach every descriptor kind of a seed. */
 #define MAX_PAGES 64
-
-static int strict_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct kx_vmcore_mem *m = ctx;
-
-	/* kdump.c checks every range against the file size first. */
-	if (off > m->len || len > m->len - off)
-		abort();
-	memcpy(buf, m->data + off, len);
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	kx_err_clear();
-	ret = kx_kdump_open(&kd, strict_read, &m, size);
+	ret = kx_kdump_open(&kd, fuzz_strict_read, &m, size);
 	if (ret) {
 		if (ret > 0 || kx_errmsg()[0] == '\0')
 			abort(); /* every failure says why */

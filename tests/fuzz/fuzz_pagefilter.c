@@ -12,20 +12,10 @@
 #include "core/err.h"
 #include "crash/pagefilter.h"
 #include "crash/vmcore.h"
+#include "fuzz_core.h"
 
 /* The pfns whose struct pages the seeds map (vmemmap pages 0-0x89). */
 #define MAX_PFN 0x2280u
-
-static int strict_read(void *ctx, void *buf, size_t len, uint64_t off)
-{
-	const struct kx_vmcore_mem *m = ctx;
-
-	/* vmcore.c checks every range against the file size first. */
-	if (off > m->len || len > m->len - off)
-		abort();
-	memcpy(buf, m->data + off, len);
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	kx_err_clear();
-	if (kx_vmcore_open(&vc, strict_read, &m, size))
+	if (kx_vmcore_open(&vc, fuzz_strict_read, &m, size))
 		return 0;
 	memset(bitmap, 0xff, sizeof(bitmap));
 	kx_err_clear();
