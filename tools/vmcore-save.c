@@ -390,6 +390,7 @@ static void output_close(struct output *o)
 struct progress {
 	bool on;
 	uint64_t page_size;
+	const struct kx_save_stats *st; /* filled by kx_save as it goes */
 	struct timespec start, last;
 };
 
@@ -413,8 +414,9 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	p->last = now;
 	secs = seconds_since(&p->start, &now);
 	rate = secs > 0 ? (double)done / secs : 0;
-	fprintf(stderr, "\r" PROG ": %" PRIu64 " of %" PRIu64 " pages (%3u%%), %.1f MiB/s",
-		done, total, total ? (unsigned)(done * 100 / total) : 100,
+	fprintf(stderr, "\r" PROG ": scanned %" PRIu64 " of %" PRIu64 " pages (%3u%%), "
+		"written %" PRIu64 ", %.1f MiB/s", done, total,
+		total ? (unsigned)(done * 100 / total) : 100, p->st->dumped_pages,
 		rate * (double)p->page_size / (1 << 20));
 	if (done < total && rate > 0) {
 		unsigned eta = (unsigned)((double)(total - done) / rate);
@@ -526,6 +528,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 		return 1;
 	}
 	p.on = (a->msg_level & ML_PROGRESS) && isatty(STDERR_FILENO);
+	p.st = &st;
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	p.last = p.start;
 	opts.progress = show_progress;

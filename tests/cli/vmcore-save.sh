@@ -56,6 +56,15 @@ done
 [ "$(od -An -tx4 -j424 -N4 dump-z | tr -d ' ')" = 00000020 ] && ok "status zstd, complete" ||
   bad "status: $(od -An -tx4 -j424 -N4 dump-z)"
 
+# On a terminal (script(1) gives it one): progress with throughput, ending at 100%.
+if command -v script >/dev/null; then
+  out=$(script -qec "'$save' -z -d 1 core tty-dump" /dev/null 2>&1)
+  if grep -qE "scanned 601 of 601 pages \(100%\), written 451, [0-9.]+ MiB/s" <<<"$out"; then
+    ok "progress on a terminal"
+  else
+    bad "progress on a terminal: $out"
+  fi
+fi
 out=$("$save" -d 1 core quiet 2>&1)
 [ -z "$out" ] && ok "quiet without a terminal" || bad "printed without a terminal: $out"
 check "report on request" 0 "level 17: 601 pages of RAM, 144 zero and 25 free pages left out, 432 written" \
