@@ -20,6 +20,10 @@
 
 struct kx_codec_ctx {
 	enum kx_page_codec codec;
+	/* One deflate state reset per page: compress2() would allocate and
+	 * clear its 256 KiB for every page. The bytes are compress2()'s. */
+	z_stream zlib;
+	bool zlib_ready;
 	ZSTD_CCtx *zstd;
 	void *lzo_work;
 };
@@ -66,6 +70,11 @@ int kx_codec_new(enum kx_page_codec c, struct kx_codec_ctx **out)
 	}
 	if (c == KX_CODEC_ZSTD && !(cc->zstd = ZSTD_createCCtx()))
 		goto oom;
+	if (c == KX_CODEC_ZLIB) {
+		if (deflateInit(&cc->zlib, ZLIB_LEVEL) != Z_OK)
+			goto oom;
+		cc->zlib_ready = true;
+	}
 #ifdef KX_HAVE_LZO
 	if (c == KX_CODEC_LZO) {
 		if (lzo_init() != LZO_E_OK) {
@@ -88,6 +97,8 @@ void kx_codec_free(struct kx_codec_ctx *cc)
 	if (!cc)
 		return;
 	ZSTD_freeCCtx(cc->zstd);
+	if (cc->zlib_ready)
+		deflateEnd(&cc->zlib);
 	free(cc->lzo_work);
 	free(cc);
 }
@@ -109,11 +120,17 @@ bool kx_codec_compress(struct kx_codec_ctx *cc, const uint8_t *src, size_t len, 
 
 	switch (cc->codec) {
 	case KX_CODEC_ZLIB: {
-		uLongf n = cap;
+		z_stream *z = &cc->zlib;
 
-		if (compress2(dst, &n, src, len, ZLIB_LEVEL) != Z_OK)
+		if (deflateReset(z) != Z_OK)
 			return false;
-		*out_len = n;
+		z->next_in = (Bytef *)src;
+		z->avail_in = (uInt)len;
+		z->next_out = dst;
+		z->avail_out = (uInt)cap;
+		if (deflate(z, Z_FINISH) != Z_STREAM_END)
+			return false;
+		*out_len = z->total_out;
 		break;
 	}
 	case KX_CODEC_ZSTD: {

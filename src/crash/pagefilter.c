@@ -107,7 +107,10 @@ static int memmap_init(struct memmap *m, const struct kx_vmcore *vc, uint64_t pa
 	return ret;
 }
 
-/* The decoded mem_map of pfn's section (0: the section has none). */
+/* The encoded mem_map of pfn's section, that is the address of the struct
+ * page of pfn 0 were the section's array extended down to it, so that pfn's
+ * is at *map + pfn * SIZE(page) (mm/sparse.c, sparse_encode_mem_map); 0 when
+ * the section has no array. */
 static int section_map(struct memmap *m, uint64_t pfn, uint64_t *map)
 {
 	uint64_t nr = pfn >> m->pfn_section_shift, root, smm;
@@ -131,8 +134,7 @@ static int section_map(struct memmap *m, uint64_t pfn, uint64_t *map)
 	if (ret)
 		return ret;
 	if (smm & SECTION_HAS_MEM_MAP)
-		m->section_map = (smm & ~SECTION_FLAG_BITS) +
-				 (nr << m->pfn_section_shift) * m->page_size_struct;
+		m->section_map = smm & ~SECTION_FLAG_BITS;
 	*map = m->section_map;
 	return 0;
 }

@@ -263,8 +263,12 @@ static void add_mem_map(struct core *c, enum kernel k)
 		put_entry(ram, PT_VMEMMAP, (unsigned)vpage,
 			  RAM_PAGE(VMEMMAP_PAGES + i) | PTE_PRESENT | PTE_RW);
 	}
+	/* Sections of 2^SECTION_SIZE_BITS bytes: pfn 0x1000 is in section 1, the
+	 * RAM range in section 2. Each holds its mem_map encoded as mem_map -
+	 * its first pfn, which for the vmemmap is VMEMMAP in all of them. */
 	kx_put64(ram + (SECTION_ROOTS - RAM_PADDR), FX_PAGE_OFFSET + SECTIONS);
-	kx_put64(ram + (SECTIONS - RAM_PADDR), VMEMMAP | SECTION_PRESENT_HAS_MAP);
+	for (unsigned nr = 0; nr < 3; nr++)
+		kx_put64(ram + (SECTIONS - RAM_PADDR) + nr * 16, VMEMMAP | SECTION_PRESENT_HAS_MAP);
 	put_struct_page(ram, FX_MEM_PADDR / PS, 0x17ffffc0000000, UINT32_MAX, 0);
 	for (uint64_t pfn = first; pfn <= last; pfn++)
 		put_struct_page(ram, pfn, 0x17ffffc0000000, UINT32_MAX, 0);
@@ -277,7 +281,8 @@ static void add_mem_map(struct core *c, enum kernel k)
 	if (k == K_NO_MEMMAP)
 		return;
 	info_hex(c, "SYMBOL(mem_section)=", FX_PAGE_OFFSET + SECTION_ROOTS);
-	fx_set_info(&c->f, "LENGTH(mem_section)=", "LENGTH(mem_section)=2048");
+	/* 2^(MAX_PHYSMEM_BITS - SECTION_SIZE_BITS) sections, 256 to a root */
+	fx_set_info(&c->f, "LENGTH(mem_section)=", "LENGTH(mem_section)=16384");
 	fx_set_info(&c->f, "SIZE(mem_section)=", "SIZE(mem_section)=16");
 	fx_set_info(&c->f, "OFFSET(mem_section.section_mem_map)=",
 		    "OFFSET(mem_section.section_mem_map)=0");
@@ -287,7 +292,8 @@ static void add_mem_map(struct core *c, enum kernel k)
 	fx_set_info(&c->f, "OFFSET(page.mapping)=", "OFFSET(page.mapping)=24");
 	fx_set_info(&c->f, "OFFSET(page.private)=", "OFFSET(page.private)=40");
 	fx_set_info(&c->f, "OFFSET(page._mapcount)=", "OFFSET(page._mapcount)=48");
-	fx_set_info(&c->f, "NUMBER(SECTION_SIZE_BITS)=", "NUMBER(SECTION_SIZE_BITS)=27");
+	/* 16 MiB sections (x86_64 has 128 MiB): the RAM spans three of them. */
+	fx_set_info(&c->f, "NUMBER(SECTION_SIZE_BITS)=", "NUMBER(SECTION_SIZE_BITS)=24");
 	fx_set_info(&c->f, "LENGTH(zone.free_area)=", "LENGTH(zone.free_area)=11");
 	fx_set_info(&c->f, "NUMBER(MAX_PHYSMEM_BITS)=", "NUMBER(MAX_PHYSMEM_BITS)=46");
 	if (k == K612) {
