@@ -427,9 +427,9 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
 	}
 }
 
-static int fail(const char *what, int ret)
+/* Prints the recorded error about what (a file); returns the exit status. */
+static int fail(const char *what)
 {
-	(void)ret;
 	fprintf(stderr, PROG ": %s%s%s\n", what ? what : "", what ? ": " : "",
 		tool_without_module(kx_errmsg()));
 	return 1;
@@ -465,7 +465,7 @@ static int rebuild(const struct args *a)
 	if (ret && o.tmp && o.fd >= 0)
 		fprintf(stderr, PROG ": the partial dump is left in %s\n", o.tmp);
 	if (ret)
-		fail(a->dumpfile, ret);
+		fail(a->dumpfile);
 	output_close(&o);
 	return ret ? 1 : 0;
 }
@@ -487,7 +487,7 @@ static int dump_dmesg(const struct args *a, const struct kx_vmcore *vc)
 	if (!ret)
 		ret = output_commit(&o);
 	if (ret)
-		fail(a->dumpfile, ret);
+		fail(a->dumpfile);
 	output_close(&o);
 	return ret ? 1 : 0;
 }
@@ -523,7 +523,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 		ret = output_open(&o, a->dumpfile, a->force);
 	}
 	if (ret) {
-		fail(a->dumpfile, ret);
+		fail(a->dumpfile);
 		output_close(&o);
 		return 1;
 	}
@@ -548,7 +548,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	if (ret) {
 		if (p.on)
 			fputc('\n', stderr);
-		fail(a->flatten ? a->vmcore : a->dumpfile, ret);
+		fail(a->flatten ? a->vmcore : a->dumpfile);
 		if (!a->flatten)
 			fprintf(stderr, PROG ": the dump is incomplete: what was written is "
 				"left in %s\n", o.tmp);
@@ -588,7 +588,7 @@ int main(int argc, char **argv)
 	ret = kx_vmcore_open(&vc, tool_pread, &f, (uint64_t)st.st_size);
 	if (ret) {
 		close(f.fd);
-		return fail(f.path, ret);
+		return fail(f.path);
 	}
 	if (a.debug)
 		fprintf(stderr, PROG ": %s: %zu PT_LOADs, %zu bytes of notes, page size %" PRIu64

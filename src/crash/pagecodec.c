@@ -79,7 +79,8 @@ int kx_codec_new(enum kx_page_codec c, struct kx_codec_ctx **out)
 	if (c == KX_CODEC_LZO) {
 		if (lzo_init() != LZO_E_OK) {
 			free(cc);
-			return kx_err(EINVAL, MOD, "lzo_init failed: liblzo2 does not match its header");
+			return kx_err(EINVAL, MOD, "lzo_init failed: liblzo2 does not match "
+				      "its header");
 		}
 		if (!(cc->lzo_work = malloc(LZO1X_1_MEM_COMPRESS)))
 			goto oom;

@@ -46,36 +46,72 @@ struct memmap {
 	uint8_t vbuf[VPAGE];
 };
 
-/* One required VMCOREINFO value; names the key when it is missing. */
-static int need(int ret, const char *key)
+/* The VMCOREINFO values the walk needs. */
+enum key_kind {
+	KEY_SYMBOL,
+	KEY_LENGTH,
+	KEY_SIZE,
+	KEY_OFFSET,
+};
+
+static int lookup(const struct kx_vmcoreinfo *vi, enum key_kind kind, const char *name,
+		  uint64_t *out)
 {
+	static const char *const kinds[] = { "SYMBOL", "LENGTH", "SIZE", "OFFSET" };
+	int ret;
+
+	switch (kind) {
+	case KEY_SYMBOL:
+		ret = kx_vmcoreinfo_symbol(vi, name, out);
+		break;
+	case KEY_LENGTH:
+		ret = kx_vmcoreinfo_length(vi, name, out);
+		break;
+	case KEY_SIZE:
+		ret = kx_vmcoreinfo_size(vi, name, out);
+		break;
+	default:
+		ret = kx_vmcoreinfo_offset(vi, name, out);
+		break;
+	}
 	if (ret == -ENOENT)
-		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no %s: free pages cannot be found", key);
+		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no %s(%s): free pages cannot be found",
+			      kinds[kind], name);
 	return ret;
 }
 
 static int memmap_init(struct memmap *m, const struct kx_vmcore *vc, uint64_t page_size)
 {
 	const struct kx_vmcoreinfo *vi = &vc->info;
+	const struct {
+		enum key_kind kind;
+		const char *name;
+		uint64_t *out;
+	} keys[] = {
+		{ KEY_SYMBOL, "mem_section", &m->roots },
+		{ KEY_LENGTH, "mem_section", &m->nr_roots },
+		{ KEY_SIZE, "mem_section", &m->section_size },
+		{ KEY_OFFSET, "mem_section.section_mem_map", &m->off_map },
+		{ KEY_SIZE, "page", &m->page_size_struct },
+		{ KEY_OFFSET, "page.flags", &m->off_flags },
+		{ KEY_OFFSET, "page._mapcount", &m->off_mapcount },
+		{ KEY_OFFSET, "page.private", &m->off_private },
+	};
 	int64_t buddy, bits, slab;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	m->vc = vc;
-	if ((ret = need(kx_vmcoreinfo_symbol(vi, "mem_section", &m->roots), "SYMBOL(mem_section)")) ||
-	    (ret = need(kx_vmcoreinfo_length(vi, "mem_section", &m->nr_roots), "LENGTH(mem_section)")) ||
-	    (ret = need(kx_vmcoreinfo_size(vi, "mem_section", &m->section_size), "SIZE(mem_section)")) ||
-	    (ret = need(kx_vmcoreinfo_offset(vi, "mem_section.section_mem_map", &m->off_map),
-			"OFFSET(mem_section.section_mem_map)")) ||
-	    (ret = need(kx_vmcoreinfo_size(vi, "page", &m->page_size_struct), "SIZE(page)")) ||
-	    (ret = need(kx_vmcoreinfo_offset(vi, "page.flags", &m->off_flags),
-			"OFFSET(page.flags)")) ||
-	    (ret = need(kx_vmcoreinfo_offset(vi, "page._mapcount", &m->off_mapcount),
-			"OFFSET(page._mapcount)")) ||
-	    (ret = need(kx_vmcoreinfo_offset(vi, "page.private", &m->off_private),
-			"OFFSET(page.private)")) ||
-	    (ret = need(kx_vmcoreinfo_number(vi, "PAGE_BUDDY_MAPCOUNT_VALUE", &buddy),
-			"NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)")))
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		ret = lookup(vi, keys[i].kind, keys[i].name, keys[i].out);
+		if (ret)
+			return ret;
+	}
+	ret = kx_vmcoreinfo_number(vi, "PAGE_BUDDY_MAPCOUNT_VALUE", &buddy);
+	if (ret == -ENOENT)
+		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): "
+			      "free pages cannot be found");
+	if (ret)
 		return ret;
 	if (m->section_size < m->off_map + 8 || m->section_size > page_size ||
 	    m->page_size_struct > MAX_STRUCT_PAGE || m->off_flags + 8 > m->page_size_struct ||

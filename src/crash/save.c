@@ -29,6 +29,8 @@
 #define NOTE_ALIGN 4
 #define NT_PRSTATUS 1
 #define UTS_LEN (KX_KDUMP_UTS_FIELDS * KX_KDUMP_UTS_LEN)
+/* CRASHTIME= is a time_t in decimal (kernel/crash_core.c): 20 digits at most. */
+#define CRASHTIME_MAX 24
 
 enum page_kind {
 	PAGE_RAW,
@@ -414,8 +416,8 @@ static void fill_header(const struct saver *s, struct kx_kdump_header *h, uint64
 	memset(h, 0, sizeof(*h));
 	h->header_version = KX_KDUMP_HEADER_VERSION;
 	fill_utsname(vc, h);
-	if (kx_vmcoreinfo_get(&vc->info, "CRASHTIME=", &val, &len) == 0 && len < 24) {
-		char num[24];
+	if (kx_vmcoreinfo_get(&vc->info, "CRASHTIME=", &val, &len) == 0 && len < CRASHTIME_MAX) {
+		char num[CRASHTIME_MAX];
 
 		memcpy(num, val, len);
 		num[len] = '\0';
@@ -523,7 +525,8 @@ static int save_kdump(struct saver *s)
 	if (!ret)
 		ret = s->write(s->wctx, s->bitmap1, (size_t)s->bitmap_len, bitmap_off);
 	if (!ret)
-		ret = s->write(s->wctx, s->bitmap2, (size_t)s->bitmap_len, bitmap_off + s->bitmap_len);
+		ret = s->write(s->wctx, s->bitmap2, (size_t)s->bitmap_len,
+			       bitmap_off + s->bitmap_len);
 	if (!ret)
 		ret = write_kdump_pages(s, desc_off, desc_off + s->ndumpable * KX_PD_STRUCT_SIZE);
 	if (ret)
@@ -553,6 +556,17 @@ static int exclude_zero_pages(struct saver *s)
 	return ret;
 }
 
+/* [start, end) of the PT_LOAD l as a PT_LOAD of the ELF dump (its p_offset
+ * set when the layout is known). */
+static struct kx_core_phdr kept_range(const struct kx_vmcore_load *l, uint64_t start,
+				      uint64_t end)
+{
+	return (struct kx_core_phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
+				      .vaddr = l->vaddr ? l->vaddr + (start - l->paddr) : 0,
+				      .paddr = start, .filesz = end - start,
+				      .memsz = end - start };
+}
+
 /* The kept byte ranges: each PT_LOAD's bytes on pages of the 2nd bitmap, one
  * range per run. Fills hs from index 1 when given; returns how many. */
 static size_t collect_ranges(const struct saver *s, struct kx_core_phdr *hs)
@@ -576,11 +590,7 @@ static size_t collect_ranges(const struct saver *s, struct kx_core_phdr *hs)
 				uint64_t end = keep ? last + 1 : start;
 
 				if (hs)
-					hs[1 + n] = (struct kx_core_phdr){
-						.type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
-						.vaddr = l->vaddr ? l->vaddr + (open_at - l->paddr) : 0,
-						.paddr = open_at, .filesz = end - open_at,
-						.memsz = end - open_at };
+					hs[1 + n] = kept_range(l, open_at, end);
 				n++;
 				open = false;
 			}

@@ -74,6 +74,8 @@ check "overwrite -f"    0 "" "$save" -f -c core dump-c
 
 "$save" -c -d 1 --num-threads=2 core threads2 && cmp -s threads2 <("$save" -F -c -d 1 core | "$save" -R threads-ref && cat threads-ref) &&
   ok "--num-threads=2 equals -F | -R of one thread" || bad "threads or -F/-R output differs"
+"$save" -E -d 1 core elf-direct && "$save" -F -E -d 1 core | "$save" -R elf-rebuilt &&
+  cmp -s elf-direct elf-rebuilt && ok "-E -F | -R equals -E" || bad "-E -F | -R differs from -E"
 "$save" -c -d 1 core single && cmp -s single threads2 && ok "threads identical to single" ||
   bad "--num-threads=2 output differs from a single thread"
 

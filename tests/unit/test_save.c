@@ -186,7 +186,8 @@ static const struct {
 static bool pfn_is_free(uint64_t pfn)
 {
 	for (size_t i = 0; i < sizeof(free_blocks) / sizeof(free_blocks[0]); i++)
-		if (pfn >= free_blocks[i].pfn && pfn - free_blocks[i].pfn < (1u << free_blocks[i].order))
+		if (pfn >= free_blocks[i].pfn &&
+		    pfn - free_blocks[i].pfn < (1u << free_blocks[i].order))
 			return true;
 	return false;
 }
