@@ -34,7 +34,7 @@ bench: all
 fuzz:
 	tests/fuzz/build.sh
 
-# kexec and vmcore-dmesg to PREFIX/sbin, libkx (shared and static), its
+# kexec, vmcore-dmesg and vmcore-save to PREFIX/sbin, libkx (shared and static), its
 # headers, kx.pc, man pages and bash completion, under DESTDIR when given.
 install: all
 	meson configure $(BUILD) -Dprefix=$(PREFIX)

@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
-  zlib1g-dev liblzma-dev libzstd-dev liblz4-dev
+  zlib1g-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev
   ovmf busybox-static cpio openssl systemd-boot-efi
   kexec-tools makedumpfile time file
   abigail-tools scdoc man-db groff-base

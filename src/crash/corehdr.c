@@ -20,12 +20,6 @@
  * vmcore.c does not read. */
 #define ELF_PHNUM_MAX 0xfffeu
 
-/* One program header in native form; written out field by field. */
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 /* ELF32 and ELF64 differ in field widths and in where p_flags sits (ELF
  * spec, "Program Header"); the writers take the class. */
 static size_t ehdr_size(enum kx_corehdr_class c)
@@ -38,7 +32,7 @@ static size_t phdr_size(enum kx_corehdr_class c)
 	return c == KX_COREHDR_ELF32 ? KX_ELF32_PHDR_SIZE : KX_ELF64_PHDR_SIZE;
 }
 
-static size_t write_ehdr(uint8_t *p, uint16_t phnum, enum kx_corehdr_class c)
+size_t kx_corehdr_write_ehdr(uint8_t *p, uint16_t phnum, enum kx_corehdr_class c)
 {
 	const uint8_t ident[16] = { 0x7f, 'E', 'L', 'F',
 				    c == KX_COREHDR_ELF32 ? KX_ELFCLASS32 : KX_ELFCLASS64,
@@ -75,7 +69,7 @@ static size_t write_ehdr(uint8_t *p, uint16_t phnum, enum kx_corehdr_class c)
 /* ELF32: p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags,
  * p_align, 32 bits each; ELF64 moves p_flags second and widens the rest. The
  * caller has checked that an ELF32 header's values fit (phdr_fits_32). */
-static size_t write_phdr(uint8_t *p, const struct phdr *h, enum kx_corehdr_class c)
+size_t kx_corehdr_write_phdr(uint8_t *p, const struct kx_core_phdr *h, enum kx_corehdr_class c)
 {
 	if (c == KX_COREHDR_ELF32) {
 		kx_put32(p + 0, h->type);
@@ -101,7 +95,7 @@ static size_t write_phdr(uint8_t *p, const struct phdr *h, enum kx_corehdr_class
 
 /* Every value of h fits an ELF32 field, the last byte it covers included
  * (vmcore.c reads [p_offset, p_offset + p_memsz) of old memory). */
-static bool phdr_fits_32(const struct phdr *h)
+static bool phdr_fits_32(const struct kx_core_phdr *h)
 {
 	uint64_t last = h->memsz ? h->memsz - 1 : 0;
 
@@ -113,19 +107,20 @@ static bool phdr_fits_32(const struct phdr *h)
 /* A note lives in the crashed kernel's memory: vmcore.c reads it from
  * p_offset (an old-memory physical address) and takes p_memsz as the most it
  * may read, walking the real notes inside (merge_note_headers_elf64). */
-static struct phdr note_phdr(uint64_t addr, uint64_t size)
+static struct kx_core_phdr note_phdr(uint64_t addr, uint64_t size)
 {
-	return (struct phdr){ .type = KX_PT_NOTE, .offset = addr, .paddr = addr,
-			      .filesz = size, .memsz = size };
+	return (struct kx_core_phdr){ .type = KX_PT_NOTE, .offset = addr, .paddr = addr,
+				      .filesz = size, .memsz = size };
 }
 
 /* RAM as the capture kernel sees it: p_offset is the physical address, which
  * vmcore.c turns into a file offset (process_ptload_program_headers_elf64). */
-static struct phdr load_phdr(uint64_t vaddr, uint64_t paddr, uint64_t size)
+static struct kx_core_phdr load_phdr(uint64_t vaddr, uint64_t paddr, uint64_t size)
 {
-	return (struct phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
-			      .offset = paddr, .vaddr = vaddr, .paddr = paddr,
-			      .filesz = size, .memsz = size };
+	return (struct kx_core_phdr){ .type = KX_PT_LOAD,
+				      .flags = KX_PF_R | KX_PF_W | KX_PF_X,
+				      .offset = paddr, .vaddr = vaddr, .paddr = paddr,
+				      .filesz = size, .memsz = size };
 }
 
 static int check_facts(const struct kx_crash_facts *k)
@@ -179,7 +174,7 @@ static int dump_ranges(const struct kx_memmap *ram, const struct kx_memmap *cras
 /* The program headers in order: CPU notes, VMCOREINFO, the kernel mapping,
  * then the RAM to dump. hs has room for notes_n + 2 + dump->n. */
 static size_t collect_phdrs(const struct kx_crash_facts *k, const struct kx_memmap *dump,
-			    struct phdr *hs)
+			    struct kx_core_phdr *hs)
 {
 	size_t n = 0;
 
@@ -197,7 +192,7 @@ static size_t collect_phdrs(const struct kx_crash_facts *k, const struct kx_memm
 
 /* An ELF32 header (kexec-tools' --elf32-core-headers) holds 32-bit values
  * only; kx refuses rather than truncate an address into another one. */
-static int check_fits_32(const struct phdr *hs, size_t n)
+static int check_fits_32(const struct kx_core_phdr *hs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!phdr_fits_32(&hs[i]))
@@ -217,7 +212,7 @@ int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram
 		     size_t *len)
 {
 	struct kx_memmap dump;
-	struct phdr *hs = NULL;
+	struct kx_core_phdr *hs = NULL;
 	size_t phnum, size, at = 0;
 	uint8_t *buf = NULL;
 	int ret;
@@ -268,9 +263,9 @@ int kx_corehdr_build(const struct kx_crash_facts *k, const struct kx_memmap *ram
 	}
 
 	/* Fill. */
-	at += write_ehdr(buf, (uint16_t)phnum, c);
+	at += kx_corehdr_write_ehdr(buf, (uint16_t)phnum, c);
 	for (size_t i = 0; i < phnum; i++)
-		at += write_phdr(buf + at, &hs[i], c);
+		at += kx_corehdr_write_phdr(buf + at, &hs[i], c);
 
 	/* Assert: what was written is what was measured. */
 	if (at != size) {

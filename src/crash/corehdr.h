@@ -26,6 +26,17 @@ enum kx_corehdr_class {
 	KX_COREHDR_ELF32 = 1,
 };
 
+/* One program header in native form; written out field by field. */
+struct kx_core_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+/* Write an ELF header (e_phoff right after it, phnum program headers) and
+ * one program header of the class into p; return the bytes written. */
+size_t kx_corehdr_write_ehdr(uint8_t *p, uint16_t phnum, enum kx_corehdr_class c);
+size_t kx_corehdr_write_phdr(uint8_t *p, const struct kx_core_phdr *h, enum kx_corehdr_class c);
+
 /* Builds the header: one PT_NOTE per CPU crash note, one for VMCOREINFO, one
  * PT_LOAD for the kernel image mapping and one per System RAM range of `ram`
  * (KX_MEM_RAM regions) minus the first MiB and minus every region of `crash`.

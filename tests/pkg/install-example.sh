@@ -27,7 +27,7 @@ pass=0 fail=0
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
-for f in "$sbindir/kexec" "$sbindir/vmcore-dmesg" "$includedir/kx/kx.h" \
+for f in "$sbindir/kexec" "$sbindir/vmcore-dmesg" "$sbindir/vmcore-save" "$includedir/kx/kx.h" \
          "$libdir/libkx.a" "$libdir/libkx.so" "$libdir/pkgconfig/kx.pc"; do
   [ -e "$dest$f" ] && ok "installed $f" || bad "not installed: $f"
 done

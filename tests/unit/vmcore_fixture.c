@@ -340,9 +340,9 @@ void fx_build(const struct fx *f, uint8_t **out, size_t *len)
 	size_t info_len = strlen(f->info);
 	size_t core_note = 12 + 8 + 16;
 	size_t vi_note = 12 + 12 + ((info_len + 3) & ~(size_t)3);
-	size_t nph = f->no_ktext_load ? 2 : 3;
+	size_t nph = (f->no_ktext_load ? 2 : 3) + (f->ram_memsz ? 1 : 0);
 	size_t notes_off = 64 + nph * 56, data_off = (notes_off + core_note + vi_note + 7) & ~7u;
-	size_t total = data_off + FX_MEM_FILESZ, i = 0;
+	size_t total = data_off + FX_MEM_FILESZ + f->ram_len, i = 0;
 	uint8_t *b = calloc(1, total), *n;
 
 	if (!b)
@@ -365,6 +365,9 @@ void fx_build(const struct fx *f, uint8_t **out, size_t *len)
 		     FX_KTEXT_SIZE);
 	phdr(b + 64 + 56 * i++, PT_LOAD, data_off, f->dmap_vaddr_unknown ? 0 : FX_DMAP,
 	     FX_MEM_PADDR, FX_MEM_FILESZ, FX_MEM_SIZE);
+	if (f->ram_memsz)
+		phdr(b + 64 + 56 * i++, PT_LOAD, data_off + FX_MEM_FILESZ,
+		     FX_PAGE_OFFSET + f->ram_paddr, f->ram_paddr, f->ram_len, f->ram_memsz);
 	/* A CORE note as each CPU's NT_PRSTATUS, then VMCOREINFO. */
 	n = b + notes_off;
 	w32(n, 5);
@@ -378,8 +381,19 @@ void fx_build(const struct fx *f, uint8_t **out, size_t *len)
 	memcpy(n + 12, f->no_vmcoreinfo ? "VMCOREINFX" : "VMCOREINFO", 11);
 	memcpy(n + 24, f->info, info_len);
 	memcpy(b + data_off, f->mem, FX_MEM_FILESZ);
+	if (f->ram_len)
+		memcpy(b + data_off + FX_MEM_FILESZ, f->ram, f->ram_len);
 	*out = b;
 	*len = total;
+}
+
+uint8_t fx_phys_byte(const struct fx *f, uint64_t paddr)
+{
+	if (paddr >= FX_MEM_PADDR && paddr - FX_MEM_PADDR < FX_MEM_FILESZ)
+		return f->mem[paddr - FX_MEM_PADDR];
+	if (paddr >= f->ram_paddr && paddr - f->ram_paddr < f->ram_len)
+		return f->ram[paddr - f->ram_paddr];
+	return 0;
 }
 
 const uint64_t fx_wrap_notes[6] = {

@@ -49,6 +49,11 @@ struct fx {
 	bool no_ktext_load; /* leave out the image PT_LOAD: reads go by phys_base */
 	bool dmap_vaddr_unknown; /* direct-map PT_LOAD with p_vaddr 0 */
 	bool no_vmcoreinfo; /* name the note something else */
+	/* More RAM, a PT_LOAD of its own at ram_paddr (any alignment): ram_len
+	 * bytes in the file, zeros up to ram_memsz. Not owned. */
+	const uint8_t *ram;
+	size_t ram_len, ram_memsz;
+	uint64_t ram_paddr;
 };
 
 /* Fills mem and info for a log of the given format; old_names uses SIZE(log)
@@ -56,6 +61,9 @@ struct fx {
 void fx_init(struct fx *f, enum kx_log_format fmt, bool old_names);
 /* The text vmcore-dmesg must print for fx_init's log. */
 const char *fx_expected(enum kx_log_format fmt);
+/* The byte of physical memory the core built from f holds at paddr (0
+ * where no PT_LOAD has data). */
+uint8_t fx_phys_byte(const struct fx *f, uint64_t paddr);
 /* Writes the ELF core; *out is malloc'ed. */
 void fx_build(const struct fx *f, uint8_t **out, size_t *len);
 /* Replaces the first line starting with key in info by line (or deletes it

@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: MIT */
+#include "crash/save.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/elf.h"
+#include "core/err.h"
+#include "crash/corehdr.h"
+#include "crash/pagefilter.h"
+
+#define MOD "vmcore-save"
+#define DEFAULT_PAGE_SIZE 4096u
+#define MAX_PAGE_SIZE (1u << 20)
+/* Pages read, compressed and written together; big enough for long reads of
+ * /proc/vmcore and to keep the threads busy, small enough to stay in cache. */
+#define CHUNK_PAGES 256u
+#define OUT_BUF_SIZE ((size_t)4 << 20)
+/* Bitmaps of more than this describe physical addresses no machine has. */
+#define MAX_BITMAP_LEN ((uint64_t)1 << 30)
+/* ELF's e_phnum is 16 bits; 0xffff is PN_XNUM. */
+#define ELF_MAX_PHNUM 0xfffeu
+/* kernel/crash_core.c: the CPU notes are "CORE" NT_PRSTATUS, 4-byte aligned. */
+#define NOTE_ALIGN 4
+#define NT_PRSTATUS 1
+#define UTS_LEN (KX_KDUMP_UTS_FIELDS * KX_KDUMP_UTS_LEN)
+/* CRASHTIME= is a time_t in decimal (kernel/crash_core.c): 20 digits at most. */
+#define CRASHTIME_MAX 24
+
+enum page_kind {
+	PAGE_RAW,
+	PAGE_COMPRESSED,
+	PAGE_ZERO,
+};
+
+struct chunk {
+	size_t n;
+	uint64_t pfn[CHUNK_PAGES];
+	uint8_t kind[CHUNK_PAGES];
+	size_t out_len[CHUNK_PAGES];
+	uint8_t *in;  /* n pages */
+	uint8_t *out; /* n slots of `bound` bytes */
+	size_t bound;
+};
+
+struct saver;
+
+struct pool {
+	unsigned n; /* threads; 0: compress in the caller */
+	pthread_t th[KX_SAVE_MAX_THREADS];
+	struct kx_codec_ctx *cc[KX_SAVE_MAX_THREADS];
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	uint64_t gen;
+	unsigned busy;
+	bool stop;
+	struct saver *s;
+};
+
+struct saver {
+	const struct kx_vmcore *vc;
+	const struct kx_save_opts *o;
+	kx_write_at_fn write;
+	void *wctx;
+	struct kx_save_stats *st;
+	unsigned level; /* the bits applied */
+	uint64_t ps, max_mapnr, bitmap_len;
+	uint8_t *bitmap1, *bitmap2;
+	uint64_t ndumpable;
+	struct chunk c;
+	struct pool pool;
+	uint8_t *obuf;
+	size_t olen;
+	uint64_t ooff; /* file offset of obuf[0] */
+};
+
+uint64_t kx_save_page_size(const struct kx_vmcore *vc)
+{
+	uint64_t ps;
+
+	if (kx_vmcoreinfo_pagesize(&vc->info, &ps) != 0) {
+		kx_err_clear();
+		return DEFAULT_PAGE_SIZE;
+	}
+	return ps;
+}
+
+/* Reads len bytes of physical memory; what no PT_LOAD covers reads as zeros
+ * (the holes inside a page at the edge of a RAM range). */
+static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint8_t *buf, size_t len)
+{
+	while (len) {
+		const struct kx_vmcore_load *in = NULL;
+		uint64_t next = UINT64_MAX, n;
+		int ret;
+
+		for (size_t i = 0; i < vc->nloads && !in; i++) {
+			const struct kx_vmcore_load *l = &vc->loads[i];
+
+			if (paddr >= l->paddr && paddr - l->paddr < l->memsz)
+				in = l;
+			else if (l->paddr > paddr && l->paddr < next)
+				next = l->paddr;
+		}
+		if (in) {
+			n = in->memsz - (paddr - in->paddr);
+			if (n > len)
+				n = len;
+			ret = kx_vmcore_read_paddr(vc, paddr, buf, (size_t)n);
+			if (ret)
+				return ret;
+		} else {
+			n = next - paddr < len ? next - paddr : len;
+			memset(buf, 0, (size_t)n);
+		}
+		buf += n;
+		paddr += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static bool is_zero_page(const uint8_t *p, size_t len)
+{
+	return p[0] == 0 && memcmp(p, p + 1, len - 1) == 0;
+}
+
+/* 1st bitmap: every pfn a PT_LOAD touches; the 2nd starts as a copy. */
+static int plan_bitmaps(struct saver *s)
+{
+	const struct kx_vmcore *vc = s->vc;
+	uint64_t bytes;
+
+	for (size_t i = 0; i < vc->nloads; i++) {
+		const struct kx_vmcore_load *l = &vc->loads[i];
+		uint64_t end_pfn = (l->paddr + (l->memsz - 1)) / s->ps + 1;
+
+		if (end_pfn > s->max_mapnr)
+			s->max_mapnr = end_pfn;
+	}
+	if (!s->max_mapnr)
+		return kx_err(EINVAL, MOD, "the vmcore maps no memory (no PT_LOAD)");
+	bytes = (s->max_mapnr + 7) / 8;
+	s->bitmap_len = (bytes + s->ps - 1) / s->ps * s->ps;
+	if (s->bitmap_len > MAX_BITMAP_LEN)
+		return kx_err(EINVAL, MOD, "memory up to pfn 0x%" PRIx64 " needs bitmaps of %"
+			      PRIu64 " bytes: not a real machine's map", s->max_mapnr,
+			      s->bitmap_len);
+	s->bitmap1 = calloc(1, (size_t)s->bitmap_len);
+	s->bitmap2 = calloc(1, (size_t)s->bitmap_len);
+	if (!s->bitmap1 || !s->bitmap2)
+		return kx_err(ENOMEM, MOD, "out of memory for bitmaps of %" PRIu64 " bytes",
+			      s->bitmap_len);
+	for (size_t i = 0; i < vc->nloads; i++) {
+		const struct kx_vmcore_load *l = &vc->loads[i];
+		uint64_t last = (l->paddr + (l->memsz - 1)) / s->ps;
+
+		for (uint64_t pfn = l->paddr / s->ps; pfn <= last; pfn++)
+			kx_bitmap_set(s->bitmap1, pfn);
+	}
+	memcpy(s->bitmap2, s->bitmap1, (size_t)s->bitmap_len);
+	for (uint64_t pfn = 0; pfn < s->max_mapnr; pfn++)
+		s->ndumpable += kx_bitmap_test(s->bitmap2, pfn);
+	s->st->ram_pages = s->ndumpable;
+	return 0;
+}
+
+/* Level 16 through the struct page array. When the core does not describe it
+ * or reading it fails, the free pages are kept (the dump stays correct) and
+ * the reason is noted for the caller to show. */
+static void exclude_free_pages(struct saver *s)
+{
+	int ret = kx_exclude_free_pages(s->vc, s->ps, s->bitmap2, s->max_mapnr,
+					&s->st->free_pages);
+
+	if (ret) {
+		snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+		kx_err_clear();
+		s->level &= ~(unsigned)KX_DL_FREE;
+		s->st->free_pages = 0;
+		return;
+	}
+	s->ndumpable -= s->st->free_pages;
+}
+
+/* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
+ * c.in (runs of consecutive pfns in one read); 0 pages at the end. */
+static int next_chunk(struct saver *s, uint64_t *pfn)
+{
+	struct chunk *c = &s->c;
+	size_t i = 0;
+
+	c->n = 0;
+	for (; *pfn < s->max_mapnr && c->n < CHUNK_PAGES; (*pfn)++)
+		if (kx_bitmap_test(s->bitmap2, *pfn))
+			c->pfn[c->n++] = *pfn;
+	while (i < c->n) {
+		size_t j = i + 1;
+		int ret;
+
+		while (j < c->n && c->pfn[j] == c->pfn[j - 1] + 1)
+			j++;
+		ret = read_phys(s->vc, c->pfn[i] * s->ps, c->in + i * s->ps, (j - i) * s->ps);
+		if (ret)
+			return kx_err_prefix(ret, "reading pfn 0x%" PRIx64, c->pfn[i]);
+		i = j;
+	}
+	return 0;
+}
+
+/* Pages first, first + stride, ... of the chunk: zero, compressed or raw.
+ * Each page on its own, so any split among threads gives the same bytes. */
+static void compress_slice(struct saver *s, unsigned first, unsigned stride,
+			   struct kx_codec_ctx *cc)
+{
+	struct chunk *c = &s->c;
+
+	for (size_t i = first; i < c->n; i += stride) {
+		const uint8_t *page = c->in + i * s->ps;
+
+		if ((s->level & KX_DL_ZERO) && is_zero_page(page, (size_t)s->ps))
+			c->kind[i] = PAGE_ZERO;
+		else if (cc && kx_codec_compress(cc, page, (size_t)s->ps, c->out + i * c->bound,
+						 &c->out_len[i]))
+			c->kind[i] = PAGE_COMPRESSED;
+		else
+			c->kind[i] = PAGE_RAW;
+	}
+}
+
+struct worker_arg {
+	struct pool *p;
+	unsigned idx;
+};
+
+static void *worker(void *arg)
+{
+	struct worker_arg *w = arg;
+	struct pool *p = w->p;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->gen == seen && !p->stop)
+			pthread_cond_wait(&p->go, &p->mu);
+		if (p->stop)
+			break;
+		seen = p->gen;
+		pthread_mutex_unlock(&p->mu);
+		compress_slice(p->s, w->idx, p->n, p->cc[w->idx]);
+		pthread_mutex_lock(&p->mu);
+		if (--p->busy == 0)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(w);
+	return NULL;
+}
+
+static void compress_chunk(struct saver *s)
+{
+	struct pool *p = &s->pool;
+
+	if (!p->n) {
+		compress_slice(s, 0, 1, p->cc[0]);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->busy = p->n;
+	p->gen++;
+	pthread_cond_broadcast(&p->go);
+	while (p->busy)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(struct pool *p)
+{
+	unsigned started = p->n;
+
+	if (started) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = true;
+		pthread_cond_broadcast(&p->go);
+		pthread_mutex_unlock(&p->mu);
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(p->th[i], NULL);
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->go);
+		pthread_cond_destroy(&p->done);
+	}
+	for (unsigned i = 0; i < KX_SAVE_MAX_THREADS; i++)
+		kx_codec_free(p->cc[i]);
+}
+
+/* One codec context per compressing thread; threads only when asked for more
+ * than one. */
+static int pool_start(struct saver *s)
+{
+	struct pool *p = &s->pool;
+	unsigned want = s->o->threads > 1 ? s->o->threads : 0;
+	enum kx_page_codec codec = s->o->format == KX_DUMP_KDUMP ? s->o->codec : KX_CODEC_NONE;
+	int ret;
+
+	p->s = s;
+	if (want > KX_SAVE_MAX_THREADS)
+		return kx_err(EINVAL, MOD, "%u threads: at most %u", want, KX_SAVE_MAX_THREADS);
+	for (unsigned i = 0; codec != KX_CODEC_NONE && i < (want ? want : 1); i++) {
+		ret = kx_codec_new(codec, &p->cc[i]);
+		if (ret)
+			return ret;
+	}
+	if (!want)
+		return 0;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->go, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (unsigned i = 0; i < want; i++) {
+		struct worker_arg *w = malloc(sizeof(*w));
+		int err;
+
+		if (!w)
+			return kx_err(ENOMEM, MOD, "out of memory for thread %u", i + 1);
+		*w = (struct worker_arg){ .p = p, .idx = i };
+		err = pthread_create(&p->th[i], NULL, worker, w);
+		if (err) {
+			free(w);
+			return kx_err(err, MOD, "cannot start compressing thread %u: %s", i + 1,
+				      strerror(err));
+		}
+		p->n = i + 1;
+	}
+	return 0;
+}
+
+static int out_flush(struct saver *s)
+{
+	int ret = 0;
+
+	if (s->olen)
+		ret = s->write(s->wctx, s->obuf, s->olen, s->ooff);
+	s->ooff += s->olen;
+	s->olen = 0;
+	return ret;
+}
+
+static int out_append(struct saver *s, const uint8_t *p, size_t len)
+{
+	if (s->olen + len > OUT_BUF_SIZE) {
+		int ret = out_flush(s);
+
+		if (ret)
+			return ret;
+	}
+	memcpy(s->obuf + s->olen, p, len);
+	s->olen += len;
+	return 0;
+}
+
+static void report(struct saver *s, uint64_t done)
+{
+	if (s->o->progress)
+		s->o->progress(s->o->progress_ctx, done, s->ndumpable);
+}
+
+/* The crashed kernel's struct new_utsname (init_uts_ns.name, as makedumpfile
+ * reads it); without that symbol, what VMCOREINFO tells. */
+static void fill_utsname(const struct kx_vmcore *vc, struct kx_kdump_header *h)
+{
+	uint64_t sym, off;
+	char osrelease[KX_KDUMP_UTS_LEN] = { 0 };
+
+	if (kx_vmcoreinfo_symbol(&vc->info, "init_uts_ns", &sym) == 0) {
+		/* Before uts_namespace.name was exported, a kref (an int) came first. */
+		if (kx_vmcoreinfo_offset(&vc->info, "uts_namespace.name", &off) != 0)
+			off = sizeof(int32_t);
+		if (kx_vmcore_read_vaddr(vc, sym + off, h->utsname, UTS_LEN) == 0) {
+			for (int i = 0; i < KX_KDUMP_UTS_FIELDS; i++)
+				h->utsname[i][KX_KDUMP_UTS_LEN - 1] = '\0';
+			return;
+		}
+	}
+	kx_err_clear();
+	memset(h->utsname, 0, UTS_LEN);
+	strcpy(h->utsname[0], "Linux");
+	if (kx_vmcoreinfo_osrelease(&vc->info, osrelease, sizeof(osrelease)) == 0)
+		memcpy(h->utsname[2], osrelease, sizeof(osrelease));
+	strcpy(h->utsname[4], "x86_64");
+	kx_err_clear();
+}
+
+/* CPUs that left a register note (makedumpfile's get_nr_cpus). */
+static int32_t count_cpus(const struct kx_vmcore *vc)
+{
+	struct kx_elf_note_iter it;
+	struct kx_elf_note n;
+	int32_t cpus = 0;
+
+	kx_elf_notes_begin(&it, (const uint8_t *)vc->notes, vc->notes_len, NOTE_ALIGN);
+	while (kx_elf_notes_next(&it, &n))
+		cpus += n.n_type == NT_PRSTATUS && kx_elf_note_named(&n, "CORE");
+	return cpus;
+}
+
+static void fill_header(const struct saver *s, struct kx_kdump_header *h, uint64_t sub_blocks)
+{
+	const struct kx_vmcore *vc = s->vc;
+	const char *val;
+	size_t len;
+
+	memset(h, 0, sizeof(*h));
+	h->header_version = KX_KDUMP_HEADER_VERSION;
+	fill_utsname(vc, h);
+	if (kx_vmcoreinfo_get(&vc->info, "CRASHTIME=", &val, &len) == 0 && len < CRASHTIME_MAX) {
+		char num[CRASHTIME_MAX];
+
+		memcpy(num, val, len);
+		num[len] = '\0';
+		h->tv_sec = strtoll(num, NULL, 10);
+	}
+	kx_err_clear();
+	h->status = KX_KDUMP_INCOMPLETE | kx_codec_flag(s->o->codec);
+	h->block_size = (int32_t)s->ps;
+	h->sub_hdr_size = (int32_t)sub_blocks;
+	h->bitmap_blocks = (uint32_t)(2 * s->bitmap_len / s->ps);
+	h->max_mapnr = s->max_mapnr > UINT32_MAX ? UINT32_MAX : (uint32_t)s->max_mapnr;
+	h->nr_cpus = count_cpus(vc);
+	h->phys_base = vc->phys_base;
+	h->dump_level = (int32_t)s->level;
+	h->offset_note = s->ps + KX_KSH_SIZE;
+	h->size_note = vc->notes_len;
+	h->offset_vmcoreinfo = h->offset_note + (uint64_t)(vc->info.text - vc->notes);
+	h->size_vmcoreinfo = vc->info.len;
+	h->max_mapnr_64 = s->max_mapnr;
+}
+
+static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
+{
+	uint8_t b[KX_DDH_SIZE];
+
+	kx_kdump_header_encode(h, b);
+	return s->write(s->wctx, b, sizeof(b), 0);
+}
+
+/* Descriptors and data of every page of the 2nd bitmap, in pfn order. All-zero
+ * pages share one descriptor whose data, one page of zeros, comes first
+ * (makedumpfile's pd_zero), so readers still find them. */
+static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
+{
+	struct chunk *c = &s->c;
+	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
+	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
+	uint64_t pfn = 0, done = 0;
+	int ret = 0;
+
+	s->ooff = data_off;
+	if (s->level & KX_DL_ZERO) {
+		memset(c->in, 0, (size_t)s->ps);
+		ret = out_append(s, c->in, (size_t)s->ps);
+		data_off += s->ps;
+	}
+	while (!ret && !(ret = next_chunk(s, &pfn)) && c->n) {
+		compress_chunk(s);
+		for (size_t i = 0; i < c->n && !ret; i++) {
+			struct kx_kdump_page_desc d = { .offset = data_off, .size = (uint32_t)s->ps };
+			const uint8_t *data = c->in + i * s->ps;
+
+			if (c->kind[i] == PAGE_ZERO) {
+				d = zero;
+				s->st->zero_pages++;
+			} else {
+				if (c->kind[i] == PAGE_COMPRESSED) {
+					d.size = (uint32_t)c->out_len[i];
+					d.flags = kx_codec_flag(s->o->codec);
+					data = c->out + i * c->bound;
+					s->st->compressed_pages++;
+				}
+				s->st->dumped_pages++;
+				ret = out_append(s, data, d.size);
+				data_off += d.size;
+			}
+			kx_kdump_desc_encode(&d, descs + i * KX_PD_STRUCT_SIZE);
+		}
+		if (!ret)
+			ret = s->write(s->wctx, descs, c->n * KX_PD_STRUCT_SIZE, desc_off);
+		desc_off += c->n * KX_PD_STRUCT_SIZE;
+		done += c->n;
+		report(s, done);
+	}
+	if (!ret)
+		ret = out_flush(s);
+	s->st->out_size = data_off;
+	return ret;
+}
+
+static int save_kdump(struct saver *s)
+{
+	const struct kx_vmcore *vc = s->vc;
+	struct kx_kdump_header h;
+	uint64_t sub_blocks = (KX_KSH_SIZE + vc->notes_len + s->ps - 1) / s->ps;
+	uint64_t bitmap_off = (1 + sub_blocks) * s->ps;
+	uint64_t desc_off = bitmap_off + 2 * s->bitmap_len;
+	uint8_t *sub;
+	int ret;
+
+	if (2 * s->bitmap_len / s->ps > UINT32_MAX || sub_blocks > INT32_MAX)
+		return kx_err(EINVAL, MOD, "the dump's bitmaps or notes do not fit the "
+			      "kdump-compressed header's 32-bit block counts");
+	fill_header(s, &h, sub_blocks);
+	ret = write_kdump_header(s, &h);
+	if (ret)
+		return ret;
+	sub = calloc(1, KX_KSH_SIZE + vc->notes_len);
+	if (!sub)
+		return kx_err(ENOMEM, MOD, "out of memory for the sub header");
+	kx_kdump_sub_header_encode(&h, sub);
+	memcpy(sub + KX_KSH_SIZE, vc->notes, vc->notes_len);
+	ret = s->write(s->wctx, sub, KX_KSH_SIZE + vc->notes_len, s->ps);
+	free(sub);
+	if (!ret)
+		ret = s->write(s->wctx, s->bitmap1, (size_t)s->bitmap_len, bitmap_off);
+	if (!ret)
+		ret = s->write(s->wctx, s->bitmap2, (size_t)s->bitmap_len,
+			       bitmap_off + s->bitmap_len);
+	if (!ret)
+		ret = write_kdump_pages(s, desc_off, desc_off + s->ndumpable * KX_PD_STRUCT_SIZE);
+	if (ret)
+		return ret;
+	h.status &= ~(uint32_t)KX_KDUMP_INCOMPLETE;
+	return write_kdump_header(s, &h);
+}
+
+/* An ELF dump lists its ranges before the data, so zero pages are found in a
+ * first pass over memory (makedumpfile reads them twice too). */
+static int exclude_zero_pages(struct saver *s)
+{
+	struct chunk *c = &s->c;
+	uint64_t pfn = 0, done = 0;
+	int ret;
+
+	while (!(ret = next_chunk(s, &pfn)) && c->n) {
+		for (size_t i = 0; i < c->n; i++) {
+			if (is_zero_page(c->in + i * s->ps, (size_t)s->ps)) {
+				s->bitmap2[c->pfn[i] >> 3] &= (uint8_t)~(1u << (c->pfn[i] & 7));
+				s->st->zero_pages++;
+			}
+		}
+		done += c->n;
+		report(s, done / 2);
+	}
+	return ret;
+}
+
+/* [start, end) of the PT_LOAD l as a PT_LOAD of the ELF dump (its p_offset
+ * set when the layout is known). */
+static struct kx_core_phdr kept_range(const struct kx_vmcore_load *l, uint64_t start,
+				      uint64_t end)
+{
+	return (struct kx_core_phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
+				      .vaddr = l->vaddr ? l->vaddr + (start - l->paddr) : 0,
+				      .paddr = start, .filesz = end - start,
+				      .memsz = end - start };
+}
+
+/* The kept byte ranges: each PT_LOAD's bytes on pages of the 2nd bitmap, one
+ * range per run. Fills hs from index 1 when given; returns how many. */
+static size_t collect_ranges(const struct saver *s, struct kx_core_phdr *hs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->vc->nloads; i++) {
+		const struct kx_vmcore_load *l = &s->vc->loads[i];
+		uint64_t last = l->paddr + (l->memsz - 1), open_at = 0;
+		bool open = false;
+
+		for (uint64_t pfn = l->paddr / s->ps; pfn <= last / s->ps; pfn++) {
+			bool keep = kx_bitmap_test(s->bitmap2, pfn);
+			uint64_t start = pfn * s->ps < l->paddr ? l->paddr : pfn * s->ps;
+
+			if (keep && !open) {
+				open = true;
+				open_at = start;
+			}
+			if (open && (!keep || pfn == last / s->ps)) {
+				uint64_t end = keep ? last + 1 : start;
+
+				if (hs)
+					hs[1 + n] = kept_range(l, open_at, end);
+				n++;
+				open = false;
+			}
+		}
+	}
+	return n;
+}
+
+static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
+{
+	uint64_t at = 0;
+	int ret = 0;
+
+	while (!ret && at < h->filesz) {
+		size_t n = h->filesz - at < OUT_BUF_SIZE ? (size_t)(h->filesz - at) : OUT_BUF_SIZE;
+
+		ret = read_phys(s->vc, h->paddr + at, s->obuf, n);
+		if (!ret)
+			ret = s->write(s->wctx, s->obuf, n, h->offset + at);
+		at += n;
+	}
+	return ret;
+}
+
+static int save_elf(struct saver *s)
+{
+	const struct kx_vmcore *vc = s->vc;
+	struct kx_core_phdr *hs = NULL;
+	uint8_t *hdr = NULL;
+	size_t nranges, hdr_len;
+	uint64_t off, done = 0;
+	int ret = 0;
+
+	if (s->level & KX_DL_ZERO)
+		ret = exclude_zero_pages(s);
+	if (ret)
+		return ret;
+	nranges = collect_ranges(s, NULL);
+	if (nranges + 1 > ELF_MAX_PHNUM)
+		return kx_err(E2BIG, MOD, "%zu memory ranges are kept: more than an ELF dump "
+			      "can list; save in the kdump-compressed format instead", nranges);
+	hdr_len = KX_ELF64_EHDR_SIZE + (nranges + 1) * KX_ELF64_PHDR_SIZE + vc->notes_len;
+	hs = calloc(nranges + 1, sizeof(*hs));
+	hdr = calloc(1, hdr_len);
+	if (!hs || !hdr) {
+		ret = kx_err(ENOMEM, MOD, "out of memory for %zu program headers", nranges + 1);
+		goto out;
+	}
+	collect_ranges(s, hs);
+	hs[0] = (struct kx_core_phdr){ .type = KX_PT_NOTE,
+				       .offset = hdr_len - vc->notes_len,
+				       .filesz = vc->notes_len, .memsz = vc->notes_len };
+	off = (hdr_len + s->ps - 1) / s->ps * s->ps;
+	for (size_t i = 1; i <= nranges; i++) {
+		hs[i].offset = off;
+		off += hs[i].filesz;
+		s->st->dumped_pages += (hs[i].filesz + s->ps - 1) / s->ps;
+	}
+	off = kx_corehdr_write_ehdr(hdr, (uint16_t)(nranges + 1), KX_COREHDR_ELF64);
+	for (size_t i = 0; i <= nranges; i++)
+		off += kx_corehdr_write_phdr(hdr + off, &hs[i], KX_COREHDR_ELF64);
+	memcpy(hdr + off, vc->notes, vc->notes_len);
+	ret = s->write(s->wctx, hdr, hdr_len, 0);
+	for (size_t i = 1; !ret && i <= nranges; i++) {
+		ret = write_elf_data(s, &hs[i]);
+		done += hs[i].filesz / s->ps;
+		report(s, s->ndumpable / 2 + done / 2);
+	}
+	s->st->out_size = nranges ? hs[nranges].offset + hs[nranges].filesz : hdr_len;
+out:
+	free(hs);
+	free(hdr);
+	return ret;
+}
+
+int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_at_fn write,
+	    void *wctx, struct kx_save_stats *st)
+{
+	struct saver s = { .vc = vc, .o = o, .write = write, .wctx = wctx, .st = st };
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	s.ps = kx_save_page_size(vc);
+	if (s.ps < DEFAULT_PAGE_SIZE || s.ps > MAX_PAGE_SIZE || (s.ps & (s.ps - 1)))
+		return kx_err(EINVAL, MOD, "VMCOREINFO PAGESIZE=%" PRIu64 " is not a page size",
+			      s.ps);
+	if (o->dump_level > KX_DL_MAX)
+		return kx_err(EINVAL, MOD, "dump level %u: the levels are 0 to %d", o->dump_level,
+			      KX_DL_MAX);
+	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
+		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
+	s.level = o->dump_level & KX_DL_IMPLEMENTED;
+	s.c.bound = kx_codec_bound((size_t)s.ps);
+	s.c.in = malloc(CHUNK_PAGES * (size_t)s.ps);
+	s.c.out = malloc(CHUNK_PAGES * s.c.bound);
+	s.obuf = malloc(OUT_BUF_SIZE);
+	if (!s.c.in || !s.c.out || !s.obuf) {
+		ret = kx_err(ENOMEM, MOD, "out of memory for page buffers");
+		goto out;
+	}
+	ret = plan_bitmaps(&s);
+	if (!ret && (s.level & KX_DL_FREE))
+		exclude_free_pages(&s);
+	st->level = s.level;
+	if (!ret)
+		ret = pool_start(&s);
+	if (!ret)
+		ret = o->format == KX_DUMP_ELF ? save_elf(&s) : save_kdump(&s);
+out:
+	pool_stop(&s.pool);
+	free(s.c.in);
+	free(s.c.out);
+	free(s.obuf);
+	free(s.bitmap1);
+	free(s.bitmap2);
+	return ret;
+}

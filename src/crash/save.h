@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dump saver behind vmcore-save: copies the crashed kernel's memory from
+ * a vmcore (struct kx_vmcore) into a kdump-compressed file or an ELF core,
+ * leaving out the pages the dump level excludes.
+ *
+ * Pure apart from the reads of the vmcore: all output goes through a
+ * write-at callback, so the tool writes a file with pwrite or a flattened
+ * stream to stdout, and tests write to memory.
+ *
+ * Dump levels (makedumpfile's -d): a bitmask of page kinds to leave out.
+ * Implemented: KX_DL_ZERO, and KX_DL_FREE when VMCOREINFO describes the
+ * struct page array (pagefilter.h). The other bits need more of the page's
+ * state; pages they name are kept (a correct dump, just larger) and the
+ * level recorded in the dump is the one applied.
+ */
+#ifndef KX_CRASH_SAVE_H
+#define KX_CRASH_SAVE_H
+
+#include <stdint.h>
+
+#include "crash/kdump.h"
+#include "crash/pagecodec.h"
+#include "crash/vmcore.h"
+
+enum kx_dump_format {
+	KX_DUMP_KDUMP, /* kdump-compressed */
+	KX_DUMP_ELF,
+};
+
+/* makedumpfile's dump level bits. */
+enum kx_dump_level {
+	KX_DL_ZERO = 1,
+	KX_DL_CACHE = 2,
+	KX_DL_CACHE_PRIVATE = 4,
+	KX_DL_USER = 8,
+	KX_DL_FREE = 16,
+};
+#define KX_DL_MAX 31
+#define KX_DL_IMPLEMENTED (KX_DL_ZERO | KX_DL_FREE)
+/* The most threads compressing pages. */
+#define KX_SAVE_MAX_THREADS 64
+
+/* Called after each batch of pages: done of total pages handled so far. */
+typedef void (*kx_save_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+struct kx_save_opts {
+	enum kx_dump_format format;
+	enum kx_page_codec codec; /* KX_DUMP_KDUMP only */
+	unsigned dump_level;      /* 0..KX_DL_MAX; bits beyond KX_DL_IMPLEMENTED kept */
+	unsigned threads;         /* compressing threads; 0 or 1: the caller's */
+	kx_save_progress_fn progress;
+	void *progress_ctx;
+};
+
+struct kx_save_stats {
+	uint64_t ram_pages;    /* pfns of RAM in the vmcore */
+	uint64_t zero_pages;   /* all-zero pages left out (KX_DL_ZERO) */
+	uint64_t free_pages;   /* free pages left out (KX_DL_FREE) */
+	unsigned level;        /* the dump level applied */
+	char level_note[256];  /* why a requested, implemented bit was not applied */
+	uint64_t dumped_pages; /* pages whose data is in the dump */
+	uint64_t compressed_pages;
+	uint64_t out_size;     /* bytes of the output file */
+};
+
+/* Writes the dump. In the kdump-compressed format the header's status has
+ * KX_KDUMP_INCOMPLETE until the last page is written, then is rewritten
+ * without it: a dump cut short by a failed write says so. */
+int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_at_fn write,
+	    void *wctx, struct kx_save_stats *st);
+
+/* The page size of the crashed kernel (VMCOREINFO PAGESIZE, else 4096). */
+uint64_t kx_save_page_size(const struct kx_vmcore *vc);
+
+#endif
