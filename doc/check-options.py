@@ -39,8 +39,8 @@ if not long_opts or not shorts or not types:
 # Completion: the words it offers (its shorts, longs and types lists), and
 # the options whose value it handles (case labels).
 def comp_list(var):
-    m = re.search(rf"local {var}='([^']*)'", comp)
-    return set(m.group(1).split()) if m else set()
+    # Every assignment: a list may be set per arch (types on aarch64).
+    return {w for v in re.findall(rf"\b{var}='([^']*)'", comp) for w in v.split()}
 comp_words = comp_list("shorts") | comp_list("longs") | comp_list("types")
 case_labels = set()
 for line in comp.splitlines():

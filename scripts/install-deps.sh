@@ -42,3 +42,23 @@ if [ ${#missing[@]} -gt 0 ] || $need_bp; then
     apt-get install -y -qq --no-install-recommends -t "$backports" "${backports_pkgs[@]}"
   fi
 fi
+
+# arm64 cross builds (make ARCH=arm64): the cross compiler, qemu-user for the
+# unit tests, and the arm64 -dev packages through Debian multiarch (each is
+# Multi-Arch: same, co-installable with the amd64 one, with its static .a).
+cross_pkgs=(gcc-aarch64-linux-gnu qemu-user-static)
+arm64_pkgs=(zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libfdt-dev libcmocka-dev)
+updated=false
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+  apt-get update -qq
+  updated=true
+fi
+missing=()
+for p in "${cross_pkgs[@]}"; do installed "$p" || missing+=("$p"); done
+for p in "${arm64_pkgs[@]}"; do installed "$p:arm64" || missing+=("$p:arm64"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $updated || apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

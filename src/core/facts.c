@@ -12,6 +12,7 @@ void kx_facts_free(struct kx_facts *f)
 	free(f->efi.map);
 	free(f->cmdline);
 	free(f->kdump.notes);
+	free(f->acpi_tables);
 	kx_arch_facts_free(&f->arch);
 	memset(f, 0, sizeof(*f));
 }

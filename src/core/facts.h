@@ -14,6 +14,14 @@
 #include "arch_facts.h"
 #include "core/memmap.h"
 
+/* Where purgatory may print: parsed from the running kernel's console= options. */
+struct kx_console {
+	bool serial;       /* a console=ttySn / uart8250,io,... was given */
+	uint16_t port;     /* I/O port, e.g. 0x3f8 for ttyS0 */
+	uint32_t baud;     /* 0 when the option named none */
+	bool vga;          /* console=tty0 / ttyN */
+};
+
 /* One entry of /sys/firmware/efi/runtime-map/N (UEFI spec, EFI_MEMORY_DESCRIPTOR). */
 struct kx_efi_map_entry {
 	uint32_t type;
@@ -81,6 +89,21 @@ struct kx_facts {
 	struct kx_efi_facts efi;
 	char *cmdline;          /* /proc/cmdline without the trailing newline */
 	bool map_is_guess;      /* the real map was unreadable (not root): a generic PC map */
+	/* The ACPI RSDP as the firmware wrote it (ACPI spec 5.2.5.3: 20 bytes for
+	 * revision 0, `length` bytes, normally 36, from revision 2), read by
+	 * src/sys/acpi_read.c; rsdp_len 0 when unknown. Multiboot2 hands it over. */
+	uint64_t rsdp_addr;
+	uint8_t rsdp[36];
+	size_t rsdp_len;
+	/* When the RSDP is unreadable (x86 IO_STRICT_DEVMEM keeps /dev/mem off the
+	 * busy ACPI ranges where UEFI firmware puts it), the tables the root table
+	 * lists, as the running kernel exports them in /sys/firmware/acpi/tables
+	 * (the XSDT itself is not exported), back to back, FACP first; DSDT and
+	 * FACS are left out: the FADT copy keeps pointing at the firmware's. Enough
+	 * to recreate an RSDP and XSDT for loaded copies. 0 when not needed. */
+	uint8_t *acpi_tables;
+	size_t acpi_tables_len;
+	struct kx_console console;
 	/* What only this arch's formats use (arch_facts.h, from src/arch/<arch>). */
 	struct kx_arch_facts arch;
 	/* Only for -p: the crashed kernel's notes, VMCOREINFO and mappings. */

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/handoff.h"
 #include "core/memmap.h"
 #include "core/sha256.h"
-#include "arch_handoff.h"
 #include "purgatory/abi.h"
 
 #define KX_PAGE_SIZE 4096ull

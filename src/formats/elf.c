@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch_elf.h"
+#include "formats/arch_elf.h"
 #include "core/bytes.h"
 #include "core/elf.h"
 #include "core/err.h"

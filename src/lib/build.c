@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "arch_defs.h"
 #include "core/purgatory.h"
 #include "crash/corehdr.h"
 #include "formats/decompress.h"
+#include "formats/zboot.h"
 
 /* Fills purgatory's parameter block from the plan and adds it as a segment. */
 static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
@@ -29,6 +31,9 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 				    .pref_max = KX_4G, .pref = KX_NO_PREF };
 	int ret, i;
 
+	/* An arch whose purgatory is not written yet builds without one. */
+	if (!kx_purgatory_blob_size)
+		return kx_err(ENOSYS, "kexec", "loading on %s is not implemented yet", KX_ARCH_NAME);
 	ret = kx_purgatory_open(kx_purgatory_blob, kx_purgatory_blob_size, &pg);
 	if (ret < 0)
 		return ret;
@@ -145,6 +150,16 @@ int kx_unwrap_image(const uint8_t *img, size_t len, const char *type, struct kx_
 		return ret;
 	} else {
 		kx_err_clear(); /* not a UKI: the formats will say what it is */
+	}
+	/* An EFI zboot image (a PE whose payload is a compressed kernel): what
+	 * the formats see is the payload, unpacked. */
+	if (kx_zboot_is(u->img, u->len)) {
+		ret = kx_zboot_unwrap(u->img, u->len, kx_decompress_cap(u->len), &u->owned, &u->len);
+		if (ret < 0)
+			return kx_err_prefix(ret, u->is_uki ? "the UKI's .linux" : "kernel image");
+		u->img = u->owned;
+		u->compression = "zboot";
+		return 0;
 	}
 	comp = kx_compression_detect(u->img, u->len);
 	/* A compressed file (vmlinux.gz, ...) is unpacked first and every format

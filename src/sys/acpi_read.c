@@ -67,9 +67,9 @@ static bool try_addr(int fd, uint64_t addr, struct kx_facts *f)
 	n = kx_rsdp_check(b, sizeof(b));
 	if (!n)
 		return false;
-	memcpy(f->arch.rsdp, b, n);
-	f->arch.rsdp_len = n;
-	f->arch.rsdp_addr = addr;
+	memcpy(f->rsdp, b, n);
+	f->rsdp_len = n;
+	f->rsdp_addr = addr;
 	return true;
 }
 
@@ -176,8 +176,8 @@ static void read_tables(const char *root, struct kx_facts *f)
 		free(all);
 		return;
 	}
-	f->arch.acpi_tables = all;
-	f->arch.acpi_tables_len = len;
+	f->acpi_tables = all;
+	f->acpi_tables_len = len;
 }
 
 int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
@@ -187,7 +187,7 @@ int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
 	uint64_t ebda;
 	int fd, ret;
 
-	f->arch.rsdp_len = 0;
+	f->rsdp_len = 0;
 	ret = kx_path_join(path, sizeof(path), root, "/dev/mem");
 	if (ret)
 		return 0;
@@ -214,7 +214,7 @@ int kx_acpi_rsdp_read(const char *root, struct kx_facts *f)
 	scan(fd, BIOS_ROM_START, BIOS_ROM_END, f);
 out:
 	close(fd);
-	if (!f->arch.rsdp_len)
+	if (!f->rsdp_len)
 		read_tables(root, f);
 	return 0;
 }

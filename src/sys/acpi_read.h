@@ -22,7 +22,7 @@ size_t kx_rsdp_check(const uint8_t *buf, size_t len);
  * len, checksum. Returns its length or 0. Pure. */
 size_t kx_acpi_table_check(const uint8_t *buf, size_t len);
 
-/* Finds the firmware's RSDP and copies its bytes into f->arch.rsdp. Where:
+/* Finds the firmware's RSDP and copies its bytes into f->rsdp. Where:
  * the EFI system table's ACPI20/ACPI entry (f->efi.acpi20), else the
  * acpi_rsdp_addr the running kernel was handed in boot_params, else the
  * BIOS search areas of ACPI 5.2.5.1 (the first KiB of the EBDA whose segment
@@ -30,8 +30,8 @@ size_t kx_acpi_table_check(const uint8_t *buf, size_t len);
  * STRICT_DEVMEM lets root read the first MiB and firmware (non-RAM) ranges,
  * which is where an RSDP lives on BIOS machines; UEFI firmware puts it in
  * ACPI memory, which IO_STRICT_DEVMEM refuses (EPERM). Then the tables the
- * kernel exports in sysfs go into f->arch.acpi_tables instead, so a format can
- * recreate an RSDP and XSDT for copies of them. Leaves f->arch.rsdp_len 0 (and returns 0) when nothing
+ * kernel exports in sysfs go into f->acpi_tables instead, so a format can
+ * recreate an RSDP and XSDT for copies of them. Leaves f->rsdp_len 0 (and returns 0) when nothing
  * valid is found: the RSDP is optional information. */
 int kx_acpi_rsdp_read(const char *root, struct kx_facts *f);
 

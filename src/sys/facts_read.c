@@ -249,7 +249,7 @@ static int read_cmdline(const char *root, struct kx_facts *f)
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 		buf[--len] = '\0';
 	f->cmdline = (char *)buf;
-	kx_console_parse(f->cmdline, len, &f->arch.console);
+	kx_console_parse(f->cmdline, len, &f->console);
 	return 0;
 }
 

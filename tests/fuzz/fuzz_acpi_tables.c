@@ -2,7 +2,7 @@
 /*
  * The page-0 BIOS data area and ACPI root that mbinfo.c recreates on a UEFI
  * machine (mb_add_uefi_bda, write_made_tables, mb_uefi_made_rsdp) from
- * fuzzed table copies (f->arch.acpi_tables) or a fuzzed firmware RSDP.
+ * fuzzed table copies (f->acpi_tables) or a fuzzed firmware RSDP.
  *
  * Input: u8 flags (bit 0: the firmware RSDP is known), u8 RSDP length [37],
  * 36 RSDP bytes, then the table copies (the rest, exactly that long).
@@ -119,19 +119,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.firmware_map.n = f.firmware_map.cap = f.ram.n = f.ram.cap = 2;
 	flags = fz_u8(&in);
 	rsdp_len = fz_u8(&in);
-	f.arch.rsdp_len = flags & 1 ? rsdp_len % (RSDP_LEN + 1) : 0;
+	f.rsdp_len = flags & 1 ? rsdp_len % (RSDP_LEN + 1) : 0;
 	rsdp = fz_bytes(&in, RSDP_LEN, &got);
-	memcpy(f.arch.rsdp, rsdp, got);
+	memcpy(f.rsdp, rsdp, got);
 	if (in.n) {
-		f.arch.acpi_tables = malloc(in.n);
-		if (!f.arch.acpi_tables)
+		f.acpi_tables = malloc(in.n);
+		if (!f.acpi_tables)
 			return 0;
-		memcpy(f.arch.acpi_tables, in.p, in.n);
-		f.arch.acpi_tables_len = in.n;
+		memcpy(f.acpi_tables, in.p, in.n);
+		f.acpi_tables_len = in.n;
 	}
 
 	made_len = mb_uefi_made_rsdp(&f, made);
-	if (made_len && (made_len != RSDP_LEN || f.arch.rsdp_len || sum8(made, 20) ||
+	if (made_len && (made_len != RSDP_LEN || f.rsdp_len || sum8(made, 20) ||
 			 sum8(made, RSDP_LEN) || kx_le64(made + 24) != MB_UEFI_ROOT_ADDR))
 		abort();
 	if (kx_plan_init(&p, &f.ram, 0, 0))
@@ -148,20 +148,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = p.seg[0].bufsz;
 
 		claim(used, len, BDA_BASE_MEM_KB, 2);
-		if (f.arch.rsdp_len || made_len) {
+		if (f.rsdp_len || made_len) {
 			claim(used, len, BDA_EBDA_SEGMENT, 2);
 			if (kx_le16(b + BDA_EBDA_SEGMENT) != EBDA >> 4)
 				abort();
 		}
-		if (f.arch.rsdp_len) {
-			claim(used, len, EBDA, f.arch.rsdp_len);
-			if (memcmp(b + EBDA, f.arch.rsdp, f.arch.rsdp_len))
+		if (f.rsdp_len) {
+			claim(used, len, EBDA, f.rsdp_len);
+			if (memcmp(b + EBDA, f.rsdp, f.rsdp_len))
 				abort();
 		} else if (made_len) {
 			claim(used, len, EBDA, RSDP_LEN);
 			if (memcmp(b + EBDA, made, RSDP_LEN))
 				abort();
-			end = check_made_tables(b, len, used, f.arch.acpi_tables, f.arch.acpi_tables_len);
+			end = check_made_tables(b, len, used, f.acpi_tables, f.acpi_tables_len);
 		}
 		for (size_t i = 0; i < len; i++)
 			if (!used[i] && b[i])
@@ -177,6 +177,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kx_memmap_free(&hand);
 	free(used);
 	kx_plan_free(&p);
-	free(f.arch.acpi_tables);
+	free(f.acpi_tables);
 	return 0;
 }

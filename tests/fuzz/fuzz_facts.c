@@ -115,20 +115,20 @@ static bool take_acpi(struct fz *in, struct kx_facts *f, unsigned flags)
 	const uint8_t *tables;
 
 	if (flags & FZF_RSDP) {
-		f->arch.rsdp_addr = addr;
-		memcpy(f->arch.rsdp, rsdp, got);
-		f->arch.rsdp_len = len;
+		f->rsdp_addr = addr;
+		memcpy(f->rsdp, rsdp, got);
+		f->rsdp_len = len;
 	}
 	len = fz_u16(in);
 	tables = fz_bytes(in, len, &got);
 	if (!(flags & FZF_ACPI_TABLES) || !got)
 		return true;
 	/* Exactly as long as the input gave: a read past it is a bug. */
-	f->arch.acpi_tables = malloc(got);
-	if (!f->arch.acpi_tables)
+	f->acpi_tables = malloc(got);
+	if (!f->acpi_tables)
 		return false;
-	memcpy(f->arch.acpi_tables, tables, got);
-	f->arch.acpi_tables_len = got;
+	memcpy(f->acpi_tables, tables, got);
+	f->acpi_tables_len = got;
 	return true;
 }
 

@@ -192,8 +192,8 @@ static void check_mb2_tag(const struct kx_plan *p, const struct info *in, const 
 			abort();
 		break;
 	case MB2_TAG_ACPI_NEW:
-		if (f->arch.rsdp_len ? tsize != 8 + f->arch.rsdp_len ||
-					       memcmp(t + 8, f->arch.rsdp, f->arch.rsdp_len)
+		if (f->rsdp_len ? tsize != 8 + f->rsdp_len ||
+					       memcmp(t + 8, f->rsdp, f->rsdp_len)
 				     : tsize != 8 + 36 || sum8(t + 8, 20) || sum8(t + 8, 36))
 			abort();
 		break;

@@ -701,7 +701,7 @@ static void test_purgatory_console(void **state)
 
 	(void)state;
 	fake_facts(&f, false);
-	f.arch.console = (struct kx_console){ .serial = true, .port = 0x2f8, .baud = 9600 };
+	f.console = (struct kx_console){ .serial = true, .port = 0x2f8, .baud = 9600 };
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
 	pg = find_role(&p, KX_ROLE_PURGATORY);
 	memcpy(&ph, pg->buf, sizeof(ph));
@@ -710,7 +710,7 @@ static void test_purgatory_console(void **state)
 	assert_int_equal(pp.arch.serial_port, 0x2f8);
 	assert_int_equal(pp.arch.serial_baud, 9600);
 	kx_plan_free(&p);
-	f.arch.console.serial = false;
+	f.console.serial = false;
 	assert_int_equal(kx_build_plan(img, len, &o, &f, &p), 0);
 	pg = find_role(&p, KX_ROLE_PURGATORY);
 	memcpy(&pp, pg->buf + ph.params_offset, sizeof(pp));

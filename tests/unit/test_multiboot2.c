@@ -222,9 +222,9 @@ static void test_info(void **state)
 	(void)state;
 	fixture_facts(&f);
 	/* A revision 2 RSDP; EFI facts present but not requested by the image. */
-	memcpy(f.arch.rsdp, "RSD PTR ", 8);
-	f.arch.rsdp[15] = 2;
-	f.arch.rsdp_len = 36;
+	memcpy(f.rsdp, "RSD PTR ", 8);
+	f.rsdp[15] = 2;
+	f.rsdp_len = 36;
 	f.efi.present = true;
 	img_init(&im, 0x80);
 	add_tag(&im, MB2_HT_INFORMATION_REQUEST, 0, req, 2);
@@ -393,8 +393,8 @@ static void test_uefi_bda_made_rsdp(const struct img *im)
 		h[9] = (uint8_t)(0u - sum_bytes(h, tabs[i].len));
 		off += tabs[i].len;
 	}
-	f.arch.acpi_tables = all;
-	f.arch.acpi_tables_len = off;
+	f.acpi_tables = all;
+	f.acpi_tables_len = off;
 	f.efi.present = true;
 	assert_int_equal(kx_plan_init(&p, &f.ram, 0, 0), 0);
 	assert_int_equal(kx_format_multiboot2.plan(im->b, IMG_SIZE, &o, &f, &p), 0);
@@ -477,9 +477,9 @@ static void test_uefi_bda(void **state)
 	test_uefi_bda_made_rsdp(&im);
 	for (int uefi = 0; uefi < 2; uefi++) {
 		fixture_facts(&f);
-		memcpy(f.arch.rsdp, "RSD PTR ", 8);
-		f.arch.rsdp[8] = (uint8_t)(0u - (uint8_t)('R' + 'S' + 'D' + ' ' + 'P' + 'T' + 'R' + ' '));
-		f.arch.rsdp_len = 20;
+		memcpy(f.rsdp, "RSD PTR ", 8);
+		f.rsdp[8] = (uint8_t)(0u - (uint8_t)('R' + 'S' + 'D' + ' ' + 'P' + 'T' + 'R' + ' '));
+		f.rsdp_len = 20;
 		f.efi.present = uefi;
 		assert_int_equal(kx_plan_init(&p, &f.ram, 0, 0), 0);
 		assert_int_equal(kx_format_multiboot2.plan(im.b, IMG_SIZE, &o, &f, &p), 0);
@@ -495,7 +495,7 @@ static void test_uefi_bda(void **state)
 			assert_int_equal(bda->memsz, KX_PAGE_SIZE);
 			assert_int_equal(bda->buf[0x413] | bda->buf[0x414] << 8, 0x9fc00 / 1024);
 			assert_int_equal(bda->buf[0x40e] | bda->buf[0x40f] << 8, 0x80);
-			assert_memory_equal(bda->buf + 0x800, f.arch.rsdp, 20);
+			assert_memory_equal(bda->buf + 0x800, f.rsdp, 20);
 		}
 		kx_plan_free(&p);
 		kx_facts_free(&f);

@@ -428,9 +428,9 @@ static void test_facts_bios_tree(void **state)
 	assert_false(f.map_is_guess);
 	assert_false(f.efi.present);
 	assert_string_equal(f.cmdline, "BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0,115200n8");
-	assert_true(f.arch.console.serial);
-	assert_int_equal(f.arch.console.port, 0x3f8);
-	assert_int_equal(f.arch.console.baud, 115200);
+	assert_true(f.console.serial);
+	assert_int_equal(f.console.port, 0x3f8);
+	assert_int_equal(f.console.baud, 115200);
 	assert_int_equal(f.arch.boot_params_len, 4096);
 	assert_memory_equal(f.arch.boot_params, bp, sizeof(bp));
 
@@ -508,9 +508,9 @@ static void test_facts_uefi_tree(void **state)
 		assert_int_equal(f.efi.map[i].attribute, i * 0x1000 + 4);
 	}
 	assert_null(f.arch.boot_params);
-	assert_true(f.arch.console.vga);
-	assert_true(f.arch.console.serial);
-	assert_int_equal(f.arch.console.port, 0x2f8);
+	assert_true(f.console.vga);
+	assert_true(f.console.serial);
+	assert_int_equal(f.console.port, 0x2f8);
 
 	assert_int_equal(f.firmware_map.n, 8);
 	expect_region(&f.firmware_map, 3, 0x800000, 0x808000, KX_MEM_NVS);
@@ -542,7 +542,7 @@ static void test_facts_nothing_readable(void **state)
 	expect_region(&f.firmware_map, 3, 4 * GIB, 5 * GIB + MIB, KX_MEM_RAM);
 	assert_int_equal(f.ram.n, 3);
 	assert_int_equal(f.crash.n, 0);
-	assert_false(f.arch.console.serial);
+	assert_false(f.console.serial);
 	kx_facts_free(&f);
 }
 

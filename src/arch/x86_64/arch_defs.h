@@ -7,6 +7,9 @@
 #ifndef KX_ARCH_DEFS_H
 #define KX_ARCH_DEFS_H
 
+/* The arch as messages name it. */
+#define KX_ARCH_NAME "x86_64"
+
 /* kexec_load's flags name the image's arch (include/uapi/linux/kexec.h:
  * KEXEC_ARCH_X86_64 = EM_X86_64 << 16). */
 #define KX_ARCH_KEXEC_FLAG (62ul << 16)

@@ -4,7 +4,7 @@
  * EM_386, the psABIs' RELATIVE relocation, the SysV argument registers, and
  * a vmlinux booted through the Linux boot protocol with boot_params.
  */
-#include "arch_elf.h"
+#include "formats/arch_elf.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,6 +7,5 @@
 void kx_arch_facts_free(struct kx_arch_facts *a)
 {
 	free(a->boot_params);
-	free(a->acpi_tables);
 	memset(a, 0, sizeof(*a));
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "arch_handoff.h"
+#include "core/handoff.h"
 
 #include <inttypes.h>
 
@@ -27,8 +27,11 @@ const char *kx_handoff_mode_name(const struct kx_handoff *h)
 
 uint64_t kx_handoff_purgatory_max(const struct kx_handoff *h)
 {
-	/* entry.S: enter_linux64 stays in long mode (its 4-level switch is
-	 * skipped when purgatory lies above 4 GiB); enter_pm32 does not. */
+	/* Purgatory runs in 64-bit mode on the kernel's identity map wherever
+	 * it is; a 32-bit or real-mode entry leaves long mode from its code,
+	 * which only runs below 4 GiB (the build places it below 4 GiB whenever
+	 * there is room). entry.S: enter_linux64 stays in long mode (its 4-level
+	 * switch is skipped when purgatory lies above 4 GiB); enter_pm32 does not. */
 	return h->mode == KX_ENTRY_LINUX64 ? 0 : KX_4G;
 }
 
@@ -48,12 +51,12 @@ void kx_handoff_fill_params(const struct kx_handoff *h, const struct kx_load_opt
 	pp->arch.regs16 = h->regs16;
 	/* The 8250 at an I/O port: the one asked for, else the running kernel's
 	 * console=ttyS / uart8250,io, else COM1 at 115200. */
-	if (o->console_serial || f->arch.console.serial) {
+	if (o->console_serial || f->console.serial) {
 		pp->flags |= KX_PURG_F_SERIAL;
 		pp->arch.serial_port = o->console_serial && o->serial_port ? o->serial_port
-				       : f->arch.console.serial ? f->arch.console.port : 0x3f8;
+				       : f->console.serial ? f->console.port : 0x3f8;
 		pp->arch.serial_baud = o->console_serial && o->serial_baud ? o->serial_baud
-				       : f->arch.console.serial ? f->arch.console.baud : 115200;
+				       : f->console.serial ? f->console.baud : 115200;
 	}
 	if (o->console_vga)
 		pp->flags |= KX_PURG_F_VGA;

@@ -345,10 +345,10 @@ static size_t table_len_at(const struct kx_facts *f, size_t off)
 {
 	uint32_t len;
 
-	if (off > f->arch.acpi_tables_len || f->arch.acpi_tables_len - off < SDT_HEADER_LEN)
+	if (off > f->acpi_tables_len || f->acpi_tables_len - off < SDT_HEADER_LEN)
 		return 0;
-	len = kx_le32(f->arch.acpi_tables + off + SDT_LENGTH);
-	return len >= SDT_HEADER_LEN && len <= f->arch.acpi_tables_len - off ? len : 0;
+	len = kx_le32(f->acpi_tables + off + SDT_LENGTH);
+	return len >= SDT_HEADER_LEN && len <= f->acpi_tables_len - off ? len : 0;
 }
 
 /* Walks the table copies: each starts with its header and its length. */
@@ -372,7 +372,7 @@ static uint64_t uefi_low_end(const struct kx_facts *f)
 {
 	uint64_t end = align16(MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * (uint64_t)table_count(f));
 
-	if (f->arch.rsdp_len || !table_len_at(f, 0))
+	if (f->rsdp_len || !table_len_at(f, 0))
 		return 0;
 	for (size_t off = 0, len; (len = table_len_at(f, off)); off += len)
 		end = align16(end) + len;
@@ -386,7 +386,7 @@ size_t mb_uefi_made_rsdp(const struct kx_facts *f, uint8_t *out)
 		return 0;
 	memcpy(out, "RSD PTR ", 8);
 	/* The FADT comes first; its OEM ID is the firmware's. */
-	memcpy(out + RSDP_OEMID, f->arch.acpi_tables + SDT_OEMID, 6);
+	memcpy(out + RSDP_OEMID, f->acpi_tables + SDT_OEMID, 6);
 	out[RSDP_REVISION] = 2;
 	out[RSDP_LENGTH] = RSDP_V2_LEN;
 	for (int i = 0; i < 4; i++)
@@ -409,11 +409,11 @@ static void write_made_tables(struct kx_writer *w, const struct kx_facts *f)
 	kx_wput32(w, MB_UEFI_ROOT_ADDR + SDT_LENGTH, (uint32_t)xlen);
 	kx_wput8(w, MB_UEFI_ROOT_ADDR + SDT_REVISION, XSDT_REVISION);
 	/* OEM ID, table ID and revision, creator: the FADT's, as firmware's. */
-	kx_wputbytes(w, MB_UEFI_ROOT_ADDR + SDT_OEMID, f->arch.acpi_tables + SDT_OEMID,
+	kx_wputbytes(w, MB_UEFI_ROOT_ADDR + SDT_OEMID, f->acpi_tables + SDT_OEMID,
 		    SDT_HEADER_LEN - SDT_OEMID);
 	for (size_t off = 0, len; (len = table_len_at(f, off)); off += len, i++) {
 		at = align16(at);
-		kx_wputbytes(w, (size_t)at, f->arch.acpi_tables + off, len);
+		kx_wputbytes(w, (size_t)at, f->acpi_tables + off, len);
 		kx_wput64(w, MB_UEFI_ROOT_ADDR + SDT_HEADER_LEN + 8 * i, at);
 		at += len;
 	}
@@ -441,9 +441,9 @@ int mb_add_uefi_bda(const struct kx_facts *f, struct kx_plan *p)
 		return kx_err(ENOMEM, "multiboot", "out of memory");
 	mb_mem_summary(&f->firmware_map, &lower, &upper);
 	kx_wput16(&w, BDA_BASE_MEM_KB, (uint16_t)lower);
-	if (f->arch.rsdp_len) {
+	if (f->rsdp_len) {
 		kx_wput16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
-		kx_wputbytes(&w, SHIM_EBDA, f->arch.rsdp, f->arch.rsdp_len);
+		kx_wputbytes(&w, SHIM_EBDA, f->rsdp, f->rsdp_len);
 	} else if (mb_uefi_made_rsdp(f, rsdp)) {
 		kx_wput16(&w, BDA_EBDA_SEGMENT, SHIM_EBDA >> 4);
 		kx_wputbytes(&w, SHIM_EBDA, rsdp, RSDP_V2_LEN);

@@ -92,7 +92,7 @@ bool mb_framebuffer_from_boot_params(const uint8_t *bp, size_t len, struct mb_fr
  * 0xE0000-0xFFFFF (it ignores the Multiboot2 ACPI tags there). So on UEFI we
  * load page 0 with a minimal BDA: base memory = mem_lower and an "EBDA" at
  * 0x800 that holds a copy of the firmware's RSDP. When the RSDP is unreadable
- * (f->arch.acpi_tables instead), the RSDP there is made for an XSDT at
+ * (f->acpi_tables instead), the RSDP there is made for an XSDT at
  * MB_UEFI_ROOT_ADDR listing copies of the tables that follow it, within the
  * first 64 KiB. Linux keeps that memory out of free RAM, so it goes through
  * the planner as a firmware_low request, and purgatory verifies it like any

@@ -379,9 +379,9 @@ static int mb2_decide_info(const struct mb2_header *h, const struct kx_facts *f,
 	if (h->fb_required && !ip->fb)
 		return kx_err(EINVAL, MOD, "the image requires a framebuffer and the running kernel "
 			      "has no linear framebuffer to pass on (kx cannot set a video mode)");
-	if (f->arch.rsdp_len) {
-		memcpy(ip->rsdp, f->arch.rsdp, f->arch.rsdp_len);
-		ip->rsdp_len = f->arch.rsdp_len;
+	if (f->rsdp_len) {
+		memcpy(ip->rsdp, f->rsdp, f->rsdp_len);
+		ip->rsdp_len = f->rsdp_len;
 	} else if (f->efi.present) {
 		/* The RSDP that mb_add_uefi_bda recreates in page 0. */
 		ip->rsdp_len = mb_uefi_made_rsdp(f, ip->rsdp);

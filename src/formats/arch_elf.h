@@ -2,8 +2,8 @@
 /*
  * What an arch supplies to the generic ELF format (src/formats/elf.c): which
  * machines it runs, the relocation a position-independent image may use, how
- * an image is entered with arguments, and how a vmlinux is booted. Found
- * through the arch include path (src/arch/<arch>).
+ * an image is entered with arguments, and how a vmlinux is booted. Each arch
+ * implements it in src/arch/<arch>/elf.c.
  */
 #ifndef KX_ARCH_ELF_H
 #define KX_ARCH_ELF_H

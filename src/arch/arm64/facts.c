@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kx_arch_facts_free(struct kx_arch_facts *a)
+{
+	free(a->boot_params);
+	memset(a, 0, sizeof(*a));
+}
