@@ -308,13 +308,15 @@ static int call_with_debug(struct kx_loader *l, const char *name,
 	return ret;
 }
 
-/* kexec_file_load of the image (a UKI's parts through memfds). A failure
- * to make those is returned as it is: no syscall was made. */
-static int file_load(kx_loader *l)
+/* kexec_file_load of the image (a UKI's parts through memfds). When those
+ * cannot be made, no syscall is made: *made is false and the error is kx's
+ * own (not the kernel's, so no syscall_error and no fallback). */
+static int file_load(kx_loader *l, bool *made)
 {
 	struct file_load_files files;
 	int ret = file_load_open(l, &files);
 
+	*made = ret == 0;
 	if (ret < 0)
 		return ret;
 	ret = call_with_debug(l, "kexec_file_load", call_file_load, &files, file_load_flags(l),
@@ -330,6 +332,7 @@ static int file_load(kx_loader *l)
 int kx_load(kx_loader *l, kx_error **err)
 {
 	const char *root;
+	bool made;
 	int ret = -ENOSYS;
 
 	if (!l || !l->have_plan)
@@ -351,9 +354,11 @@ int kx_load(kx_loader *l, kx_error **err)
 					       "map and cannot be loaded"), &l->plan);
 	kx_lib_log(l, "syscall: %s: %s", l->plan.meta.syscall, l->plan.meta.syscall_reason);
 	if (l->syscall == KX_SYSCALL_FILE || (l->syscall == KX_SYSCALL_AUTO && !l->load_first)) {
-		ret = file_load(l);
+		ret = file_load(l, &made);
 		if (ret == 0)
 			return 0;
+		if (!made)
+			return kx_lib_fail(err, ret, &l->plan);
 		if (l->syscall == KX_SYSCALL_FILE || !fallback_ok(ret)) {
 			ret = syscall_error(root, "kexec_file_load", ret);
 			return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
@@ -370,10 +375,11 @@ int kx_load(kx_loader *l, kx_error **err)
 			      "KEXEC_DEBUG");
 	if (ret < 0 && l->syscall == KX_SYSCALL_AUTO && l->load_first && file_fallback_ok(ret)) {
 		kx_lib_log(l, "kexec_load refused (%s), trying kexec_file_load", strerror(-ret));
-		ret = file_load(l);
+		ret = file_load(l, &made);
 		if (ret == 0)
 			return 0;
-		ret = syscall_error(root, "kexec_file_load", ret);
+		if (made)
+			ret = syscall_error(root, "kexec_file_load", ret);
 		return kx_lib_fail(err, panic_load_failed(l, ret), &l->plan);
 	}
 	if (ret < 0) {
