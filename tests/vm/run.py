@@ -89,7 +89,7 @@ class Scenario:
     def _parse(self):
         with open(self.path) as f:
             for lineno, line in enumerate(f, 1):
-                m = re.match(r"^#\s*([a-z-]+):\s?(.*?)\s*$", line)
+                m = re.match(r"^#\s*([a-z0-9-]+):\s?(.*?)\s*$", line)
                 if not m or m.group(1) not in HEADER_KEYS:
                     continue
                 key, val = m.group(1), m.group(2)
@@ -866,23 +866,73 @@ AAVMF_VARS = "/usr/share/AAVMF/AAVMF_VARS.fd"
 # /chosen (bootargs, initrd range, the EFI stub's linux,uefi-* entries),
 # memory nodes, PSCI conduit, the exception level, EFI runtime services.
 ARM64_FACTS_SH = r"""
-kx_dtprop() { [ -e "$1" ] && od -An -tx1 -v "$1" | tr -d ' \n'; }
+# kx_fdt: the /chosen properties and memory nodes of the flattened DT the
+# kernel booted with (/sys/firmware/fdt; under ACPI there is no
+# /sys/firmware/devicetree), one "NODE PROP VALUE" line each. Walks the
+# structure block (Devicetree Specification 5.4: FDT_BEGIN_NODE 1,
+# FDT_END_NODE 2, FDT_PROP 3, FDT_NOP 4, FDT_END 9; big-endian). A value
+# that is NUL-terminated printable text is shown as text (a string list
+# joined with ','), anything else as 0x and hex bytes.
+kx_fdt() {
+    f=/sys/firmware/fdt
+    [ -r $f ] || return 0
+    n=$(od -An -tu1 -v -N 40 $f | awk '{ for (i = 1; i <= NF; i++) b[k++] = $i }
+        function u32(o) { return ((b[o] * 256 + b[o + 1]) * 256 + b[o + 2]) * 256 + b[o + 3] }
+        END { a = u32(8) + u32(36); s = u32(12) + u32(32); print (a > s ? a : s) }')
+    od -An -tu1 -v -N "$n" $f | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        function u32(o) { return ((b[o] * 256 + b[o + 1]) * 256 + b[o + 2]) * 256 + b[o + 3] }
+        function str(o,   s) { s = ""; while (o < n && b[o] != 0) { s = s sprintf("%c", b[o]); o++ } return s }
+        function val(o, len,   i, text, s, c) {
+            text = len > 0 && b[o + len - 1] == 0
+            for (i = 0; text && i < len - 1; i++) {
+                c = b[o + i]
+                if (c == 0) { if (i == 0 || b[o + i - 1] == 0) text = 0 }
+                else if (c < 32 || c > 126) text = 0
+            }
+            s = ""
+            if (text) {
+                for (i = 0; i < len - 1; i++) s = s (b[o + i] ? sprintf("%c", b[o + i]) : ",")
+                return s
+            }
+            for (i = 0; i < len; i++) s = s sprintf("%02x", b[o + i])
+            return "0x" s
+        }
+        END {
+            o = u32(8); strs = u32(12); d = 0
+            while (o + 4 <= n) {
+                t = u32(o); o += 4
+                if (t == 1) { nm = str(o); o += int((length(nm) + 4) / 4) * 4; node[++d] = nm }
+                else if (t == 2) d--
+                else if (t == 3) {
+                    len = u32(o); pn = str(strs + u32(o + 4)); o += 8
+                    if (d == 2 && (node[2] == "chosen" || node[2] ~ /^memory/))
+                        print node[2], pn, val(o, len)
+                    o += int((len + 3) / 4) * 4
+                } else if (t != 4) break
+            }
+        }'
+}
 kx_facts_arm64() {
     stage=$1
-    dt=/sys/firmware/devicetree/base
     # arm64 has no /sys/firmware/efi/runtime: the kernel says this when it
     # maps the runtime services (arch/arm64/kernel/efi.c, efi_enter_virtual_mode).
     if dmesg | grep -q "Remapping and enabling EFI services"; then svc=yes; else svc=no; fi
     echo "KX-$stage-EFI-SERVICES: $svc"
     echo "KX-$stage-EL: $(dmesg | sed -n 's/.*CPU(s) started at \(EL[0-9]\).*/\1/p' | head -n1)"
     echo "KX-$stage-CPUS: $(grep -c '^processor' /proc/cpuinfo)"
-    echo "KX-$stage-PSCI: $(tr -d '\000' < $dt/psci/method 2>/dev/null || echo none)"
-    echo "KX-$stage-FDT-SIZE: $(wc -c < /sys/firmware/fdt 2>/dev/null || echo none)"
-    echo "KX-$stage-FDT-CHOSEN: $(ls $dt/chosen 2>/dev/null | grep -v '^name$' | tr '\n' ' ')"
-    echo "KX-$stage-FDT-BOOTARGS: $(tr -d '\000' < $dt/chosen/bootargs 2>/dev/null)"
-    echo "KX-$stage-FDT-INITRD: $(kx_dtprop $dt/chosen/linux,initrd-start)-$(kx_dtprop $dt/chosen/linux,initrd-end)"
-    mem=
-    for m in $dt/memory@*; do [ -e "$m/reg" ] && mem="$mem${m##*/}=$(kx_dtprop $m/reg) "; done
+    # The conduit comes from the DT's /psci node, or from ACPI's FADT.
+    psci=$(tr -d '\000' 2>/dev/null < /sys/firmware/devicetree/base/psci/method)
+    if [ -z "$psci" ] && dmesg | grep -q "psci: probing for conduit method from ACPI"; then
+        psci=acpi; fi
+    echo "KX-$stage-PSCI: ${psci:-none}"
+    echo "KX-$stage-FDT-SIZE: $(wc -c 2>/dev/null < /sys/firmware/fdt || echo none)"
+    kx_fdt > /tmp/kx-fdt.txt
+    echo "KX-$stage-FDT-CHOSEN: $(sed -n 's/^chosen \([^ ]*\) .*/\1/p' /tmp/kx-fdt.txt | sort | tr '\n' ' ')"
+    sed -n "s/^chosen \([^ ]*\) \(.*\)/KX-$stage-FDT-PROP: \1=\2/p" /tmp/kx-fdt.txt
+    echo "KX-$stage-FDT-BOOTARGS: $(sed -n 's/^chosen bootargs //p' /tmp/kx-fdt.txt)"
+    echo "KX-$stage-FDT-INITRD: $(sed -n 's/^chosen linux,initrd-start //p' /tmp/kx-fdt.txt)-$(sed -n 's/^chosen linux,initrd-end //p' /tmp/kx-fdt.txt)"
+    mem=$(sed -n 's/^\(memory[^ ]*\) reg \(.*\)/\1=\2/p' /tmp/kx-fdt.txt | tr '\n' ' ')
     echo "KX-$stage-FDT-MEMORY: ${mem:-none}"
     echo "KX-$stage-IOMEM-RAM: $(grep -c 'System RAM' /proc/iomem)"
 }
