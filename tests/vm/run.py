@@ -883,17 +883,19 @@ kx_fdt() {
         { for (i = 1; i <= NF; i++) b[n++] = $i }
         function u32(o) { return ((b[o] * 256 + b[o + 1]) * 256 + b[o + 2]) * 256 + b[o + 3] }
         function str(o,   s) { s = ""; while (o < n && b[o] != 0) { s = s sprintf("%c", b[o]); o++ } return s }
-        function val(o, len,   i, text, s, c) {
-            text = len > 0 && b[o + len - 1] == 0
-            for (i = 0; text && i < len - 1; i++) {
+        function val(o, len,   i, text, s, c, end, extra) {
+            # Trailing NULs past the string list'"'"'s own are counted, not shown.
+            for (end = len; end > 1 && b[o + end - 1] == 0 && b[o + end - 2] == 0; end--) extra++
+            text = end > 1 && b[o + end - 1] == 0
+            for (i = 0; text && i < end - 1; i++) {
                 c = b[o + i]
                 if (c == 0) { if (i == 0 || b[o + i - 1] == 0) text = 0 }
                 else if (c < 32 || c > 126) text = 0
             }
             s = ""
             if (text) {
-                for (i = 0; i < len - 1; i++) s = s (b[o + i] ? sprintf("%c", b[o + i]) : ",")
-                return s
+                for (i = 0; i < end - 1; i++) s = s (b[o + i] ? sprintf("%c", b[o + i]) : ",")
+                return s (extra ? " (+" extra " NUL)" : "")
             }
             for (i = 0; i < len; i++) s = s sprintf("%02x", b[o + i])
             return "0x" s
@@ -930,7 +932,9 @@ kx_facts_arm64() {
     kx_fdt > /tmp/kx-fdt.txt
     echo "KX-$stage-FDT-CHOSEN: $(sed -n 's/^chosen \([^ ]*\) .*/\1/p' /tmp/kx-fdt.txt | sort | tr '\n' ' ')"
     sed -n "s/^chosen \([^ ]*\) \(.*\)/KX-$stage-FDT-PROP: \1=\2/p" /tmp/kx-fdt.txt
-    echo "KX-$stage-FDT-BOOTARGS: $(sed -n 's/^chosen bootargs //p' /tmp/kx-fdt.txt)"
+    # The command line the kernel takes from bootargs: its first string.
+    echo "KX-$stage-FDT-BOOTARGS: $(sed -n 's/^chosen bootargs //p' /tmp/kx-fdt.txt |
+        sed 's/ (+[0-9]* NUL)$//')"
     echo "KX-$stage-FDT-INITRD: $(sed -n 's/^chosen linux,initrd-start //p' /tmp/kx-fdt.txt)-$(sed -n 's/^chosen linux,initrd-end //p' /tmp/kx-fdt.txt)"
     mem=$(sed -n 's/^\(memory[^ ]*\) reg \(.*\)/\1=\2/p' /tmp/kx-fdt.txt | tr '\n' ' ')
     echo "KX-$stage-FDT-MEMORY: ${mem:-none}"
