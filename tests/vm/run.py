@@ -1055,6 +1055,23 @@ def arm64_qemu_command(scn, kernel, initrd, append, tmp, build_dir, build_arm64)
     return cmd + [expand(a, build_dir, os.path.dirname(kernel), build_arm64)
                   for a in scn.qemu_args]
 
+
+def arm64_make(build_arm64):
+    """make ARCH=arm64 in the checkout, one caller at a time (meson runs the
+    scenarios in parallel; all but the first find it current). A failed
+    build fails the scenario with the end of make's output."""
+    import fcntl
+    if os.path.realpath(build_arm64) != os.path.realpath(os.path.join(TOP, "build-arm64")):
+        return
+    os.makedirs(CACHE, exist_ok=True)
+    with open(os.path.join(CACHE, ".make-arm64.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        res = subprocess.run(["make", "-C", TOP, "ARCH=arm64"], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True)
+    if res.returncode != 0:
+        print("\n".join((res.stdout + res.stderr).splitlines()[-40:]))
+        raise SystemExit("make ARCH=arm64 failed")
+
 # ---------------------------------------------------------------- end arm64 guests
 
 # ---------------------------------------------------------------- main
@@ -1075,6 +1092,9 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(TOP, "build"))
     ap.add_argument("--build-arm64", default=os.path.join(TOP, "build-arm64"),
                     help="where the arm64 kexec is (make ARCH=arm64), for '# arch: arm64'")
+    ap.add_argument("--make-arm64", action="store_true",
+                    help="run make ARCH=arm64 first (under a lock) when an arm64 "
+                         "scenario uses kx, so its kexec is current (meson passes it)")
     ap.add_argument("--linux", choices=sorted(LINUX_DIRS),
                     help="boot this Debian kernel (default 6.1; tests/vm/setup.sh "
                          "fetches both); the tag and log name get '-VERSION'")
@@ -1122,6 +1142,9 @@ def main():
         print(f"SKIP: '# uki:' needs objcopy and {UKI_STUB} "
               "(binutils, systemd-boot-efi: scripts/install-deps.sh)")
         return EXIT_SKIP
+
+    if arm64 and args.make_arm64 and not use_tools:
+        arm64_make(args.build_arm64)
 
     tag = scn.name + ("-kexec-tools" if args.kexec_tools else "")
     if args.linux:
