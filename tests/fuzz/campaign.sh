@@ -4,10 +4,12 @@
 # Each target runs under libFuzzer (ASan + UBSan, built by build.sh) in slices
 # of SLICE wall seconds, at nice 19, until the CPU time of all its slices adds
 # up to CPU_MINUTES. The corpus grows in $out/corpus/<name>/ between slices;
-# what each slice did is appended to $out/campaign/<name>.tsv (cpu seconds,
-# executions, coverage, features, exit status), so a campaign stopped halfway
-# (a session ending) goes on where it was when started again. A slice that
-# finds a crash stops that target: the input is in $out/crashes/.
+# what each slice did is appended to the ledger, tests/fuzz/campaign/<name>.tsv
+# (date, cpu seconds, executions, coverage, features, exit status), which is
+# committed with the minimized corpus (tests/fuzz/corpus/<name>/, each slice's
+# second corpus directory). So a campaign stopped halfway (a session ending,
+# even on another machine) goes on where it was when started again. A slice
+# that finds a crash stops that target: the input is in $out/crashes/.
 #
 # Usage: tests/fuzz/campaign.sh [run|table|minimize] [TARGET...]
 #   run       (default) fuzz every target (or those named) up to the budget
@@ -15,7 +17,7 @@
 #   minimize  merge each target's corpus into a minimal set and replace
 #             tests/fuzz/corpus/<name>/ with it (the committed seeds)
 # Env: FUZZ_OUT (build/fuzz), KX_BUILD (build), CPU_MINUTES (30), SLICE (600),
-# CAMPAIGN_PAR (2 targets at a time).
+# CAMPAIGN_PAR (2 targets at a time), CAMPAIGN_LEDGER (tests/fuzz/campaign).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,8 +28,9 @@ slice=${SLICE:-600}
 par=${CAMPAIGN_PAR:-2}
 mode=${1:-run}
 case "$mode" in run|table|minimize) shift || true ;; *) mode=run ;; esac
-state="$out/campaign"
-mkdir -p "$state" "$out/corpus" "$out/crashes"
+state="$out/campaign"                       # slice logs, this machine only
+ledger=${CAMPAIGN_LEDGER:-$here/campaign}   # what every slice did, committed
+mkdir -p "$state" "$ledger" "$out/corpus" "$out/crashes"
 
 targets() {
   if [ $# -gt 0 ]; then printf '%s\n' "$@"; return; fi
@@ -35,7 +38,7 @@ targets() {
 }
 
 # Sum of column N of a target's slices.
-total() { awk -F'\t' -v c="$2" '{s += $c} END {printf "%d", s}' "$state/$1.tsv" 2>/dev/null || echo 0; }
+total() { awk -F'\t' -v c="$2" '{s += $c} END {printf "%d", s}' "$ledger/$1.tsv" 2>/dev/null || echo 0; }
 
 one_target() {
   local name=$1 bin="$out/fuzz_$1" log used cpu execs cov ft rc
@@ -44,7 +47,7 @@ one_target() {
   while :; do
     used=$(total "$name" 2)
     [ "$used" -ge "$budget" ] && break
-    if grep -qP '\tcrash$' "$state/$name.tsv" 2>/dev/null; then break; fi
+    if grep -qP '\tcrash$' "$ledger/$name.tsv" 2>/dev/null; then break; fi
     log="$state/$name.slice.log"
     rc=0
     (cd "$out" && nice -n 19 /usr/bin/time -f '%U %S' -o "$state/$name.time" \
@@ -58,7 +61,7 @@ one_target() {
     local verdict=ok
     [ "$rc" -ne 0 ] && verdict=crash
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "${cpu:-0}" "${execs:-0}" \
-      "${cov:-0}" "${ft:-0}" "$verdict" >> "$state/$name.tsv"
+      "${cov:-0}" "${ft:-0}" "$verdict" >> "$ledger/$name.tsv"
     echo "campaign: $name slice: ${cpu:-0} s cpu, ${execs:-0} execs, cov ${cov:-0}, $verdict" \
          "($(total "$name" 2)/$budget s)"
     [ "$verdict" = crash ] && { tail -n 30 "$log" >&2; break; }
@@ -82,7 +85,7 @@ table)
   echo "| target | CPU min | executions | coverage (edges) | features | slices | crashes |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   for t in $(targets "$@"); do
-    f="$state/$t.tsv"
+    f="$ledger/$t.tsv"
     [ -s "$f" ] || { echo "| $t | 0 | 0 | - | - | 0 | - |"; continue; }
     awk -F'\t' -v t="$t" '{cpu += $2; ex += $3; cov = ($4 > cov ? $4 : cov);
       ft = ($5 > ft ? $5 : ft); n++; if ($6 == "crash") cr++}
