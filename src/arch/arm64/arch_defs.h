@@ -22,7 +22,5 @@
  * mapped above it (KIMAGE_VADDR). kdump on arm64 is not done yet: refine this
  * from VMCOREINFO (KERNELOFFSET, _stext) when it is. */
 #define KX_ARCH_KERNEL_TEXT_BASE 0xffff800000000000ull
-/* Purgatory exists; the DTB hand-off (x0) does not yet. */
-#define KX_ARCH_LOAD_NOT_READY 1
 
 #endif
