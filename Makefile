@@ -24,11 +24,18 @@ all: $(BUILD)/build.ninja
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
+# The arm64 QEMU scenarios boot build-arm64/kexec; with the cross compiler
+# installed, check and vm build it first (outside the tests' timeouts).
+ARM64_VM := $(if $(shell command -v aarch64-linux-gnu-gcc),arm64-vm-build)
+.PHONY: arm64-vm-build
+arm64-vm-build:
+	$(MAKE) ARCH=arm64
+
 # Every test: unit tests and the QEMU scenarios (run in parallel by meson).
 ifeq ($(ARCH),arm64)
 check: unit
 else
-check: all
+check: all $(ARM64_VM)
 	tests/vm/setup.sh
 	meson test -C $(BUILD) --print-errorlogs $(TESTARGS)
 endif
@@ -36,7 +43,7 @@ endif
 unit: all
 	meson test -C $(BUILD) --print-errorlogs --suite unit
 
-vm: all
+vm: all $(ARM64_VM)
 	tests/vm/setup.sh
 	meson test -C $(BUILD) --print-errorlogs --suite vm
 

@@ -2,28 +2,32 @@
 # Installs every Debian package kx needs to build and test. Idempotent; run as root.
 #   - Debian 12's own packages (below);
 #   - QEMU 10 from bookworm-backports (its TCG has SHA-NI, AVX2 and LA57 with
-#     -cpu max; 7.2's has no SHA-NI, so purgatory's SHA-NI path needs 10).
+#     -cpu max; 7.2's has no SHA-NI, so purgatory's SHA-NI path needs 10),
+#     for x86 and for the arm64 scenarios (qemu-system-arm);
+#   - the arm64 cross toolchain and libraries, and QEMU's arm64 UEFI firmware.
 set -euo pipefail
 pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev
-  ovmf busybox-static cpio openssl systemd-boot-efi
+  ovmf qemu-efi-aarch64 busybox-static cpio openssl systemd-boot-efi
   kexec-tools makedumpfile time file
   abigail-tools scdoc man-db groff-base
   debhelper dpkg-dev fakeroot lintian debootstrap
 )
 backports=bookworm-backports
-backports_pkgs=(qemu-system-x86)
+backports_pkgs=(qemu-system-x86 qemu-system-arm)
 backports_list=/etc/apt/sources.list.d/kx-backports.list
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-# The installed qemu-system-x86 must come from backports (major version >= 10).
+# Each installed QEMU must come from backports (major version >= 10).
 qemu_ok() {
-  local v
-  v=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null) || return 1
-  v=${v#*:}
-  [ "${v%%.*}" -ge 10 ] 2>/dev/null
+  local v p
+  for p in "${backports_pkgs[@]}"; do
+    v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || return 1
+    v=${v#*:}
+    [ "${v%%.*}" -ge 10 ] 2>/dev/null || return 1
+  done
 }
 
 missing=()

@@ -39,7 +39,8 @@ UKI_STUB = "/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 HEADER_KEYS = {"expect", "expect-re", "reject", "reject-re", "firmware",
                "qemu-append", "qemu-args", "timeout", "memory", "smp",
                "cmdline-reuse", "description", "kexec", "file", "check", "until",
-               "disk", "qmp", "acpi-hotplug", "gdb", "host-bin", "uki"}
+               "disk", "qmp", "acpi-hotplug", "gdb", "host-bin", "uki",
+               "arch", "el2", "kernel", "gic"}
 
 
 class Scenario:
@@ -48,7 +49,14 @@ class Scenario:
         self.name = os.path.basename(path)[:-3]
         self.expects = []          # list of (is_regex, text), matched in order
         self.rejects = [(False, "KX-FAIL")]
-        self.firmware = "bios"
+        self.firmware = None       # bios (x86_64) or dt (arm64) unless given
+        # arm64 guests (see the arm64 section below): '# arch: arm64', the
+        # old kernel at EL2 ('# el2: yes'), the kernel booted ('# kernel:')
+        # and the interrupt controller ('# gic:').
+        self.arch = "x86_64"
+        self.el2 = False
+        self.kernel = None
+        self.gic = "2"
         self.qemu_append = []
         self.qemu_args = []
         self.timeout = 240
@@ -81,7 +89,7 @@ class Scenario:
     def _parse(self):
         with open(self.path) as f:
             for lineno, line in enumerate(f, 1):
-                m = re.match(r"^#\s*([a-z-]+):\s?(.*?)\s*$", line)
+                m = re.match(r"^#\s*([a-z0-9-]+):\s?(.*?)\s*$", line)
                 if not m or m.group(1) not in HEADER_KEYS:
                     continue
                 key, val = m.group(1), m.group(2)
@@ -94,9 +102,26 @@ class Scenario:
                 elif key == "reject-re":
                     self.rejects.append((True, val))
                 elif key == "firmware":
-                    if val not in ("bios", "uefi"):
-                        sys.exit(f"{self.path}:{lineno}: firmware must be bios or uefi")
+                    if val not in ("bios", "uefi", "dt"):
+                        sys.exit(f"{self.path}:{lineno}: firmware must be bios, uefi or dt")
                     self.firmware = val
+                elif key == "arch":
+                    if val not in ARCHES:
+                        sys.exit(f"{self.path}:{lineno}: arch must be one of {sorted(ARCHES)}")
+                    self.arch = val
+                elif key == "el2":
+                    if val not in ("yes", "no"):
+                        sys.exit(f"{self.path}:{lineno}: el2 takes yes or no")
+                    self.el2 = val == "yes"
+                elif key == "kernel":
+                    if val not in ARM64_KERNELS:
+                        sys.exit(f"{self.path}:{lineno}: kernel must be one of "
+                                 f"{sorted(ARM64_KERNELS)}")
+                    self.kernel = val
+                elif key == "gic":
+                    if val not in ARM64_GICS:
+                        sys.exit(f"{self.path}:{lineno}: gic must be one of {sorted(ARM64_GICS)}")
+                    self.gic = val
                 elif key == "qemu-append":
                     self.qemu_append.append(val)
                 elif key == "qemu-args":
@@ -140,6 +165,25 @@ class Scenario:
                     if not val or " " in val:
                         sys.exit(f"{self.path}:{lineno}: uki takes one path")
                     self.uki = val.lstrip("/")
+        self._check_arch()
+
+    def _check_arch(self):
+        """Keys that belong to one arch only, and the firmware default."""
+        if self.arch == "arm64":
+            self.firmware = self.firmware or "dt"
+            if self.firmware == "bios":
+                sys.exit(f"{self.path}: arm64 boots with firmware dt or uefi, not bios")
+            bad = [k for k, v in (("uki", self.uki), ("acpi-hotplug", self.acpi_hotplug)) if v]
+            if bad:
+                sys.exit(f"{self.path}: {', '.join(bad)}: x86_64 only")
+        else:
+            self.firmware = self.firmware or "bios"
+            if self.firmware == "dt":
+                sys.exit(f"{self.path}: firmware dt is arm64's ('# arch: arm64')")
+            bad = [k for k, v in (("el2", self.el2), ("kernel", self.kernel),
+                                  ("gic", self.gic != "2")) if v]
+            if bad:
+                sys.exit(f"{self.path}: {', '.join(bad)}: arm64 only ('# arch: arm64')")
 
 
 # ---------------------------------------------------------------- cpio (newc)
@@ -317,11 +361,16 @@ def build_stage2(token, kernel):
     return gzip.compress(c.bytes(), compresslevel=6)
 
 
-def expand(text, build_dir, kdir):
+def expand(text, build_dir, kdir, build_arm64=None):
     """The path words of '# file:' and '# qemu-args:': @TOP@ (the checkout),
-    @BUILD@ (the build dir), @CACHE@ (tests/vm/cache) and @KDIR@ (the cache
-    dir of the kernel this run boots: tests/vm/cache or tests/vm/cache/6.12)."""
-    return (text.replace("@TOP@", TOP).replace("@BUILD@", build_dir)
+    @BUILD@ (the build dir), @CACHE@ (tests/vm/cache), @KDIR@ (the cache
+    dir of the kernel this run boots: tests/vm/cache or tests/vm/cache/6.12),
+    @SHARED@ (../shared beside the checkout) and @BUILD_ARM64@ (the arm64
+    build dir, build-arm64/)."""
+    text = (text.replace("@TOP@", TOP).replace("@BUILD_ARM64@", build_arm64 or
+                                                os.path.join(TOP, "build-arm64"))
+            .replace("@SHARED@", SHARED))
+    return (text.replace("@BUILD@", build_dir)
             .replace("@KDIR@", kdir).replace("@CACHE@", CACHE))
 
 
@@ -784,6 +833,247 @@ def check(scn, log, subst):
     return errors
 
 
+# ---------------------------------------------------------------- arm64 guests
+# '# arch: arm64' scenarios boot qemu-system-aarch64's virt machine with the
+# files tests/vm/setup.sh puts in tests/vm/cache/arm64/ (arm64_setup there):
+# Debian 12's cloud kernel 6.1 (a plain Image: KEXEC, CRASH_DUMP, no
+# KEXEC_FILE) or the fixture kernel 6.12.117 from ../shared/kernels/arm64
+# (KEXEC_FILE, EFI_ZBOOT), the arm64 busybox-static, Debian's arm64
+# kexec-tools 2.0.25 with its libraries, and kx from build-arm64/ (make
+# ARCH=arm64). The guest scripts are the x86 ones plus kx_facts_arm64.
+
+ARCHES = ("x86_64", "arm64")
+QEMU_BIN = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
+ARM64_CACHE = os.path.join(CACHE, "arm64")
+# Test data shared by the project's checkouts, beside them (not in git).
+SHARED = os.path.join(os.path.dirname(TOP), "shared")
+ARM64_FIXTURE = os.path.join(SHARED, "kernels", "arm64")
+# '# kernel:' -> the cache dir holding that kernel's Image (and efivarfs.ko
+# when it is a module). run.py --linux 6.1 / 6.12 picks them too.
+ARM64_KERNELS = {"debian-6.1": ARM64_CACHE,
+                 "fixture-6.12": os.path.join(ARM64_CACHE, "fixture-6.12")}
+ARM64_LINUX = {"6.1": "debian-6.1", "6.12": "fixture-6.12"}
+# '# gic:' -> the virt machine's option. GICv2 is QEMU's default; GICv3 with
+# its ITS breaks kexec from a DT boot (the LPI tables cannot stay reserved
+# without UEFI; ENVIRONMENT.md), so '3' is there to show exactly that.
+ARM64_GICS = {"2": None, "3": "gic-version=3", "3-its-off": "gic-version=3,its=off"}
+# Debian's qemu-efi-aarch64: QEMU_EFI.fd padded to the 64 MiB of the virt
+# machine's flash, and its variable store (copied per run, writable).
+AAVMF_CODE = "/usr/share/AAVMF/AAVMF_CODE.fd"
+AAVMF_VARS = "/usr/share/AAVMF/AAVMF_VARS.fd"
+
+# What an arm64 kernel got from the one before it (or the firmware): the DT's
+# /chosen (bootargs, initrd range, the EFI stub's linux,uefi-* entries),
+# memory nodes, PSCI conduit, the exception level, EFI runtime services.
+ARM64_FACTS_SH = r"""
+# kx_fdt: the /chosen properties and memory nodes of the flattened DT the
+# kernel booted with (/sys/firmware/fdt; under ACPI there is no
+# /sys/firmware/devicetree), one "NODE PROP VALUE" line each. Walks the
+# structure block (Devicetree Specification 5.4: FDT_BEGIN_NODE 1,
+# FDT_END_NODE 2, FDT_PROP 3, FDT_NOP 4, FDT_END 9; big-endian). A value
+# that is NUL-terminated printable text is shown as text (a string list
+# joined with ','), anything else as 0x and hex bytes.
+kx_fdt() {
+    f=/sys/firmware/fdt
+    [ -r $f ] || return 0
+    n=$(od -An -tu1 -v -N 40 $f | awk '{ for (i = 1; i <= NF; i++) b[k++] = $i }
+        function u32(o) { return ((b[o] * 256 + b[o + 1]) * 256 + b[o + 2]) * 256 + b[o + 3] }
+        END { a = u32(8) + u32(36); s = u32(12) + u32(32); print (a > s ? a : s) }')
+    od -An -tu1 -v -N "$n" $f | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        function u32(o) { return ((b[o] * 256 + b[o + 1]) * 256 + b[o + 2]) * 256 + b[o + 3] }
+        function str(o,   s) { s = ""; while (o < n && b[o] != 0) { s = s sprintf("%c", b[o]); o++ } return s }
+        function val(o, len,   i, text, s, c, end, extra) {
+            # Trailing NULs past the string list'"'"'s own are counted, not shown.
+            for (end = len; end > 1 && b[o + end - 1] == 0 && b[o + end - 2] == 0; end--) extra++
+            text = end > 1 && b[o + end - 1] == 0
+            for (i = 0; text && i < end - 1; i++) {
+                c = b[o + i]
+                if (c == 0) { if (i == 0 || b[o + i - 1] == 0) text = 0 }
+                else if (c < 32 || c > 126) text = 0
+            }
+            s = ""
+            if (text) {
+                for (i = 0; i < end - 1; i++) s = s (b[o + i] ? sprintf("%c", b[o + i]) : ",")
+                return s (extra ? " (+" extra " NUL)" : "")
+            }
+            for (i = 0; i < len; i++) s = s sprintf("%02x", b[o + i])
+            return "0x" s
+        }
+        END {
+            o = u32(8); strs = u32(12); d = 0
+            while (o + 4 <= n) {
+                t = u32(o); o += 4
+                if (t == 1) { nm = str(o); o += int((length(nm) + 4) / 4) * 4; node[++d] = nm }
+                else if (t == 2) d--
+                else if (t == 3) {
+                    len = u32(o); pn = str(strs + u32(o + 4)); o += 8
+                    if (d == 2 && (node[2] == "chosen" || node[2] ~ /^memory/))
+                        print node[2], pn, val(o, len)
+                    o += int((len + 3) / 4) * 4
+                } else if (t != 4) break
+            }
+        }'
+}
+kx_facts_arm64() {
+    stage=$1
+    # arm64 has no /sys/firmware/efi/runtime: the kernel says this when it
+    # maps the runtime services (arch/arm64/kernel/efi.c, efi_enter_virtual_mode).
+    if dmesg | grep -q "Remapping and enabling EFI services"; then svc=yes; else svc=no; fi
+    echo "KX-$stage-EFI-SERVICES: $svc"
+    echo "KX-$stage-EL: $(dmesg | sed -n 's/.*CPU(s) started at \(EL[0-9]\).*/\1/p' | head -n1)"
+    echo "KX-$stage-CPUS: $(grep -c '^processor' /proc/cpuinfo)"
+    # The conduit comes from the DT's /psci node, or from ACPI's FADT.
+    psci=$(tr -d '\000' 2>/dev/null < /sys/firmware/devicetree/base/psci/method)
+    if [ -z "$psci" ] && dmesg | grep -q "psci: probing for conduit method from ACPI"; then
+        psci=acpi; fi
+    echo "KX-$stage-PSCI: ${psci:-none}"
+    echo "KX-$stage-FDT-SIZE: $(wc -c 2>/dev/null < /sys/firmware/fdt || echo none)"
+    kx_fdt > /tmp/kx-fdt.txt
+    echo "KX-$stage-FDT-CHOSEN: $(sed -n 's/^chosen \([^ ]*\) .*/\1/p' /tmp/kx-fdt.txt | sort | tr '\n' ' ')"
+    sed -n "s/^chosen \([^ ]*\) \(.*\)/KX-$stage-FDT-PROP: \1=\2/p" /tmp/kx-fdt.txt
+    # The command line the kernel takes from bootargs: its first string.
+    echo "KX-$stage-FDT-BOOTARGS: $(sed -n 's/^chosen bootargs //p' /tmp/kx-fdt.txt |
+        sed 's/ (+[0-9]* NUL)$//')"
+    echo "KX-$stage-FDT-INITRD: $(sed -n 's/^chosen linux,initrd-start //p' /tmp/kx-fdt.txt)-$(sed -n 's/^chosen linux,initrd-end //p' /tmp/kx-fdt.txt)"
+    mem=$(sed -n 's/^\(memory[^ ]*\) reg \(.*\)/\1=\2/p' /tmp/kx-fdt.txt | tr '\n' ' ')
+    echo "KX-$stage-FDT-MEMORY: ${mem:-none}"
+    echo "KX-$stage-IOMEM-RAM: $(grep -c 'System RAM' /proc/iomem)"
+}
+"""
+
+
+def arm64_init(template, stage):
+    """The x86 init scripts with kx_facts_arm64 after kx_facts."""
+    call = f"kx_facts {stage}\n"
+    assert call in template
+    return (template.replace(FACTS_SH, FACTS_SH + ARM64_FACTS_SH, 1)
+            .replace(call, call + f"kx_facts_arm64 {stage}\n", 1))
+
+
+def arm64_busybox(cpio):
+    """Debian's arm64 busybox-static with the applet links of the host's
+    (the same Debian version and configuration)."""
+    bb = os.path.join(ARM64_CACHE, "busybox")
+    if not os.path.exists(bb):
+        raise SystemExit(f"{bb} missing: run tests/vm/setup.sh")
+    cpio.copy("bin/busybox", bb, 0o755)
+    out = subprocess.run(["/bin/busybox", "--list-full"], check=True,
+                         capture_output=True, text=True).stdout
+    for p in out.split():
+        if p != "bin/busybox":
+            cpio.symlink(p, "/bin/busybox")
+
+
+def arm64_add_tree(cpio, root):
+    """Every file under root at the same path in the initramfs."""
+    for d, _, names in os.walk(root):
+        for n in names:
+            src = os.path.join(d, n)
+            cpio.copy(os.path.relpath(src, root), src)
+
+
+def arm64_modules(cpio, kdir):
+    ko = os.path.join(kdir, "efivarfs.ko")
+    if os.path.exists(ko):
+        cpio.copy("lib/modules/efivarfs.ko", ko, 0o644)
+
+
+def arm64_build_stage2(token, kdir):
+    c = Cpio()
+    arm64_modules(c, kdir)
+    for d in ("proc", "sys", "dev", "tmp"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    arm64_busybox(c)
+    c.file("init", arm64_init(STAGE2_INIT, "STAGE2"), 0o755)
+    c.file("kx-stage2-token", token + "\n")
+    return gzip.compress(c.bytes(), compresslevel=6)
+
+
+def arm64_build_stage1(scn, build_dir, build_arm64, kernel, kdir, env, use_tools):
+    c = Cpio()
+    for d in ("proc", "sys", "dev", "tmp", "run", "root"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    arm64_busybox(c)
+    arm64_modules(c, kdir)
+    kt = os.path.join(ARM64_CACHE, "kexec-tools")
+    if not os.path.exists(os.path.join(kt, KEXEC_TOOLS_DIR.lstrip("/"), "kexec")):
+        raise SystemExit(f"{kt}: no arm64 kexec-tools; run tests/vm/setup.sh")
+    arm64_add_tree(c, kt)
+    ours = os.path.join(build_arm64, "kexec")
+    if os.path.exists(ours):
+        c.copy("sbin/kexec", ours, 0o755)
+    elif not use_tools:
+        raise SystemExit(f"{ours} not found: build it with make ARCH=arm64")
+    tool = os.path.join(build_arm64, "vmcore-dmesg")
+    if os.path.exists(tool):
+        c.copy("sbin/vmcore-dmesg", tool, 0o755)
+    c.copy("boot/Image", kernel, 0o644)
+    # The fixture's compressed forms, for the formats kx unwraps.
+    if kdir == ARM64_KERNELS["fixture-6.12"]:
+        for name in ("Image.gz", "vmlinuz.efi"):
+            c.copy("boot/" + name, os.path.join(ARM64_FIXTURE, name), 0o644)
+    c.file("boot/stage2.cpio.gz", arm64_build_stage2(env["KX_TOKEN"], kdir))
+    c.file("init", arm64_init(STAGE1_INIT, "STAGE1"), 0o755)
+    c.copy("scenario.sh", scn.path, 0o755)
+    for src, dest in scn.files:
+        path = expand(src, build_dir, kdir, build_arm64)
+        if not os.path.exists(path):
+            raise SystemExit(f"{scn.name}: '# file: {src}' not found at {path} "
+                             "(run tests/vm/setup.sh, or build it)")
+        c.copy(dest, path)
+    if scn.host_bins:
+        raise SystemExit(f"{scn.name}: '# host-bin:' copies x86_64 programs; not for arm64")
+    c.copy("etc/kx-lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
+    c.file("etc/kx-test.env",
+           "".join(f"export {k}='{v}'\n" for k, v in sorted(env.items())))
+    return c.bytes()
+
+
+def arm64_qemu_command(scn, kernel, initrd, append, tmp, build_dir, build_arm64):
+    machine = "virt"
+    if scn.el2:
+        machine += ",virtualization=on"
+    if ARM64_GICS[scn.gic]:
+        machine += "," + ARM64_GICS[scn.gic]
+    # QEMU's default pointer authentication (QARMA5) is very slow under TCG.
+    cmd = ["qemu-system-aarch64", "-M", machine, "-accel", "tcg",
+           "-cpu", "max,pauth-impdef=on",
+           "-m", str(scn.memory), "-smp", str(scn.smp),
+           "-nodefaults", "-display", "none", "-no-reboot",
+           "-monitor", "none", "-serial", "stdio",
+           "-kernel", kernel, "-initrd", initrd, "-append", append]
+    if scn.firmware == "uefi":
+        vars_copy = os.path.join(tmp, "AAVMF_VARS.fd")
+        shutil.copyfile(AAVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={AAVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    if scn.disk:
+        cmd += disk_args(scn.disk, tmp)
+    return cmd + [expand(a, build_dir, os.path.dirname(kernel), build_arm64)
+                  for a in scn.qemu_args]
+
+
+def arm64_make(build_arm64):
+    """make ARCH=arm64 in the checkout, one caller at a time (meson runs the
+    scenarios in parallel; all but the first find it current). A failed
+    build fails the scenario with the end of make's output."""
+    import fcntl
+    if os.path.realpath(build_arm64) != os.path.realpath(os.path.join(TOP, "build-arm64")):
+        return
+    os.makedirs(CACHE, exist_ok=True)
+    with open(os.path.join(CACHE, ".make-arm64.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        res = subprocess.run(["make", "-C", TOP, "ARCH=arm64"], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True)
+    if res.returncode != 0:
+        print("\n".join((res.stdout + res.stderr).splitlines()[-40:]))
+        raise SystemExit("make ARCH=arm64 failed")
+
+# ---------------------------------------------------------------- end arm64 guests
+
 # ---------------------------------------------------------------- main
 
 def find_scenario(name):
@@ -800,6 +1090,11 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenario", help="name in tests/vm/scenarios/ or a path")
     ap.add_argument("--build-dir", default=os.path.join(TOP, "build"))
+    ap.add_argument("--build-arm64", default=os.path.join(TOP, "build-arm64"),
+                    help="where the arm64 kexec is (make ARCH=arm64), for '# arch: arm64'")
+    ap.add_argument("--make-arm64", action="store_true",
+                    help="run make ARCH=arm64 first (under a lock) when an arm64 "
+                         "scenario uses kx, so its kexec is current (meson passes it)")
     ap.add_argument("--linux", choices=sorted(LINUX_DIRS),
                     help="boot this Debian kernel (default 6.1; tests/vm/setup.sh "
                          "fetches both); the tag and log name get '-VERSION'")
@@ -808,7 +1103,7 @@ def main():
     ap.add_argument("--kexec-tools", action="store_true",
                     help="put Debian's kexec-tools first on the guest's PATH "
                          "(run the same scenario with the reference kexec)")
-    ap.add_argument("--firmware", choices=("bios", "uefi"),
+    ap.add_argument("--firmware", choices=("bios", "uefi", "dt"),
                     help="override the scenario's firmware")
     ap.add_argument("--log", help="serial log path (default build/vm-logs/NAME.log)")
     ap.add_argument("-v", "--verbose", action="store_true",
@@ -820,17 +1115,26 @@ def main():
     args = ap.parse_args()
 
     scn = Scenario(find_scenario(args.scenario))
-    kdir = LINUX_DIRS[args.linux or "6.1"]
-    if not args.kernel:
-        args.kernel = os.path.join(kdir, "vmlinuz")
+    arm64 = scn.arch == "arm64"
+    if arm64:
+        kname = ARM64_LINUX[args.linux] if args.linux else scn.kernel or "debian-6.1"
+        kdir = ARM64_KERNELS[kname]
+        if not args.kernel:
+            args.kernel = os.path.join(kdir, "Image")
+    else:
+        kdir = LINUX_DIRS[args.linux or "6.1"]
+        if not args.kernel:
+            args.kernel = os.path.join(kdir, "vmlinuz")
     use_tools = args.kexec_tools or scn.kexec == "kexec-tools"
     if args.firmware:
         scn.firmware = args.firmware
-    if not shutil.which("qemu-system-x86_64"):
-        print("SKIP: qemu-system-x86_64 not installed (scripts/install-deps.sh)")
+        scn._check_arch()
+    if not shutil.which(QEMU_BIN[scn.arch]):
+        print(f"SKIP: {QEMU_BIN[scn.arch]} not installed (scripts/install-deps.sh)")
         return EXIT_SKIP
-    if scn.firmware == "uefi" and not os.path.exists(OVMF_CODE):
-        print("SKIP: OVMF not installed (scripts/install-deps.sh)")
+    fw_code = AAVMF_CODE if arm64 else OVMF_CODE
+    if scn.firmware == "uefi" and not os.path.exists(fw_code):
+        print(f"SKIP: {fw_code} not installed (scripts/install-deps.sh)")
         return EXIT_SKIP
     if not os.path.exists(args.kernel):
         subprocess.run([os.path.join(HERE, "setup.sh")], check=True)
@@ -838,6 +1142,9 @@ def main():
         print(f"SKIP: '# uki:' needs objcopy and {UKI_STUB} "
               "(binutils, systemd-boot-efi: scripts/install-deps.sh)")
         return EXIT_SKIP
+
+    if arm64 and args.make_arm64 and not use_tools:
+        arm64_make(args.build_arm64)
 
     tag = scn.name + ("-kexec-tools" if args.kexec_tools else "")
     if args.linux:
@@ -852,8 +1159,9 @@ def main():
     append_token = "kxa" + secrets.token_hex(6)
     boot_token = "kxb" + secrets.token_hex(6)
     # What stage 2 is asked to run with: the scenario passes $KX_APPEND verbatim.
-    stage2_append = f"console=ttyS0 panic=-1 kx.append={append_token}"
-    stage1_append = " ".join(["console=ttyS0 panic=-1 kx.boot=" + boot_token]
+    console = "ttyAMA0" if arm64 else "ttyS0"
+    stage2_append = f"console={console} panic=-1 kx.append={append_token}"
+    stage1_append = " ".join([f"console={console} panic=-1 kx.boot=" + boot_token]
                              + scn.qemu_append)
     env = {
         "KX_SCENARIO": scn.name,
@@ -861,13 +1169,16 @@ def main():
         "KX_APPEND_TOKEN": append_token,
         "KX_BOOT_TOKEN": boot_token,
         "KX_APPEND": stage2_append,
-        "KX_KERNEL": "/boot/vmlinuz",
+        "KX_KERNEL": "/boot/Image" if arm64 else "/boot/vmlinuz",
         "KX_INITRD": "/boot/stage2.cpio.gz",
         "KX_FIRMWARE": scn.firmware,
         "KX_USE_KEXEC_TOOLS": "1" if use_tools else "0",
         "KX_KEXEC_TOOLS_DIR": KEXEC_TOOLS_DIR,
         "KX_LINUX": args.linux or "6.1",
     }
+    if arm64:
+        env.update({"KX_ARCH": "arm64", "KX_CONSOLE": console, "KX_LINUX": kname,
+                    "KX_EL2": "1" if scn.el2 else "0"})
     if scn.disk:
         env["KX_DISK"] = GUEST_DISK
     subst = {"@TOKEN@": token, "@APPEND_TOKEN@": append_token,
@@ -878,11 +1189,19 @@ def main():
         t0 = time.monotonic()
         initrd = os.path.join(tmp, "stage1.cpio")
         with open(initrd, "wb") as f:
-            if scn.acpi_hotplug:
-                f.write(acpi_hotplug_cpio(scn, args.kernel, tmp, args.build_dir))
-            f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools, tmp))
+            if arm64:
+                f.write(arm64_build_stage1(scn, args.build_dir, args.build_arm64,
+                                           args.kernel, kdir, env, use_tools))
+            else:
+                if scn.acpi_hotplug:
+                    f.write(acpi_hotplug_cpio(scn, args.kernel, tmp, args.build_dir))
+                f.write(build_stage1(scn, args.build_dir, args.kernel, env, use_tools, tmp))
         t_build = time.monotonic() - t0
-        cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp, args.build_dir)
+        if arm64:
+            cmd = arm64_qemu_command(scn, args.kernel, initrd, stage1_append, tmp,
+                                     args.build_dir, args.build_arm64)
+        else:
+            cmd = qemu_command(scn, args.kernel, initrd, stage1_append, tmp, args.build_dir)
         qmp_path = None
         if scn.qmp:
             qmp_path = os.path.join(tmp, "qmp.sock")

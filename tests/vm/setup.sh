@@ -9,6 +9,8 @@
 #     module in Debian's build; the guest loads it to see EFI variables, the
 #     proof that EFI runtime services work), plus the ELF vmlinux taken out of
 #     the bzImage and a gzip'd copy of it
+#   - for the arm64 scenarios, Debian 12's arm64 cloud kernel, busybox and
+#     kexec-tools into tests/vm/cache/arm64/ (arm64_setup below)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,9 @@ qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/^QEMU emulator version
 [ "${qv:-0}" -ge 10 ] || need_pkgs=true
 [ -x /bin/busybox ] || need_pkgs=true
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || need_pkgs=true
+# arm64 scenarios: qemu-system-aarch64 (QEMU 10) and its UEFI firmware.
+command -v qemu-system-aarch64 >/dev/null 2>&1 || need_pkgs=true
+[ -e /usr/share/qemu-efi-aarch64/QEMU_EFI.fd ] || need_pkgs=true
 if $need_pkgs; then
   if [ "$(id -u)" = 0 ]; then
     "$top/scripts/install-deps.sh"
@@ -172,6 +177,164 @@ fetch_kernel() {
   fi
   derive_vmlinux "$dir"
 }
+
+# ---------------------------------------------------------------- arm64
+# The arm64 scenarios (tests/vm/scenarios/arm64-*.sh), as files only, never
+# installed, in tests/vm/cache/arm64/:
+#   Image, kernel-version, config, efivarfs.ko  Debian 12's cloud kernel 6.1
+#       (linux-image-cloud-arm64: a plain Image with the EFI stub; KEXEC and
+#       CRASH_DUMP, no KEXEC_FILE)
+#   busybox                  Debian 12's busybox-static:arm64 (not installed:
+#       it would replace the host's amd64 busybox-static)
+#   kexec-tools/             a root tree: opt/kexec-tools/{kexec,vmcore-dmesg}
+#       from Debian 12's kexec-tools:arm64 (2.0.25) and, at their own paths,
+#       the arm64 libraries their ELF files need (found by walking DT_NEEDED)
+#   fixture-6.12/Image       ../shared/kernels/arm64/Image.gz (6.12.117 with
+#       KEXEC_FILE and EFI_ZBOOT) decompressed; the shared files stay there
+#   vmlinux                  only with ARM64_VMLINUX=1 (fetch_arm64_vmlinux):
+#       the 6.1 kernel's ELF vmlinux, from its -dbg package (a 260 MB
+#       download), stripped of debug info
+# A failure here only fails the arm64 scenarios.
+arm64_cache="$cache/arm64"
+arm64_fixture="$(dirname "$top")/shared/kernels/arm64"
+
+have_arm64() {
+  [ -s "$arm64_cache/Image" ] && [ -s "$arm64_cache/kernel-version" ] &&
+    [ -s "$arm64_cache/config" ] && [ -x "$arm64_cache/busybox" ] &&
+    [ -x "$arm64_cache/kexec-tools/opt/kexec-tools/kexec" ]
+}
+
+# arm64_copy_needed ROOT OUT ELF...: copies into OUT, at their paths under
+# /lib/aarch64-linux-gnu, the libraries the ELF files need (DT_NEEDED, walked
+# transitively) and the dynamic loader, all taken from the unpacked ROOT.
+arm64_copy_needed() {
+  local root=$1 out=$2 f lib found d todo seen=" "
+  shift 2
+  todo=("$@")
+  mkdir -p "$out/lib/aarch64-linux-gnu"
+  while [ ${#todo[@]} -gt 0 ]; do
+    f=${todo[0]}
+    todo=("${todo[@]:1}")
+    for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      case "$seen" in *" $lib "*) continue ;; esac
+      seen="$seen$lib "
+      found=
+      for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+        [ -e "$root/$d/$lib" ] && found="$root/$d/$lib" && break
+      done
+      if [ -z "$found" ]; then
+        echo "setup: arm64 library $lib (needed by ${f##*/}) is in none of the packages" >&2
+        return 1
+      fi
+      cp -L "$found" "$out/lib/aarch64-linux-gnu/$lib"
+      todo+=("$out/lib/aarch64-linux-gnu/$lib")
+    done
+  done
+  # PT_INTERP is /lib/ld-linux-aarch64.so.1.
+  cp -L "$root/lib/ld-linux-aarch64.so.1" "$out/lib/ld-linux-aarch64.so.1"
+}
+
+fetch_arm64() {
+  local work pkg pkgs img ver ko
+  have_arm64 && return 0
+  mkdir -p "$arm64_cache"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: no arm64 in dpkg's architectures (run scripts/install-deps.sh as root); the arm64 scenarios will fail" >&2
+    return 1
+  fi
+  pkg=$(resolve_pkg linux-image-cloud-arm64:arm64 || true)
+  pkg=${pkg%:arm64}
+  if [ -z "$pkg" ]; then
+    echo "setup: cannot resolve linux-image-cloud-arm64:arm64 (apt-get update as root)" >&2
+    return 1
+  fi
+  # kexec-tools and the libraries of its dependency closure (the packages
+  # dpkg and debconf pull in are not libraries kexec links).
+  pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+           --no-breaks --no-replaces --no-enhances --no-pre-depends kexec-tools:arm64 |
+         sed -n 's/^\(lib[^ ]*\|zlib1g\):arm64$/\1:arm64/p' | sort -u)
+  echo "setup: fetching $pkg, busybox-static, kexec-tools and its libraries (arm64)"
+  work=$(mktemp -d "$cache/arm64fetch.XXXXXX")
+  chmod 777 "$work"
+  if ! (cd "$work" && apt-get download -q "$pkg:arm64" busybox-static:arm64 \
+          kexec-tools:arm64 $pkgs >/dev/null); then
+    rm -rf "$work"
+    echo "setup: could not download the arm64 packages; the arm64 scenarios will fail" >&2
+    return 1
+  fi
+  for d in "$work"/*.deb; do dpkg -x "$d" "$work/root"; done
+  img=$(ls "$work"/root/boot/vmlinuz-* | head -n1)
+  ver=${img##*/vmlinuz-}
+  cp "$work/root/boot/config-$ver" "$arm64_cache/config"
+  ko=$(find "$work/root/lib/modules" -name 'efivarfs.ko*' | head -n1)
+  case "$ko" in
+    *.xz) xz -dc "$ko" > "$arm64_cache/efivarfs.ko" ;;
+    ?*) cp "$ko" "$arm64_cache/efivarfs.ko" ;;
+  esac
+  cp "$work/root/bin/busybox" "$arm64_cache/busybox"
+  rm -rf "$arm64_cache/kexec-tools"
+  mkdir -p "$work/kt/opt/kexec-tools"
+  if ! cp "$work/root/sbin/kexec" "$work/root/sbin/vmcore-dmesg" "$work/kt/opt/kexec-tools/" ||
+     ! arm64_copy_needed "$work/root" "$work/kt" "$work"/kt/opt/kexec-tools/*; then
+    rm -rf "$work"
+    echo "setup: arm64 kexec-tools incomplete; the arm64 scenarios will fail" >&2
+    return 1
+  fi
+  dpkg-deb -f "$work"/kexec-tools_*.deb Version > "$work/kt/opt/kexec-tools/VERSION"
+  mv "$work/kt" "$arm64_cache/kexec-tools"
+  cp "$img" "$arm64_cache/Image.tmp"
+  mv "$arm64_cache/Image.tmp" "$arm64_cache/Image"
+  echo "$ver" > "$arm64_cache/kernel-version"
+  rm -rf "$work"
+  echo "setup: arm64 kernel $ver, busybox and kexec-tools $(cat "$arm64_cache/kexec-tools/opt/kexec-tools/VERSION") in $arm64_cache"
+}
+
+# The fixture kernel (test data in ../shared, not in git), decompressed once.
+arm64_fixture() {
+  local d="$arm64_cache/fixture-6.12"
+  [ -s "$d/Image" ] && [ ! "$arm64_fixture/Image.gz" -nt "$d/Image" ] && return 0
+  if [ ! -s "$arm64_fixture/Image.gz" ]; then
+    echo "setup: no $arm64_fixture/Image.gz; the arm64 fixture scenarios will fail" >&2
+    return 0
+  fi
+  mkdir -p "$d"
+  gzip -dc "$arm64_fixture/Image.gz" > "$d/Image.tmp.$$" && mv "$d/Image.tmp.$$" "$d/Image"
+  echo "6.12.117" > "$d/kernel-version"
+  echo "setup: arm64 fixture kernel in $d/Image"
+}
+
+# Optional (ARM64_VMLINUX=1 tests/vm/setup.sh): the 6.1 arm64 kernel's ELF
+# vmlinux out of linux-image-VERSION-cloud-arm64-dbg (about 260 MB to
+# download, 1.4 GB unpacked), stripped of its debug sections.
+fetch_arm64_vmlinux() {
+  local work ver
+  [ -s "$arm64_cache/vmlinux" ] && return 0
+  ver=$(cat "$arm64_cache/kernel-version")
+  work=$(mktemp -d "$cache/arm64dbg.XXXXXX")
+  chmod 777 "$work"
+  if (cd "$work" && apt-get download -q "linux-image-$ver-dbg:arm64" >/dev/null); then
+    dpkg-deb --fsys-tarfile "$work"/*.deb |
+      tar -xf - -C "$work" "./usr/lib/debug/boot/vmlinux-$ver" &&
+      aarch64-linux-gnu-strip --strip-debug -o "$arm64_cache/vmlinux" \
+        "$work/usr/lib/debug/boot/vmlinux-$ver" &&
+      echo "setup: arm64 ELF vmlinux in $arm64_cache/vmlinux"
+  else
+    echo "setup: could not fetch linux-image-$ver-dbg:arm64" >&2
+  fi
+  rm -rf "$work"
+}
+
+arm64_setup() {
+  mkdir -p "$arm64_cache"
+  (
+    flock 8
+    fetch_arm64 || true
+    arm64_fixture
+    if [ "${ARM64_VMLINUX:-0}" = 1 ] && have_arm64; then fetch_arm64_vmlinux; fi
+  ) 8>"$arm64_cache/.lock"
+}
+arm64_setup
+# ---------------------------------------------------------------- end arm64
 
 if have_kernel "$cache" && have_kernel "$cache/6.12"; then
   exit 0
