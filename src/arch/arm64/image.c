@@ -149,8 +149,13 @@ int kx_arm64_image_plan_owned(uint8_t *img, size_t len, const struct kx_load_opt
 	return plan_image(img, len, img, o, f, p);
 }
 
+/* arm64's kexec_file_load takes an Image (arch/arm64/kernel/kexec_image.c);
+ * kx hands it the unpacked one when the file was compressed or zboot. */
 const struct kx_format kx_format_arm64_image = {
 	.name = "Image",
+	.kernel_file_load = true,
+	/* -p: the DTB carries linux,elfcorehdr and linux,usable-memory-range. */
+	.capture = true,
 	.probe = image_probe,
 	.plan = image_plan,
 };

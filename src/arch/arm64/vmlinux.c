@@ -137,6 +137,7 @@ static int vmlinux_plan(const uint8_t *img, size_t len, const struct kx_load_opt
 
 const struct kx_format kx_format_arm64_vmlinux = {
 	.name = "vmlinux",
+	.capture = true,
 	.probe = vmlinux_probe,
 	.plan = vmlinux_plan,
 };
