@@ -24,7 +24,8 @@ G1 = 0x40000000
 class Fdt:
     """A minimal flattened device tree writer (Devicetree Specification 5)."""
 
-    def __init__(self):
+    def __init__(self, reserve=()):
+        self.reserve = reserve
         self.struct = bytearray()
         self.strings = bytearray()
         self.names = {}
@@ -51,7 +52,8 @@ class Fdt:
 
     def blob(self):
         self.struct += struct.pack(">I", 9)
-        rsv = struct.pack(">QQ", 0, 0)
+        rsv = b"".join(struct.pack(">QQ", a, s) for a, s in self.reserve)
+        rsv += struct.pack(">QQ", 0, 0)
         off_rsv = 40
         off_struct = off_rsv + len(rsv)
         off_strings = off_struct + len(self.struct)
@@ -65,8 +67,8 @@ def cells(*vals):
     return b"".join(struct.pack(">Q", v) for v in vals)
 
 
-def virt_tree(method, mem_size=0x80000000):
-    t = Fdt()
+def virt_tree(method, mem_size=0x80000000, reserve=(), reserved_memory=()):
+    t = Fdt(reserve)
     t.begin("")
     t.prop("#address-cells", struct.pack(">I", 2))
     t.prop("#size-cells", struct.pack(">I", 2))
@@ -83,6 +85,17 @@ def virt_tree(method, mem_size=0x80000000):
     t.prop("compatible", b"arm,pl011\0arm,primecell\0")
     t.prop("reg", cells(0x9000000, 0x1000))
     t.end()
+    if reserved_memory:
+        t.begin("reserved-memory")
+        t.prop("#address-cells", struct.pack(">I", 2))
+        t.prop("#size-cells", struct.pack(">I", 2))
+        t.prop("ranges", b"")
+        for i, (a, s) in enumerate(reserved_memory):
+            t.begin(f"fw@{a:x}")
+            t.prop("reg", cells(a, s))
+            t.prop("no-map", b"")
+            t.end()
+        t.end()
     t.begin("chosen")
     t.prop("stdout-path", "/pl011@9000000")
     t.prop("bootargs", "console=ttyAMA0 old")
@@ -171,6 +184,11 @@ def main():
                 "  40210000-41a2ffff : Kernel code\n")
     sysroot(os.path.join(out, "sysroot-dt"), virt_tree("hvc"), dt_iomem)
     sysroot(os.path.join(out, "sysroot-el2"), virt_tree("smc"), dt_iomem)
+    # A board whose firmware keeps the first 2 MiB (memreserve) and 4 MiB at
+    # 1 GiB + 6 MiB (/reserved-memory): no segment may land there.
+    sysroot(os.path.join(out, "sysroot-dt-reserved"),
+            virt_tree("hvc", reserve=[(G1, 0x200000)],
+                      reserved_memory=[(G1 + 0x600000, 0x400000)]), dt_iomem)
     # SPCR: interface type 3 (PL011) at 36, the base address GAS at 40
     # (system memory, 32-bit access) with its address at 44. FADT: ARM boot
     # flags at 129, PSCI compliant and over HVC.

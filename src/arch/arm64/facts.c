@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "arch/arm64/dtb.h"
 #include "core/err.h"
+#include "core/facts.h"
 #include "sys/sysfacts.h"
 
 #define FDT_PATH "/sys/firmware/fdt"
@@ -68,6 +70,25 @@ static void read_seeds(const char *root, struct kx_arch_facts *a)
 	a->have_seed = true;
 }
 
+/* What the running tree keeps from the OS (its memory reservation block,
+ * /reserved-memory) is no place for a segment, even where /proc/iomem
+ * lists it as System RAM: firmware may still use it after the kexec. A
+ * tree that cannot be read says so when the plan builds from it. */
+static int remove_dt_reserved(struct kx_facts *f)
+{
+	struct kx_memmap rsv = { 0 };
+	int ret = 0;
+
+	if (kx_arm64_dtb_reserved(f->arch.fdt, f->arch.fdt_len, &rsv) < 0) {
+		kx_err_clear();
+		return 0;
+	}
+	for (size_t i = 0; i < rsv.n && !ret; i++)
+		ret = kx_memmap_remove(&f->ram, rsv.v[i].start, rsv.v[i].end);
+	kx_memmap_free(&rsv);
+	return ret;
+}
+
 int kx_arch_facts_read(const char *root, struct kx_facts *f)
 {
 	struct kx_arch_facts *a = &f->arch;
@@ -78,6 +99,8 @@ int kx_arch_facts_read(const char *root, struct kx_facts *f)
 		ret = read_optional(root, SPCR_PATH, ACPI_TABLE_MAX, &a->spcr, &a->spcr_len);
 	if (!ret)
 		ret = read_optional(root, FADT_PATH, ACPI_TABLE_MAX, &a->fadt, &a->fadt_len);
+	if (!ret && a->fdt)
+		ret = remove_dt_reserved(f);
 	if (ret)
 		return ret;
 	read_seeds(root, a);
