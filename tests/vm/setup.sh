@@ -305,7 +305,8 @@ arm64_fixture() {
 
 # Optional (ARM64_VMLINUX=1 tests/vm/setup.sh): the 6.1 arm64 kernel's ELF
 # vmlinux out of linux-image-VERSION-cloud-arm64-dbg (about 260 MB to
-# download, 1.4 GB unpacked), stripped of its debug sections.
+# download, about 40 s here; only the vmlinux is taken out of the package),
+# stripped of its debug sections (33 MB, symbols kept).
 fetch_arm64_vmlinux() {
   local work ver
   [ -s "$arm64_cache/vmlinux" ] && return 0

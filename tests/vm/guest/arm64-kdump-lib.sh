@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers of the arm64 kdump scenarios (arm64-*kdump*.sh); they copy this
 # file to /etc/kx-arm64-kdump.sh with '# file:' and source it after
 # /etc/kx-lib.sh and /etc/kx-kdump.sh (make_capture_initrd, crash_now, KD_MARKER).
@@ -43,6 +44,7 @@ a64_capture_checks() {
     if [ "$magic" = 7f454c460201 ]; then ok "vmcore is an ELF64 core file"
     else fail "vmcore starts with $magic"; fi
     # The old kernel's RAM: the DT's memory node (base and size, 2 cells each).
+    # shellcheck disable=SC2046 # two numbers, split on purpose
     set -- $(od -An -tu1 -v /sys/firmware/devicetree/base/memory@*/reg | awk '
         { for (i = 1; i <= NF; i++) b[k++] = $i }
         function be(o,   v, i) { v = 0; for (i = 0; i < 8; i++) v = v * 256 + b[o + i]; return v }
