@@ -3,8 +3,8 @@
 """Fails the build when purgatory would need relocating.
 
 The loader copies the blob as is, so the linked ELF must carry no dynamic
-relocation (a pointer in initialised data shows up as R_X86_64_RELATIVE in a
-static-PIE link), no dynamic tags asking for relocation processing, and its
+relocation (a pointer in initialised data shows up as R_X86_64_RELATIVE or
+R_AARCH64_RELATIVE in a static-PIE link), no dynamic tags asking for relocation processing, and its
 objects no absolute relocation type. Usage:
     check_relocs.py --readelf READELF --stamp OUT purgatory.elf obj.o...
 """
@@ -13,10 +13,18 @@ import re
 import subprocess
 import sys
 
-# Relocation types that store an absolute address (x86-64 psABI, 4.4).
+# Relocation types that store an absolute address (x86-64 psABI, 4.4; ELF for
+# the Arm 64-bit Architecture, 5.7: the static data and MOVW absolute forms).
 ABSOLUTE_TYPES = {"R_X86_64_64", "R_X86_64_32", "R_X86_64_32S", "R_X86_64_16",
                   "R_X86_64_8", "R_X86_64_RELATIVE", "R_X86_64_GLOB_DAT",
-                  "R_X86_64_JUMP_SLOT", "R_X86_64_IRELATIVE"}
+                  "R_X86_64_JUMP_SLOT", "R_X86_64_IRELATIVE",
+                  "R_AARCH64_ABS64", "R_AARCH64_ABS32", "R_AARCH64_ABS16",
+                  "R_AARCH64_MOVW_UABS_G0", "R_AARCH64_MOVW_UABS_G0_NC",
+                  "R_AARCH64_MOVW_UABS_G1", "R_AARCH64_MOVW_UABS_G1_NC",
+                  "R_AARCH64_MOVW_UABS_G2", "R_AARCH64_MOVW_UABS_G2_NC",
+                  "R_AARCH64_MOVW_UABS_G3", "R_AARCH64_RELATIVE",
+                  "R_AARCH64_GLOB_DAT", "R_AARCH64_JUMP_SLOT", "R_AARCH64_IRELATIVE"}
+RELOC_PREFIXES = ("R_X86_64_", "R_AARCH64_")
 DYNAMIC_TAGS = ("(RELA)", "(RELASZ)", "(REL)", "(RELSZ)", "(RELR)", "(RELRSZ)",
                 "(TEXTREL)", "(JMPREL)", "(PLTRELSZ)", "(NEEDED)")
 
@@ -35,7 +43,7 @@ def relocations(tool, path):
             section = m.group(1)
             continue
         fields = line.split()
-        if section and len(fields) >= 3 and fields[2].startswith("R_X86_64_"):
+        if section and len(fields) >= 3 and fields[2].startswith(RELOC_PREFIXES):
             out.append((section, fields[2], " ".join(fields[4:])))
     return out
 
@@ -55,7 +63,7 @@ def check_linked(tool, elf):
 
 def check_object(tool, obj):
     return [f"{obj}: absolute relocation {t} in {s} against {sym}: "
-            "purgatory cannot hold absolute addresses (use RIP-relative code, "
+            "purgatory cannot hold absolute addresses (use PC-relative code, "
             "no pointers in initialised data)"
             for s, t, sym in relocations(tool, obj)
             if t in ABSOLUTE_TYPES and not s.startswith(".rela.debug")]

@@ -7,14 +7,8 @@ enum kx_purg_status kx_purg_check_params(const struct kx_purg_params *p)
 {
 	if (p->nr_regions > KX_PURG_MAX_REGIONS)
 		return KX_PURG_TOO_MANY_REGIONS;
-	switch (p->arch.entry_mode) {
-	case KX_ENTRY_LINUX64:
-	case KX_ENTRY_PM32:
-	case KX_ENTRY_REAL16:
-		break;
-	default:
+	if (!kx_purg_entry_mode_known(p->arch.entry_mode))
 		return KX_PURG_BAD_ENTRY_MODE;
-	}
 	for (uint32_t i = 0; i < p->nr_regions; i++) {
 		const struct kx_purg_region *r = &p->regions[i];
 
@@ -34,13 +28,14 @@ static bool digest_equal(const uint8_t *a, const uint8_t *b)
 	return diff == 0;
 }
 
-static enum kx_purg_status verify_region(const struct kx_purg_region *r, kx_purg_map_fn map,
-					 void *ctx, struct kx_purg_verify_result *res)
+static enum kx_purg_status verify_region(const struct kx_purg_region *r,
+					 enum kx_sha256_impl impl, kx_purg_map_fn map, void *ctx,
+					 struct kx_purg_verify_result *res)
 {
 	struct kx_sha256 c;
 	uint8_t digest[KX_SHA256_DIGEST_SIZE];
 
-	kx_sha256_init(&c, KX_SHA256_AUTO);
+	kx_sha256_init(&c, impl);
 	res->shani = c.impl == KX_SHA256_ACCEL;
 	if (r->len) {
 		const void *mem;
@@ -54,20 +49,27 @@ static enum kx_purg_status verify_region(const struct kx_purg_region *r, kx_purg
 	return digest_equal(digest, r->sha256) ? KX_PURG_OK : KX_PURG_MISMATCH;
 }
 
-enum kx_purg_status kx_purg_verify(const struct kx_purg_params *p, kx_purg_map_fn map,
-				   void *ctx, struct kx_purg_verify_result *res)
+enum kx_purg_status kx_purg_verify_impl(const struct kx_purg_params *p,
+					enum kx_sha256_impl impl, kx_purg_map_fn map, void *ctx,
+					struct kx_purg_verify_result *res)
 {
 	res->status = kx_purg_check_params(p);
 	res->region = 0;
 	res->bytes = 0;
-	res->shani = kx_sha256_have_accel();
+	res->shani = impl != KX_SHA256_SCALAR && kx_sha256_have_accel();
 	if (res->status != KX_PURG_OK)
 		return res->status;
 	for (uint32_t i = 0; i < p->nr_regions; i++) {
 		res->region = i;
-		res->status = verify_region(&p->regions[i], map, ctx, res);
+		res->status = verify_region(&p->regions[i], impl, map, ctx, res);
 		if (res->status != KX_PURG_OK)
 			return res->status;
 	}
 	return KX_PURG_OK;
+}
+
+enum kx_purg_status kx_purg_verify(const struct kx_purg_params *p, kx_purg_map_fn map,
+				   void *ctx, struct kx_purg_verify_result *res)
+{
+	return kx_purg_verify_impl(p, KX_SHA256_AUTO, map, ctx, res);
 }

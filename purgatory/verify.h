@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/sha256.h"
 #include "purgatory/abi.h"
 
 enum kx_purg_status {
@@ -25,7 +26,7 @@ struct kx_purg_verify_result {
 	enum kx_purg_status status;
 	uint32_t region;        /* the failing region, when status names one */
 	uint64_t bytes;         /* bytes hashed */
-	bool shani;             /* hashed with the SHA extensions */
+	bool shani;             /* hashed with the CPU's SHA-256 instructions (SHA-NI, ARMv8 SHA2) */
 };
 
 /* Points *out at [addr, addr + len); false when that is not memory. A bool,
@@ -40,5 +41,11 @@ enum kx_purg_status kx_purg_check_params(const struct kx_purg_params *p);
  * recorded digest, stopping at the first failure. */
 enum kx_purg_status kx_purg_verify(const struct kx_purg_params *p, kx_purg_map_fn map,
 				   void *ctx, struct kx_purg_verify_result *res);
+/* The same with the SHA-256 implementation chosen: KX_SHA256_SCALAR forces
+ * the portable code (a loader flag, for testing it on a CPU that has the
+ * instructions); KX_SHA256_AUTO is kx_purg_verify. */
+enum kx_purg_status kx_purg_verify_impl(const struct kx_purg_params *p,
+					enum kx_sha256_impl impl, kx_purg_map_fn map, void *ctx,
+					struct kx_purg_verify_result *res);
 
 #endif

@@ -31,9 +31,6 @@ static int plan_add_purgatory(struct kx_plan *p, const struct kx_load_opts *o,
 				    .pref_max = KX_4G, .pref = KX_NO_PREF };
 	int ret, i;
 
-	/* An arch whose purgatory is not written yet builds without one. */
-	if (!kx_purgatory_blob_size)
-		return kx_err(ENOSYS, "kexec", "loading on %s is not implemented yet", KX_ARCH_NAME);
 	ret = kx_purgatory_open(kx_purgatory_blob, kx_purgatory_blob_size, &pg);
 	if (ret < 0)
 		return ret;

@@ -227,6 +227,18 @@ static int file_load_open(const struct kx_loader *l, struct file_load_files *f)
 	*f = (struct file_load_files){ .kernel = { .fd = -1 }, .initrd = { .fd = -1 },
 				       .kernel_fd = l->kernel.fd,
 				       .initrd_fd = l->have_initrd ? l->initrd.fd : -1 };
+	/* A kernel kx unpacked (Image.gz, EFI zboot): the kernel's file loader
+	 * takes the plain image only (arm64's reads an Image), so it gets the
+	 * bytes kx planned with. */
+	if (!l->unwrapped.is_uki && l->unwrapped.compression) {
+		ret = kx_memfd_build("unpacked kernel", &(struct kx_span){ l->unwrapped.img,
+									   l->unwrapped.len },
+				     1, 0, &f->kernel);
+		if (ret < 0)
+			return ret;
+		f->kernel_fd = f->kernel.fd;
+		return 0;
+	}
 	if (!l->unwrapped.is_uki)
 		return 0;
 	ret = kx_memfd_build("UKI .linux", &(struct kx_span){ u->part[KX_UKI_LINUX].data,

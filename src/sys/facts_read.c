@@ -374,6 +374,8 @@ int kx_facts_read(const char *root, struct kx_facts *f)
 		ret = kx_efi_read(root, &f->efi);
 	if (!ret)
 		ret = read_cmdline(root, f);
+	if (!ret)
+		ret = kx_arch_facts_read(root, f);
 	if (ret)
 		kx_facts_free(f);
 	return ret;

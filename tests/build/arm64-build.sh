@@ -17,6 +17,9 @@ for pc in zlib liblzma libzstd liblz4 cmocka; do
     pkg-config --exists "$pc" ||
     { echo "SKIP: arm64 $pc not installed (run scripts/install-deps.sh)"; exit 77; }
 done
+# libfdt (arm64's device tree) has no pkg-config file in Debian.
+[ -e /usr/lib/aarch64-linux-gnu/libfdt.a ] ||
+  { echo "SKIP: arm64 libfdt-dev not installed (run scripts/install-deps.sh)"; exit 77; }
 if [ ! -f "$dir/build.ninja" ]; then
   meson setup "$dir" "$src" --cross-file "$src/cross/arm64.txt" -Dwerror=true \
     >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; echo "FAIL meson setup (arm64)"; exit 1; }

@@ -7,6 +7,7 @@
 #ifndef KX_PURGATORY_ABI_ARCH_H
 #define KX_PURGATORY_ABI_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* How purgatory enters the next image. */
@@ -15,6 +16,11 @@ enum kx_purg_entry_mode {
 	KX_ENTRY_PM32 = 2,    /* 32-bit protected mode, paging off, regs32 */
 	KX_ENTRY_REAL16 = 3,  /* 16-bit real mode, regs16 */
 };
+
+static inline bool kx_purg_entry_mode_known(uint32_t mode)
+{
+	return mode == KX_ENTRY_LINUX64 || mode == KX_ENTRY_PM32 || mode == KX_ENTRY_REAL16;
+}
 
 /* Optional jobs (kx_purg_params.flags). */
 #define KX_PURG_F_SERIAL    (1u << 0) /* print progress on the 8250 UART at serial_port */

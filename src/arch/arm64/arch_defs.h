@@ -17,10 +17,14 @@
 #define KX_ARCH_KEXEC_HOTPLUG_FLAG 0ul
 /* e_machine of the ELF core header kx writes for a capture kernel (EM_AARCH64). */
 #define KX_ARCH_ELF_MACHINE 183
-/* The lowest kernel virtual address (the start of the linear map with
- * 48-bit VAs, Documentation/arch/arm64/memory.rst); the kernel image is
- * mapped above it (KIMAGE_VADDR). kdump on arm64 is not done yet: refine this
- * from VMCOREINFO (KERNELOFFSET, _stext) when it is. */
+/* The lowest kernel virtual address outside the linear map with 48- and
+ * 52-bit VAs (Documentation/arch/arm64/memory.rst): the kernel image
+ * (KIMAGE_VADDR, moved by KASLR) is mapped above it, the linear map below.
+ * So /proc/kcore's PT_LOAD at or above it that has a physical address is the
+ * kernel text, which a capture kernel's core header needs
+ * (src/sys/crash_read.c); kx does not read kallsyms, where 6.1 lacks _text
+ * on arm64. A 39- or 42-bit VA kernel maps its linear map above it too and
+ * is refused there ("two kernel text mappings"). */
 #define KX_ARCH_KERNEL_TEXT_BASE 0xffff800000000000ull
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * arm64's part of ELF images (src/formats/elf.c, arch_elf.h): EM_AARCH64,
  * the AArch64 ELF ABI's RELATIVE relocation, the AAPCS64 argument registers.
- * A vmlinux needs the DTB hand-off, which is not written yet.
+ * A Linux vmlinux is the vmlinux format's (vmlinux.c), probed first.
  */
 #include "formats/arch_elf.h"
 
@@ -36,8 +36,8 @@ struct kx_arch_elf_relocs kx_arch_elf_relocs(bool is64)
 void kx_arch_elf_enter(struct kx_plan *p, bool is64, uint64_t entry, uint64_t a0, uint64_t a1,
 		       uint64_t a2)
 {
-	/* AAPCS64 passes the first arguments in x0-x2; the hand-off sets x0 only
-	 * until purgatory exists (abi_arch.h). */
+	/* AAPCS64 passes the first arguments in x0-x2; purgatory's hand-off is
+	 * booting.rst's, x0 only (abi_arch.h). */
 	p->handoff.mode = KX_ENTRY_LINUX_ARM64;
 	p->handoff.pc = entry;
 	p->handoff.x0 = a0;
@@ -52,6 +52,7 @@ uint64_t kx_arch_elf_linux_move_align(const struct kx_elf_info *e)
 int kx_arch_elf_plan_linux(const struct kx_elf_info *e, uint64_t entry, uint64_t moved,
 			   const struct kx_load_opts *o, const struct kx_facts *f, struct kx_plan *p)
 {
-	return kx_err(ENOSYS, "kexec", "loading on arm64 is not implemented yet (an ELF vmlinux "
-		      "needs the DTB hand-off)");
+	/* Reached with -t elf only: the vmlinux format probes first. */
+	return kx_err(EINVAL, "elf", "an arm64 Linux vmlinux is loaded as the Image inside it: "
+		      "use -t vmlinux (or no -t)");
 }

@@ -17,5 +17,8 @@ struct kx_arch_facts {
 };
 
 void kx_arch_facts_free(struct kx_arch_facts *a);
+struct kx_facts;
+/* Reads the arch's facts under root (src/sys/facts_read.c calls it last). */
+int kx_arch_facts_read(const char *root, struct kx_facts *f);
 
 #endif
