@@ -191,9 +191,9 @@ fetch_kernel() {
 #       the arm64 libraries their ELF files need (found by walking DT_NEEDED)
 #   fixture-6.12/Image       ../shared/kernels/arm64/Image.gz (6.12.117 with
 #       KEXEC_FILE and EFI_ZBOOT) decompressed; the shared files stay there
-#   vmlinux                  only with ARM64_VMLINUX=1 (fetch_arm64_vmlinux):
-#       the 6.1 kernel's ELF vmlinux, from its -dbg package (a 260 MB
-#       download), stripped of debug info
+#   vmlinux                  the 6.1 kernel's ELF vmlinux, from its -dbg
+#       package (a 260 MB download), stripped of debug info, for
+#       arm64-vmlinux (ARM64_VMLINUX=0 skips it)
 # A failure here only fails the arm64 scenarios.
 arm64_cache="$cache/arm64"
 arm64_fixture="$(dirname "$top")/shared/kernels/arm64"
@@ -303,7 +303,7 @@ arm64_fixture() {
   echo "setup: arm64 fixture kernel in $d/Image"
 }
 
-# Optional (ARM64_VMLINUX=1 tests/vm/setup.sh): the 6.1 arm64 kernel's ELF
+# Unless ARM64_VMLINUX=0: the 6.1 arm64 kernel's ELF
 # vmlinux out of linux-image-VERSION-cloud-arm64-dbg (about 260 MB to
 # download, about 40 s here; only the vmlinux is taken out of the package),
 # stripped of its debug sections (33 MB, symbols kept).
@@ -331,7 +331,7 @@ arm64_setup() {
     flock 8
     fetch_arm64 || true
     arm64_fixture
-    if [ "${ARM64_VMLINUX:-0}" = 1 ] && have_arm64; then fetch_arm64_vmlinux; fi
+    if [ "${ARM64_VMLINUX:-1}" = 1 ] && have_arm64; then fetch_arm64_vmlinux; fi
   ) 8>"$arm64_cache/.lock"
 }
 arm64_setup
