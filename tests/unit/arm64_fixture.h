@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The arm64 fixture kernel (../shared/kernels/arm64, KX_ARM64_KERNELS set by
- * meson): Linux 6.12.117 as Image.gz and as an EFI zboot vmlinuz.efi. A test
+/* The arm64 fixture kernel (../shared/kernels/arm64, copied by tests/vm/setup.sh
+ * into tests/vm/cache/arm64/fixture-6.12; KX_ARM64_KERNELS set by meson):
+ * Linux 6.12.117 as Image.gz and as an EFI zboot vmlinuz.efi. A test
  * that needs it skips when the folder is absent. */
 #ifndef KX_TEST_ARM64_FIXTURE_H
 #define KX_TEST_ARM64_FIXTURE_H

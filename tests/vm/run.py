@@ -847,7 +847,8 @@ QEMU_BIN = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
 ARM64_CACHE = os.path.join(CACHE, "arm64")
 # Test data shared by the project's checkouts, beside them (not in git).
 SHARED = os.path.join(os.path.dirname(TOP), "shared")
-ARM64_FIXTURE = os.path.join(SHARED, "kernels", "arm64")
+# The fixture kernel's files, copied there by setup.sh (which finds ../shared).
+ARM64_FIXTURE = os.path.join(ARM64_CACHE, "fixture-6.12")
 # '# kernel:' -> the cache dir holding that kernel's Image (and efivarfs.ko
 # when it is a module). run.py --linux 6.1 / 6.12 picks them too.
 ARM64_KERNELS = {"debian-6.1": ARM64_CACHE,

@@ -189,14 +189,21 @@ fetch_kernel() {
 #   kexec-tools/             a root tree: opt/kexec-tools/{kexec,vmcore-dmesg}
 #       from Debian 12's kexec-tools:arm64 (2.0.25) and, at their own paths,
 #       the arm64 libraries their ELF files need (found by walking DT_NEEDED)
-#   fixture-6.12/Image       ../shared/kernels/arm64/Image.gz (6.12.117 with
-#       KEXEC_FILE and EFI_ZBOOT) decompressed; the shared files stay there
+#   fixture-6.12/            ../shared/kernels/arm64/{Image.gz,vmlinuz.efi}
+#       (6.12.117 with KEXEC_FILE and EFI_ZBOOT) and the Image decompressed
 #   vmlinux                  the 6.1 kernel's ELF vmlinux, from its -dbg
 #       package (a 260 MB download), stripped of debug info, for
 #       arm64-vmlinux (ARM64_VMLINUX=0 skips it)
 # A failure here only fails the arm64 scenarios.
 arm64_cache="$cache/arm64"
-arm64_fixture="$(dirname "$top")/shared/kernels/arm64"
+# The fixture's home: ../shared beside the checkout, as the project is laid
+# out; a clone made elsewhere (CI's clean clone) finds it through KX_SHARED or
+# the workplace's /work/shared. Its files are copied into the cache, where
+# run.py and the unit tests read them.
+arm64_fixture=
+for d in ${KX_SHARED:+"$KX_SHARED"} "$(dirname "$top")/shared" /work/shared; do
+  if [ -s "$d/kernels/arm64/Image.gz" ]; then arm64_fixture="$d/kernels/arm64"; break; fi
+done
 
 have_arm64() {
   [ -s "$arm64_cache/Image" ] && [ -s "$arm64_cache/kernel-version" ] &&
@@ -289,18 +296,23 @@ fetch_arm64() {
   echo "setup: arm64 kernel $ver, busybox and kexec-tools $(cat "$arm64_cache/kexec-tools/opt/kexec-tools/VERSION") in $arm64_cache"
 }
 
-# The fixture kernel (test data in ../shared, not in git), decompressed once.
+# The fixture kernel (test data in ../shared, not in git): its Image.gz and
+# vmlinuz.efi copied, the Image decompressed, once.
 arm64_fixture() {
-  local d="$arm64_cache/fixture-6.12"
-  [ -s "$d/Image" ] && [ ! "$arm64_fixture/Image.gz" -nt "$d/Image" ] && return 0
-  if [ ! -s "$arm64_fixture/Image.gz" ]; then
-    echo "setup: no $arm64_fixture/Image.gz; the arm64 fixture scenarios will fail" >&2
+  local d="$arm64_cache/fixture-6.12" f
+  [ -s "$d/Image" ] && [ -s "$d/Image.gz" ] && [ -s "$d/vmlinuz.efi" ] && return 0
+  if [ -z "$arm64_fixture" ]; then
+    echo "setup: no arm64 fixture kernel (shared/kernels/arm64/Image.gz beside the checkout," \
+         "in \$KX_SHARED or in /work/shared); the arm64 fixture scenarios will fail" >&2
     return 0
   fi
   mkdir -p "$d"
-  gzip -dc "$arm64_fixture/Image.gz" > "$d/Image.tmp.$$" && mv "$d/Image.tmp.$$" "$d/Image"
+  for f in Image.gz vmlinuz.efi; do
+    cp "$arm64_fixture/$f" "$d/$f.tmp.$$" && mv "$d/$f.tmp.$$" "$d/$f"
+  done
+  gzip -dc "$d/Image.gz" > "$d/Image.tmp.$$" && mv "$d/Image.tmp.$$" "$d/Image"
   echo "6.12.117" > "$d/kernel-version"
-  echo "setup: arm64 fixture kernel in $d/Image"
+  echo "setup: arm64 fixture kernel from $arm64_fixture in $d"
 }
 
 # Unless ARM64_VMLINUX=0: the 6.1 arm64 kernel's ELF
