@@ -46,6 +46,7 @@
  * reader itself does not judge e_machine. */
 #define KX_EM_386 3
 #define KX_EM_X86_64 62
+#define KX_EM_AARCH64 183
 /* Header and program header sizes (gABI). */
 #define KX_ELF32_EHDR_SIZE 52
 #define KX_ELF64_EHDR_SIZE 64

@@ -30,6 +30,13 @@
  * bottom of the kernel half (5-level paging: 0xff11000000000000). */
 #define X86_64_KERNEL_HALF 0xff00000000000000ull
 
+/* arch/arm64/include/asm/memory.h (5.4 on): the linear map is
+ * [PAGE_OFFSET, PAGE_END) with PAGE_OFFSET = -2^vabits_actual (vabits_actual
+ * = 64 - TCR_EL1.T1SZ, or VA_BITS) and PAGE_END = -2^(VA_BITS_MIN - 1),
+ * VA_BITS_MIN = min(VA_BITS, 48); the kernel image, modules and vmalloc lie
+ * above PAGE_END. */
+#define ARM64_VA_BITS_MIN_MAX 48
+
 int kx_vmcore_mem_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
 	const struct kx_vmcore_mem *m = ctx;
@@ -50,7 +57,8 @@ static int file_read(const struct kx_vmcore *vc, void *buf, size_t len, uint64_t
 	return vc->read(vc->ctx, buf, len, off);
 }
 
-/* Reads and checks the ELF header: a little-endian ELF64 x86_64 core file. */
+/* Reads and checks the ELF header: a little-endian ELF64 x86_64 or arm64 core
+ * file. */
 static int read_ehdr(struct kx_vmcore *vc, struct kx_elf_hdr *h)
 {
 	uint8_t ehdr[KX_ELF64_EHDR_SIZE];
@@ -73,8 +81,10 @@ static int read_ehdr(struct kx_vmcore *vc, struct kx_elf_hdr *h)
 	if (h->e_type != KX_ET_CORE)
 		return kx_err(EINVAL, MOD, "not an ELF core file: e_type %u, need ET_CORE (4)",
 			      h->e_type);
-	if (h->e_machine != KX_EM_X86_64)
-		return kx_err(EINVAL, MOD, "not an x86_64 core file: e_machine %u", h->e_machine);
+	if (h->e_machine != KX_EM_X86_64 && h->e_machine != KX_EM_AARCH64)
+		return kx_err(EINVAL, MOD, "not an x86_64 or arm64 core file: e_machine %u",
+			      h->e_machine);
+	vc->machine = h->e_machine;
 	return 0;
 }
 
@@ -161,6 +171,58 @@ static void find_page_offset(struct kx_vmcore *vc)
 	}
 }
 
+/* arm64's layout from VMCOREINFO (arch/arm64/kernel/vmcore_info.c): the
+ * linear map from VA_BITS (and TCR_EL1.T1SZ, 5.13 on) and PHYS_OFFSET, the
+ * image from kimage_voffset. What is missing leaves that translation off:
+ * reads there fail with the address named. */
+static void arm64_layout(struct kx_vmcore *vc)
+{
+	uint64_t va_bits, t1sz, actual, min;
+
+	if (kx_vmcoreinfo_number_u64(&vc->info, "kimage_voffset", &vc->kimage_voffset) == 0)
+		vc->has_kimage_voffset = 1;
+	if (kx_vmcoreinfo_number_u64(&vc->info, "VA_BITS", &va_bits) == 0 && va_bits >= 36 &&
+	    va_bits <= 52 &&
+	    kx_vmcoreinfo_number_u64(&vc->info, "PHYS_OFFSET", &vc->phys_offset) == 0) {
+		actual = va_bits;
+		if (kx_vmcoreinfo_number_u64(&vc->info, "tcr_el1_t1sz", &t1sz) == 0 && t1sz >= 12 &&
+		    t1sz <= 28)
+			actual = 64 - t1sz;
+		min = va_bits < ARM64_VA_BITS_MIN_MAX ? va_bits : ARM64_VA_BITS_MIN_MAX;
+		vc->page_offset = 0 - (UINT64_C(1) << actual);
+		vc->lm_end = 0 - (UINT64_C(1) << (min - 1));
+	}
+	kx_err_clear();
+}
+
+/* The physical address of a virtual one no PT_LOAD names, by the arch's
+ * fixed layout; false when the layout does not cover it. */
+static bool virt_to_phys(const struct kx_vmcore *vc, uint64_t addr, uint64_t *phys)
+{
+	if (vc->machine == KX_EM_AARCH64) {
+		if (vc->page_offset && addr >= vc->page_offset && addr < vc->lm_end) {
+			*phys = addr - vc->page_offset + vc->phys_offset;
+			return true;
+		}
+		/* Above the linear map (the top half when VA_BITS is unknown). */
+		if (vc->has_kimage_voffset && (vc->lm_end ? addr >= vc->lm_end : addr >> 63)) {
+			*phys = addr - vc->kimage_voffset;
+			return true;
+		}
+		return false;
+	}
+	if (vc->has_phys_base && addr >= X86_64_START_KERNEL_MAP &&
+	    addr - X86_64_START_KERNEL_MAP < X86_64_KERNEL_IMAGE_SIZE) {
+		*phys = addr - X86_64_START_KERNEL_MAP + vc->phys_base;
+		return true;
+	}
+	if (vc->page_offset && addr >= vc->page_offset && addr < X86_64_START_KERNEL_MAP) {
+		*phys = addr - vc->page_offset;
+		return true;
+	}
+	return false;
+}
+
 int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint64_t file_size)
 {
 	struct kx_elf_hdr h;
@@ -235,11 +297,15 @@ int kx_vmcore_open(struct kx_vmcore *vc, kx_vmcore_read_fn read, void *ctx, uint
 		ret = kx_err(ENOENT, MOD, "no VMCOREINFO note");
 		goto out;
 	}
-	if (kx_vmcoreinfo_number(&vc->info, "phys_base", &n) == 0) {
-		vc->phys_base = (uint64_t)n;
-		vc->has_phys_base = 1;
+	if (vc->machine == KX_EM_AARCH64) {
+		arm64_layout(vc);
+	} else {
+		if (kx_vmcoreinfo_number(&vc->info, "phys_base", &n) == 0) {
+			vc->phys_base = (uint64_t)n;
+			vc->has_phys_base = 1;
+		}
+		find_page_offset(vc);
 	}
-	find_page_offset(vc);
 	kx_err_clear();
 out:
 	free(table);
@@ -289,13 +355,7 @@ static int64_t read_some(const struct kx_vmcore *vc, uint64_t addr, bool virt, u
 	if (!l && virt) {
 		uint64_t phys;
 
-		if (vc->has_phys_base && addr >= X86_64_START_KERNEL_MAP &&
-		    addr - X86_64_START_KERNEL_MAP < X86_64_KERNEL_IMAGE_SIZE)
-			phys = addr - X86_64_START_KERNEL_MAP + vc->phys_base;
-		else if (vc->page_offset && addr >= vc->page_offset &&
-			 addr < X86_64_START_KERNEL_MAP)
-			phys = addr - vc->page_offset;
-		else
+		if (!virt_to_phys(vc, addr, &phys))
 			return 0;
 		l = find_load(vc, phys, false, &off);
 	}

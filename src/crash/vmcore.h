@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reader of an ELF64 x86_64 core file as the kernel exports it in
+ * Reader of an ELF64 x86_64 or arm64 core file as the kernel exports it in
  * /proc/vmcore (fs/proc/vmcore.c): one merged PT_NOTE (per-CPU CORE notes and
  * the VMCOREINFO note) and PT_LOADs that map physical ranges (p_paddr) and,
  * for the kernel image and the direct map, their virtual addresses (p_vaddr).
+ * A virtual address no PT_LOAD names is translated by the arch's fixed
+ * layout, with the values VMCOREINFO gives (x86_64: phys_base and the direct
+ * map's base; arm64: kimage_voffset, PHYS_OFFSET and the VA size).
  *
  * Pure: all file access goes through a read callback, so the tool reads
  * /proc/vmcore with pread (it cannot be mmap'ed everywhere) and tests read a
@@ -37,11 +40,19 @@ struct kx_vmcore {
 	char *notes; /* every PT_NOTE's bytes, concatenated */
 	size_t notes_len;
 	struct kx_vmcoreinfo info; /* points into notes */
-	/* Direct-map base for virtual addresses no PT_LOAD names (0: unknown). */
+	uint16_t machine; /* e_machine: KX_EM_X86_64 or KX_EM_AARCH64 */
+	/* Direct-map base for virtual addresses no PT_LOAD names (0: unknown):
+	 * [page_offset, lm_end) maps physical addresses from phys_offset up. */
 	uint64_t page_offset;
-	/* phys_base of the kernel image mapping, when VMCOREINFO tells it. */
+	uint64_t lm_end;
+	uint64_t phys_offset;
+	/* The kernel image mapping, when VMCOREINFO tells it. x86_64: phys_base
+	 * (physical = virtual - __START_KERNEL_map + phys_base); arm64:
+	 * kimage_voffset (physical = virtual - kimage_voffset). */
 	uint64_t phys_base;
 	int has_phys_base;
+	uint64_t kimage_voffset;
+	int has_kimage_voffset;
 };
 
 /* Caps on what a core header may make us allocate; real ones are far below. */

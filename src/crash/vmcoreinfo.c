@@ -145,6 +145,27 @@ int kx_vmcoreinfo_number(const struct kx_vmcoreinfo *vi, const char *name, int64
 	return 0;
 }
 
+int kx_vmcoreinfo_number_u64(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *out)
+{
+	char key[VMCOREINFO_KEY_MAX];
+	const char *val;
+	size_t len;
+	bool hex;
+	int n, ret;
+
+	n = snprintf(key, sizeof(key), "NUMBER(%s)=", name);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return kx_err(EINVAL, MOD, "key name too long: NUMBER(%s)", name);
+	ret = kx_vmcoreinfo_get(vi, key, &val, &len);
+	if (ret)
+		return ret;
+	hex = len > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X');
+	if (!parse_u64(val + (hex ? 2 : 0), len - (hex ? 2 : 0), hex ? 16 : 10, out))
+		return kx_err(EINVAL, MOD, "%s: not a number: \"%.*s\"", key,
+			      (int)(len > 40 ? 40 : len), val);
+	return 0;
+}
+
 int kx_vmcoreinfo_osrelease(const struct kx_vmcoreinfo *vi, char *buf, size_t size)
 {
 	const char *val;

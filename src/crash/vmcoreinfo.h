@@ -32,6 +32,9 @@ int kx_vmcoreinfo_offset(const struct kx_vmcoreinfo *vi, const char *name, uint6
 int kx_vmcoreinfo_size(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *out);
 int kx_vmcoreinfo_length(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *out);
 int kx_vmcoreinfo_number(const struct kx_vmcoreinfo *vi, const char *name, int64_t *out);
+/* NUMBER(name) as an unsigned 64-bit value, decimal or 0x-hex: arm64 prints
+ * kimage_voffset and PHYS_OFFSET in hex with NUMBER(). */
+int kx_vmcoreinfo_number_u64(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *out);
 /* PAGESIZE=, KERNELOFFSET=. */
 int kx_vmcoreinfo_pagesize(const struct kx_vmcoreinfo *vi, uint64_t *out);
 int kx_vmcoreinfo_kerneloffset(const struct kx_vmcoreinfo *vi, uint64_t *out);

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/elf.h"
 #include "core/err.h"
 #include "crash/printk.h"
 #include "crash/vmcore.h"
@@ -277,6 +278,86 @@ static void test_read_zero_fill_and_span(void **state)
 	assert_int_equal(vc.page_offset, FX_PAGE_OFFSET);
 	kx_vmcore_close(&vc);
 	free(core);
+}
+
+/* ---- arm64 cores ---- */
+
+/* An arm64 core whose layout comes from VMCOREINFO (arch/arm64's
+ * NUMBER(VA_BITS), kimage_voffset and PHYS_OFFSET in hex, tcr_el1_t1sz):
+ * no image PT_LOAD, so the log's symbols are read through kimage_voffset. */
+static void fx_arm64(struct fx *f, const char *t1sz_line)
+{
+	fx_init(f, KX_LOG_LOCKLESS, false);
+	f->machine = KX_EM_AARCH64;
+	f->no_ktext_load = true;
+	fx_set_info(f, "NUMBER(phys_base)=", NULL);
+	fx_set_info(f, "NUMBER(VA_BITS)=", "NUMBER(VA_BITS)=48");
+	fx_set_info(f, "NUMBER(kimage_voffset)=", "NUMBER(kimage_voffset)=0xffffffff80000000");
+	fx_set_info(f, "NUMBER(PHYS_OFFSET)=", "NUMBER(PHYS_OFFSET)=0x800000");
+	if (t1sz_line)
+		fx_set_info(f, "NUMBER(tcr_el1_t1sz)=", t1sz_line);
+}
+
+static void test_arm64_image_via_kimage_voffset(void **state)
+{
+	struct fx f;
+
+	fx_arm64(&f, "NUMBER(tcr_el1_t1sz)=0x10");
+	expect_text(&f, fx_expected(KX_LOG_LOCKLESS));
+}
+
+/* The linear map: PAGE_OFFSET = -2^vabits_actual, physical = virtual -
+ * PAGE_OFFSET + PHYS_OFFSET, below PAGE_END = -2^47; the image above it. */
+static void test_arm64_linear_map(void **state)
+{
+	static const struct {
+		const char *t1sz;
+		uint64_t page_offset;
+	} rows[] = {
+		{ NULL, UINT64_C(0xffff000000000000) },                      /* VA_BITS */
+		{ "NUMBER(tcr_el1_t1sz)=0x10", UINT64_C(0xffff000000000000) }, /* 48 */
+		{ "NUMBER(tcr_el1_t1sz)=0xc", UINT64_C(0xfff0000000000000) },  /* 52 */
+	};
+	const uint64_t phys_offset = 0x800000, paddr = FX_MEM_PADDR + 0x123;
+	struct kx_vmcore_mem m;
+	struct kx_vmcore vc;
+	uint8_t *core, b;
+	size_t len, i;
+	struct fx f;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		fx_arm64(&f, rows[i].t1sz);
+		if (rows[i].t1sz && strstr(rows[i].t1sz, "0xc"))
+			fx_set_info(&f, "NUMBER(VA_BITS)=", "NUMBER(VA_BITS)=52");
+		f.dmap_vaddr_unknown = true;
+		fx_build(&f, &core, &len);
+		m = (struct kx_vmcore_mem){ core, len };
+		assert_int_equal(kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, len), 0);
+		assert_int_equal(vc.machine, KX_EM_AARCH64);
+		assert_int_equal(vc.page_offset, rows[i].page_offset);
+		assert_int_equal(vc.lm_end, UINT64_C(0xffff800000000000));
+		assert_int_equal(kx_vmcore_read_vaddr(&vc, rows[i].page_offset + paddr - phys_offset,
+						      &b, 1), 0);
+		assert_int_equal(b, fx_phys_byte(&f, paddr));
+		/* Below PAGE_OFFSET nothing is mapped. */
+		assert_int_equal(kx_vmcore_read_vaddr(&vc, rows[i].page_offset - 0x1000, &b, 1),
+				 -EFAULT);
+		kx_vmcore_close(&vc);
+		free(core);
+	}
+}
+
+/* Without kimage_voffset (and no image PT_LOAD) the symbols cannot be read,
+ * and the message names the address. */
+static void test_arm64_no_kimage_voffset(void **state)
+{
+	struct sink s = { .len = 0 };
+	struct fx f;
+
+	fx_arm64(&f, NULL);
+	fx_set_info(&f, "NUMBER(kimage_voffset)=", NULL);
+	assert_int_equal(decode_fx(&f, &s), -EFAULT);
+	assert_non_null(strstr(kx_errmsg(), "is not in any PT_LOAD"));
 }
 
 /* ---- VMCOREINFO ---- */
@@ -649,6 +730,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_output_error_propagates),
 		cmocka_unit_test(test_expected_matches_kexec_tools),
 		cmocka_unit_test(test_read_zero_fill_and_span),
+		cmocka_unit_test(test_arm64_image_via_kimage_voffset),
+		cmocka_unit_test(test_arm64_linear_map),
+		cmocka_unit_test(test_arm64_no_kimage_voffset),
 		cmocka_unit_test(test_vmcoreinfo_values),
 		cmocka_unit_test(test_error_rows),
 		cmocka_unit_test(test_elf_errors),

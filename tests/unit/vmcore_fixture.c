@@ -352,7 +352,7 @@ void fx_build(const struct fx *f, uint8_t **out, size_t *len)
 	b[EI_DATA] = ELFDATA2LSB;
 	b[EI_VERSION] = EV_CURRENT;
 	w16(b + 16, ET_CORE);
-	w16(b + 18, EM_X86_64);
+	w16(b + 18, f->machine ? f->machine : EM_X86_64);
 	w32(b + 20, EV_CURRENT);
 	w64(b + 32, 64);
 	w16(b + 52, 64);

@@ -49,6 +49,7 @@ struct fx {
 	bool no_ktext_load; /* leave out the image PT_LOAD: reads go by phys_base */
 	bool dmap_vaddr_unknown; /* direct-map PT_LOAD with p_vaddr 0 */
 	bool no_vmcoreinfo; /* name the note something else */
+	uint16_t machine; /* e_machine; 0: EM_X86_64 */
 	/* More RAM, a PT_LOAD of its own at ram_paddr (any alignment): ram_len
 	 * bytes in the file, zeros up to ram_memsz. Not owned. */
 	const uint8_t *ram;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# description: arm64 kdump under UEFI (QEMU_EFI, ACPI only; 6.1): kx -c -p starts from the EFI stub's DTB (no memory nodes), adds linux,elfcorehdr and linux,usable-memory-range; pagefill marks a page; a sysrq crash goes through kx's purgatory to the capture kernel, which finds the marked page byte for byte, reads every RAM segment of /proc/vmcore, and Debian's vmcore-dmesg finds the marker in it
+# description: arm64 kdump under UEFI (QEMU_EFI, ACPI only; 6.1): kx -c -p starts from the EFI stub's DTB (no memory nodes), adds linux,elfcorehdr and linux,usable-memory-range; pagefill marks a page; a sysrq crash goes through kx's purgatory to the capture kernel, which finds the marked page byte for byte, reads every RAM segment of /proc/vmcore, and Debian's vmcore-dmesg and kx's find the marker in it
 # arch: arm64
 # firmware: uefi
 # qemu-append: crashkernel=256M
@@ -21,6 +21,7 @@
 # expect: KX-OK vmcore is an ELF64 core file
 # expect-re: ^KX-OK vmcore: [1-9][0-9]* PT_LOAD, every one readable$
 # expect: KX-OK kexec-tools' vmcore-dmesg finds the marker in kx's dump
+# expect: KX-OK kx's vmcore-dmesg finds the marker
 # expect: KX-SCENARIO-END rc=0
 # reject: KX-STAGE2-UP
 . /etc/kx-lib.sh
@@ -51,6 +52,9 @@ if [ -e /proc/vmcore ]; then
     if grep -q "$KD_MARKER" /tmp/kt-dmesg.txt; then
         ok "kexec-tools' vmcore-dmesg finds the marker in kx's dump"
     else tail -n 3 /tmp/kt-dmesg.txt; fail "kexec-tools' vmcore-dmesg: no marker in kx's dump"; fi
+    vmcore-dmesg /proc/vmcore > /tmp/kx-dmesg.txt 2>&1
+    if grep -q "$KD_MARKER" /tmp/kx-dmesg.txt; then ok "kx's vmcore-dmesg finds the marker"
+    else tail -n 3 /tmp/kx-dmesg.txt; fail "kx's vmcore-dmesg: no marker"; fi
     exit 0
 fi
 # As a64_kdump_load_and_crash, with a page marked by pagefill whose address
