@@ -75,6 +75,10 @@ struct kx_crash_facts {
 	 * (/sys/kernel/config/crash_dm_crypt_keys/count > 0): only
 	 * kexec_file_load hands them over. */
 	bool dm_crypt_keys;
+	/* No /proc/kcore (CONFIG_PROC_KCORE off): the kernel image mapping is
+	 * unknown, so kx cannot write a core header; kexec_file_load, whose
+	 * header the kernel writes, still can load a capture kernel. */
+	bool no_kcore;
 };
 
 struct kx_facts {

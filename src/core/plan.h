@@ -141,6 +141,9 @@ struct kx_plan {
 	size_t purg_seg;
 	uint8_t purg_region_seg[KX_PURG_MAX_REGIONS];
 	struct kx_capture capture;
+	/* Why only kexec_file_load can take this plan (NULL: both can): a
+	 * capture kernel planned without kx's core header. */
+	const char *file_load_only;
 	struct kx_plan_meta meta;
 };
 

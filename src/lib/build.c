@@ -82,6 +82,12 @@ static int plan_add_elfcorehdr(struct kx_plan *p, const struct kx_load_opts *o,
 	uint64_t memsz;
 	int ret;
 
+	if (f->kdump.no_kcore) {
+		p->file_load_only = "there is no /proc/kcore (CONFIG_PROC_KCORE), which kexec_load "
+				    "needs for the kernel's mappings in the core header kx "
+				    "writes; with kexec_file_load the kernel writes it";
+		return 0;
+	}
 	ret = kx_corehdr_build(&f->kdump, &f->ram, &f->crash,
 			       o->elf32_core_headers ? KX_COREHDR_ELF32 : KX_COREHDR_ELF64, &hdr,
 			       &len);

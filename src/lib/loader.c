@@ -836,6 +836,22 @@ int kx_build(kx_loader *l, kx_error **err)
 		return kx_lib_fail(err, ret, NULL);
 	l->have_plan = true;
 	choose_syscall(l);
+	if (l->plan.file_load_only) {
+		const char *why = l->plan.file_load_only;
+
+		if (l->syscall == KX_SYSCALL_LOAD || !l->format->kernel_file_load) {
+			ret = kx_err(ENOENT, "kexec", "cannot load this capture kernel with "
+				     "kexec_load: %s%s", why,
+				     l->format->kernel_file_load ? "" :
+				     " (and the kernel's file loader does not take this format)");
+			l->have_plan = false;
+			kx_plan_free(&l->plan);
+			return kx_lib_fail(err, ret, NULL);
+		}
+		l->syscall = KX_SYSCALL_FILE;
+		l->load_first = false;
+		l->syscall_reason = l->plan.file_load_only;
+	}
 	l->plan.meta = (struct kx_plan_meta){
 		.panic = l->panic,
 		.cmdline = o.cmdline,

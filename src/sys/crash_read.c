@@ -349,16 +349,22 @@ int kx_crash_facts_read(const char *root, struct kx_facts *f)
 	if (ret)
 		goto fail;
 	ret = read_kcore_headers(root, &buf, &len);
-	if (ret)
+	if (ret == -ENOENT) {
+		/* Only kexec_load needs it; the plan says so (src/lib/build.c). */
+		k->no_kcore = true;
+		kx_err_clear();
+	} else if (ret) {
 		goto fail;
-	ret = kx_kcore_parse(buf, len, &maps);
-	free(buf);
-	if (ret)
-		goto fail;
-	k->kernel_vaddr = maps.text_vaddr;
-	k->kernel_paddr = maps.text_paddr;
-	k->kernel_size = maps.text_size;
-	k->page_offset = maps.page_offset;
+	} else {
+		ret = kx_kcore_parse(buf, len, &maps);
+		free(buf);
+		if (ret)
+			goto fail;
+		k->kernel_vaddr = maps.text_vaddr;
+		k->kernel_paddr = maps.text_paddr;
+		k->kernel_size = maps.text_size;
+		k->page_offset = maps.page_offset;
+	}
 	/* Both are optional: older kernels have neither file. */
 	ret = kx_read_u64(root, HOTPLUG_SIZE_PATH, MOD, &k->hotplug_hdr_size);
 	if (ret == -ENOENT)

@@ -56,6 +56,12 @@ check "-p multiboot"        1 "a multiboot image $refuse" "$kexec" --dry-run -p 
 check "-p ELF --args-elf"   1 "(--args-elf) cannot be a capture kernel (-p)" "$kexec" --dry-run -p --args-elf "$work/vmlinux" "${crash[@]}"
 check "-p ELF --args-none"  1 "(--args-none) cannot be a capture kernel (-p)" "$kexec" --dry-run -p --args-none "$work/vmlinux" "${crash[@]}"
 check "-p vmlinux"          0 "elf-linux (capture kernel, -p)" "$kexec" --dry-run -p "$work/vmlinux" "${crash[@]}"
+# No /proc/kcore: kx cannot write the core header; auto takes kexec_file_load,
+# -c is refused with the reason, a format the file loader cannot take too.
+nokcore=(--sysroot="$work/sysroot-crash-nokcore")
+check "-p, no kcore"        0 "with kexec_file_load the kernel writes it" "$kexec" --dry-run -d -p "$img" "${nokcore[@]}"
+check "-c -p, no kcore"     1 "cannot load this capture kernel with kexec_load: there is no /proc/kcore" "$kexec" --dry-run -c -p "$img" "${nokcore[@]}"
+check "-p vmlinux, no kcore" 1 "the kernel's file loader does not take this format" "$kexec" --dry-run -p "$work/vmlinux" "${nokcore[@]}"
 # Not regular files fail at once (open() must not wait for a FIFO's writer).
 mkfifo "$work/fifo"
 bios=(--sysroot="$work/sysroot-bios")

@@ -213,7 +213,8 @@ with open(os.path.join(out, "uki.efi"), "rb") as f:
 for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
                                   ("uefi", UEFI_MAP, True, None),
                                   ("crash", BIOS_MAP, False, CRASH),
-                                  ("crash-hotplug", BIOS_MAP, False, CRASH)):
+                                  ("crash-hotplug", BIOS_MAP, False, CRASH),
+                                  ("crash-nokcore", BIOS_MAP, False, CRASH)):
     root = f"sysroot-{name}"
     memmap(root, regions)
     iomem(root, regions, crash)
@@ -227,6 +228,10 @@ for name, regions, efi, crash in (("bios", BIOS_MAP, False, None),
         write(f"{root}/sbin/shutdown",
               '#!/bin/sh\necho "$*" > "$(dirname "$0")/../shutdown.args"\n')
         os.chmod(os.path.join(out, root, "sbin/shutdown"), 0o755)
+    if name == "crash-nokcore":
+        # A kernel without CONFIG_PROC_KCORE: kx cannot write the core
+        # header, the kernel's file loader can.
+        os.remove(os.path.join(out, root, "proc/kcore"))
     if name == "crash-hotplug":
         # Linux 6.6+ with CONFIG_CRASH_HOTPLUG: 2 + 2 possible CPUs + 8192
         # memory ranges of 56 bytes after a 64-byte ELF header.
