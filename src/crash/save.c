@@ -15,6 +15,10 @@
 #include "crash/pagefilter.h"
 
 #define MOD "vmcore-save"
+_Static_assert((int)KX_DL_CACHE == (int)KX_FILTER_CACHE &&
+		       (int)KX_DL_CACHE_PRIVATE == (int)KX_FILTER_CACHE_PRIVATE &&
+		       (int)KX_DL_USER == (int)KX_FILTER_USER && (int)KX_DL_FREE == (int)KX_FILTER_FREE,
+	       "the dump level bits are the page filter's");
 #define DEFAULT_PAGE_SIZE 4096u
 #define MAX_PAGE_SIZE (1u << 20)
 /* Pages read, compressed and written together; big enough for long reads of
@@ -170,22 +174,33 @@ static int plan_bitmaps(struct saver *s)
 	return 0;
 }
 
-/* Level 16 through the struct page array. When the core does not describe it
- * or reading it fails, the free pages are kept (the dump stays correct) and
- * the reason is noted for the caller to show. */
-static void exclude_free_pages(struct saver *s)
+/* Levels 2, 4, 8 and 16 through the struct page array (pagefilter.h), which
+ * makedumpfile also walks whenever the kernel exports PG_hwpoison, for the
+ * poisoned and offline pages it always leaves out. When the core does not
+ * describe what a level needs or reading it fails, those pages are kept (the
+ * dump stays correct), the level recorded is the one applied, and the reason
+ * is noted for the caller to show. */
+static void filter_pages(struct saver *s)
 {
-	int ret = kx_exclude_free_pages(s->vc, s->ps, s->bitmap2, s->max_mapnr,
-					&s->st->free_pages);
+	unsigned want = s->level & KX_DL_STRUCT_PAGE;
+	int64_t hwpoison;
+	int ret;
 
-	if (ret) {
-		snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+	if (!want && kx_vmcoreinfo_number(&s->vc->info, "PG_hwpoison", &hwpoison) != 0) {
 		kx_err_clear();
-		s->level &= ~(unsigned)KX_DL_FREE;
-		s->st->free_pages = 0;
 		return;
 	}
-	s->ndumpable -= s->st->free_pages;
+	ret = kx_filter_pages(s->vc, s->ps, want, s->bitmap2, s->max_mapnr, &s->st->filtered);
+	if (ret) {
+		if (want)
+			snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+		kx_err_clear();
+		s->level &= ~want;
+		memset(&s->st->filtered, 0, sizeof(s->st->filtered));
+		return;
+	}
+	s->st->free_pages = s->st->filtered.free;
+	s->ndumpable -= kx_filter_total(&s->st->filtered);
 }
 
 /* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
@@ -682,7 +697,7 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 			      KX_DL_MAX);
 	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
 		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
-	s.level = o->dump_level & KX_DL_IMPLEMENTED;
+	s.level = o->dump_level;
 	s.c.bound = kx_codec_bound((size_t)s.ps);
 	s.c.in = malloc(CHUNK_PAGES * (size_t)s.ps);
 	s.c.out = malloc(CHUNK_PAGES * s.c.bound);
@@ -692,8 +707,8 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		goto out;
 	}
 	ret = plan_bitmaps(&s);
-	if (!ret && (s.level & KX_DL_FREE))
-		exclude_free_pages(&s);
+	if (!ret && s.level)
+		filter_pages(&s);
 	st->level = s.level;
 	if (!ret)
 		ret = pool_start(&s);
