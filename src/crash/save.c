@@ -571,49 +571,66 @@ static int exclude_zero_pages(struct saver *s)
 	return ret;
 }
 
-/* [start, end) of the PT_LOAD l as a PT_LOAD of the ELF dump (its p_offset
- * set when the layout is known). */
-static struct kx_core_phdr kept_range(const struct kx_vmcore_load *l, uint64_t start,
-				      uint64_t end)
+/* One PT_LOAD of the ELF dump: [start, file_end) has bytes in the file,
+ * [file_end, mem_end) reads as zeros (ELF's p_memsz past p_filesz). */
+struct elf_segment {
+	const struct kx_vmcore_load *l;
+	uint64_t start, file_end, mem_end;
+};
+
+static struct kx_core_phdr segment_phdr(const struct elf_segment *g)
 {
+	const struct kx_vmcore_load *l = g->l;
+
 	return (struct kx_core_phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
-				      .vaddr = l->vaddr ? l->vaddr + (start - l->paddr) : 0,
-				      .paddr = start, .filesz = end - start,
-				      .memsz = end - start };
+				      .vaddr = l->vaddr ? l->vaddr + (g->start - l->paddr) : 0,
+				      .paddr = g->start, .filesz = g->file_end - g->start,
+				      .memsz = g->mem_end - g->start };
 }
 
-/* The kept byte ranges: each PT_LOAD's bytes on pages of the 2nd bitmap, one
- * range per run. Fills hs from index 1 when given; returns how many. */
-static size_t collect_ranges(const struct saver *s, struct kx_core_phdr *hs)
+/* The ELF dump's segments, makedumpfile's way (its write_elf_pages): each
+ * PT_LOAD of the vmcore is covered whole, so that a page left out reads as
+ * zeros, not as a hole readers stumble on (crash reads the kernel image's
+ * zero pages). A run of at least ELF_GAP_PAGES left-out pages ends a segment
+ * as its p_memsz-only tail; shorter runs stay inside one, written as zeros,
+ * which keeps the program headers few. Fills gs when given; returns how
+ * many. */
+#define ELF_GAP_PAGES 256u
+static size_t collect_segments(const struct saver *s, struct elf_segment *gs)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->vc->nloads; i++) {
 		const struct kx_vmcore_load *l = &s->vc->loads[i];
-		uint64_t last = l->paddr + (l->memsz - 1), open_at = 0;
-		bool open = false;
+		uint64_t end = l->paddr + l->memsz, gap = 0;
+		struct elf_segment g = { l, l->paddr, l->paddr, l->paddr };
 
-		for (uint64_t pfn = l->paddr / s->ps; pfn <= last / s->ps; pfn++) {
-			bool keep = kx_bitmap_test(s->bitmap2, pfn);
-			uint64_t start = pfn * s->ps < l->paddr ? l->paddr : pfn * s->ps;
+		for (uint64_t pfn = l->paddr / s->ps; pfn <= (end - 1) / s->ps; pfn++) {
+			uint64_t a = pfn * s->ps < l->paddr ? l->paddr : pfn * s->ps;
+			uint64_t b = (pfn + 1) * s->ps > end ? end : (pfn + 1) * s->ps;
 
-			if (keep && !open) {
-				open = true;
-				open_at = start;
+			if (!kx_bitmap_test(s->bitmap2, pfn)) {
+				gap++;
+				g.mem_end = b;
+				continue;
 			}
-			if (open && (!keep || pfn == last / s->ps)) {
-				uint64_t end = keep ? last + 1 : start;
-
-				if (hs)
-					hs[1 + n] = kept_range(l, open_at, end);
+			if (gap >= ELF_GAP_PAGES) {
+				if (gs)
+					gs[n] = g;
 				n++;
-				open = false;
+				g = (struct elf_segment){ l, a, a, a };
 			}
+			gap = 0;
+			g.file_end = g.mem_end = b;
 		}
+		if (gs)
+			gs[n] = g;
+		n++;
 	}
 	return n;
 }
 
+/* A segment's file bytes: memory, with the pages left out as zeros. */
 static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 {
 	uint64_t at = 0;
@@ -621,8 +638,16 @@ static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 
 	while (!ret && at < h->filesz) {
 		size_t n = h->filesz - at < OUT_BUF_SIZE ? (size_t)(h->filesz - at) : OUT_BUF_SIZE;
+		uint64_t pa = h->paddr + at;
 
-		ret = read_phys(s->vc, h->paddr + at, s->obuf, n);
+		ret = read_phys(s->vc, pa, s->obuf, n);
+		for (uint64_t p = pa; !ret && p < pa + n; p = (p / s->ps + 1) * s->ps) {
+			uint64_t next = (p / s->ps + 1) * s->ps;
+
+			if (!kx_bitmap_test(s->bitmap2, p / s->ps))
+				memset(s->obuf + (p - pa), 0,
+				       (size_t)((next < pa + n ? next : pa + n) - p));
+		}
 		if (!ret)
 			ret = s->write(s->wctx, s->obuf, n, h->offset + at);
 		at += n;
@@ -633,9 +658,10 @@ static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 static int save_elf(struct saver *s)
 {
 	const struct kx_vmcore *vc = s->vc;
+	struct elf_segment *gs = NULL;
 	struct kx_core_phdr *hs = NULL;
 	uint8_t *hdr = NULL;
-	size_t nranges, hdr_len;
+	size_t nsegs, hdr_len;
 	uint64_t off, done = 0;
 	int ret = 0;
 
@@ -643,39 +669,46 @@ static int save_elf(struct saver *s)
 		ret = exclude_zero_pages(s);
 	if (ret)
 		return ret;
-	nranges = collect_ranges(s, NULL);
-	if (nranges + 1 > ELF_MAX_PHNUM)
+	nsegs = collect_segments(s, NULL);
+	if (nsegs + 1 > ELF_MAX_PHNUM)
 		return kx_err(E2BIG, MOD, "%zu memory ranges are kept: more than an ELF dump "
-			      "can list; save in the kdump-compressed format instead", nranges);
-	hdr_len = KX_ELF64_EHDR_SIZE + (nranges + 1) * KX_ELF64_PHDR_SIZE + vc->notes_len;
-	hs = calloc(nranges + 1, sizeof(*hs));
+			      "can list; save in the kdump-compressed format instead", nsegs);
+	hdr_len = KX_ELF64_EHDR_SIZE + (nsegs + 1) * KX_ELF64_PHDR_SIZE + vc->notes_len;
+	gs = calloc(nsegs ? nsegs : 1, sizeof(*gs));
+	hs = calloc(nsegs + 1, sizeof(*hs));
 	hdr = calloc(1, hdr_len);
-	if (!hs || !hdr) {
-		ret = kx_err(ENOMEM, MOD, "out of memory for %zu program headers", nranges + 1);
+	if (!gs || !hs || !hdr) {
+		ret = kx_err(ENOMEM, MOD, "out of memory for %zu program headers", nsegs + 1);
 		goto out;
 	}
-	collect_ranges(s, hs);
+	collect_segments(s, gs);
 	hs[0] = (struct kx_core_phdr){ .type = KX_PT_NOTE,
 				       .offset = hdr_len - vc->notes_len,
 				       .filesz = vc->notes_len, .memsz = vc->notes_len };
 	off = (hdr_len + s->ps - 1) / s->ps * s->ps;
-	for (size_t i = 1; i <= nranges; i++) {
-		hs[i].offset = off;
+	for (size_t i = 1; i <= nsegs; i++) {
+		hs[i] = segment_phdr(&gs[i - 1]);
+		/* A segment with no file bytes has no file offset (makedumpfile). */
+		hs[i].offset = hs[i].filesz ? off : 0;
 		off += hs[i].filesz;
-		s->st->dumped_pages += (hs[i].filesz + s->ps - 1) / s->ps;
 	}
-	off = kx_corehdr_write_ehdr(hdr, (uint16_t)(nranges + 1), KX_COREHDR_ELF64);
-	for (size_t i = 0; i <= nranges; i++)
+	for (uint64_t pfn = 0; pfn < s->max_mapnr; pfn++)
+		s->st->dumped_pages += kx_bitmap_test(s->bitmap2, pfn);
+	off = kx_corehdr_write_ehdr(hdr, (uint16_t)(nsegs + 1), KX_COREHDR_ELF64);
+	for (size_t i = 0; i <= nsegs; i++)
 		off += kx_corehdr_write_phdr(hdr + off, &hs[i], KX_COREHDR_ELF64);
 	memcpy(hdr + off, vc->notes, vc->notes_len);
 	ret = s->write(s->wctx, hdr, hdr_len, 0);
-	for (size_t i = 1; !ret && i <= nranges; i++) {
+	s->st->out_size = hdr_len;
+	for (size_t i = 1; !ret && i <= nsegs; i++) {
 		ret = write_elf_data(s, &hs[i]);
 		done += hs[i].filesz / s->ps;
 		report(s, s->ndumpable / 2 + done / 2);
+		if (hs[i].filesz)
+			s->st->out_size = hs[i].offset + hs[i].filesz;
 	}
-	s->st->out_size = nranges ? hs[nranges].offset + hs[nranges].filesz : hdr_len;
 out:
+	free(gs);
 	free(hs);
 	free(hdr);
 	return ret;
