@@ -562,6 +562,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
+	struct tool_mapped m = { .f = { .fd = -1 } };
 	struct tool_file f = { .fd = -1 };
 	struct kx_vmcore vc;
 	struct stat st;
@@ -584,8 +585,11 @@ int main(int argc, char **argv)
 		close(f.fd);
 		return 1;
 	}
-	ret = kx_vmcore_open(&vc, tool_pread, &f, (uint64_t)st.st_size);
+	m.f = f;
+	m.size = (uint64_t)st.st_size;
+	ret = kx_vmcore_open(&vc, tool_mmap_read, &m, (uint64_t)st.st_size);
 	if (ret) {
+		tool_mmap_close(&m);
 		close(f.fd);
 		return fail(f.path);
 	}
@@ -594,6 +598,7 @@ int main(int argc, char **argv)
 			"\n", f.path, vc.nloads, vc.notes_len, kx_save_page_size(&vc));
 	ret = a.action == ACT_DMESG ? dump_dmesg(&a, &vc) : save(&a, &vc);
 	kx_vmcore_close(&vc);
+	tool_mmap_close(&m);
 	close(f.fd);
 	return ret;
 }

@@ -64,6 +64,8 @@ struct pool {
 	unsigned busy;
 	bool stop;
 	struct saver *s;
+	struct chunk *job; /* the chunk the threads compress */
+	bool running;      /* a job was started and not waited for */
 };
 
 struct saver {
@@ -76,7 +78,9 @@ struct saver {
 	uint64_t ps, max_mapnr, bitmap_len;
 	uint8_t *bitmap1, *bitmap2;
 	uint64_t ndumpable;
-	struct chunk c;
+	/* Two chunks: the threads compress one while the caller reads the next
+	 * and writes the one before. */
+	struct chunk c[2];
 	struct pool pool;
 	uint8_t *obuf;
 	size_t olen;
@@ -205,9 +209,8 @@ static void filter_pages(struct saver *s)
 
 /* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
  * c.in (runs of consecutive pfns in one read); 0 pages at the end. */
-static int next_chunk(struct saver *s, uint64_t *pfn)
+static int next_chunk(struct saver *s, struct chunk *c, uint64_t *pfn)
 {
-	struct chunk *c = &s->c;
 	size_t i = 0;
 
 	c->n = 0;
@@ -230,11 +233,9 @@ static int next_chunk(struct saver *s, uint64_t *pfn)
 
 /* Pages first, first + stride, ... of the chunk: zero, compressed or raw.
  * Each page on its own, so any split among threads gives the same bytes. */
-static void compress_slice(struct saver *s, unsigned first, unsigned stride,
+static void compress_slice(struct saver *s, struct chunk *c, unsigned first, unsigned stride,
 			   struct kx_codec_ctx *cc)
 {
-	struct chunk *c = &s->c;
-
 	for (size_t i = first; i < c->n; i += stride) {
 		const uint8_t *page = c->in + i * s->ps;
 
@@ -267,7 +268,7 @@ static void *worker(void *arg)
 			break;
 		seen = p->gen;
 		pthread_mutex_unlock(&p->mu);
-		compress_slice(p->s, w->idx, p->n, p->cc[w->idx]);
+		compress_slice(p->s, p->job, w->idx, p->n, p->cc[w->idx]);
 		pthread_mutex_lock(&p->mu);
 		if (--p->busy == 0)
 			pthread_cond_signal(&p->done);
@@ -277,20 +278,35 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void compress_chunk(struct saver *s)
+/* Starts compressing chunk c: on the threads, which run while the caller
+ * goes on (compress_wait collects them), or here and now without threads. */
+static void compress_start(struct saver *s, struct chunk *c)
 {
 	struct pool *p = &s->pool;
 
 	if (!p->n) {
-		compress_slice(s, 0, 1, p->cc[0]);
+		compress_slice(s, c, 0, 1, p->cc[0]);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
+	p->job = c;
 	p->busy = p->n;
 	p->gen++;
+	p->running = true;
 	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void compress_wait(struct saver *s)
+{
+	struct pool *p = &s->pool;
+
+	if (!p->n || !p->running)
+		return;
+	pthread_mutex_lock(&p->mu);
 	while (p->busy)
 		pthread_cond_wait(&p->done, &p->mu);
+	p->running = false;
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -299,6 +315,7 @@ static void pool_stop(struct pool *p)
 	unsigned started = p->n;
 
 	if (started) {
+		compress_wait(p->s);
 		pthread_mutex_lock(&p->mu);
 		p->stop = true;
 		pthread_cond_broadcast(&p->go);
@@ -467,7 +484,7 @@ static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
  * (makedumpfile's pd_zero), so readers still find them. */
 static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
 {
-	struct chunk *c = &s->c;
+	struct chunk *c = &s->c[0], *next = &s->c[1], *t;
 	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
 	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
 	uint64_t pfn = 0, done = 0;
@@ -479,8 +496,14 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		ret = out_append(s, c->in, (size_t)s->ps);
 		data_off += s->ps;
 	}
-	while (!ret && !(ret = next_chunk(s, &pfn)) && c->n) {
-		compress_chunk(s);
+	if (!ret)
+		ret = next_chunk(s, c, &pfn);
+	if (!ret && c->n)
+		compress_start(s, c);
+	while (!ret && c->n) {
+		/* The next chunk is read while the threads compress this one. */
+		ret = next_chunk(s, next, &pfn);
+		compress_wait(s);
 		for (size_t i = 0; i < c->n && !ret; i++) {
 			struct kx_kdump_page_desc d = { .offset = data_off, .size = (uint32_t)s->ps };
 			const uint8_t *data = c->in + i * s->ps;
@@ -506,7 +529,13 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		desc_off += c->n * KX_PD_STRUCT_SIZE;
 		done += c->n;
 		report(s, done);
+		t = c;
+		c = next;
+		next = t;
+		if (!ret && c->n)
+			compress_start(s, c);
 	}
+	compress_wait(s);
 	if (!ret)
 		ret = out_flush(s);
 	s->st->out_size = data_off;
@@ -554,11 +583,11 @@ static int save_kdump(struct saver *s)
  * first pass over memory (makedumpfile reads them twice too). */
 static int exclude_zero_pages(struct saver *s)
 {
-	struct chunk *c = &s->c;
+	struct chunk *c = &s->c[0];
 	uint64_t pfn = 0, done = 0;
 	int ret;
 
-	while (!(ret = next_chunk(s, &pfn)) && c->n) {
+	while (!(ret = next_chunk(s, c, &pfn)) && c->n) {
 		for (size_t i = 0; i < c->n; i++) {
 			if (is_zero_page(c->in + i * s->ps, (size_t)s->ps)) {
 				s->bitmap2[c->pfn[i] >> 3] &= (uint8_t)~(1u << (c->pfn[i] & 7));
@@ -731,11 +760,13 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
 		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
 	s.level = o->dump_level;
-	s.c.bound = kx_codec_bound((size_t)s.ps);
-	s.c.in = malloc(CHUNK_PAGES * (size_t)s.ps);
-	s.c.out = malloc(CHUNK_PAGES * s.c.bound);
+	for (int i = 0; i < 2; i++) {
+		s.c[i].bound = kx_codec_bound((size_t)s.ps);
+		s.c[i].in = malloc(CHUNK_PAGES * (size_t)s.ps);
+		s.c[i].out = malloc(CHUNK_PAGES * s.c[i].bound);
+	}
 	s.obuf = malloc(OUT_BUF_SIZE);
-	if (!s.c.in || !s.c.out || !s.obuf) {
+	if (!s.c[0].in || !s.c[0].out || !s.c[1].in || !s.c[1].out || !s.obuf) {
 		ret = kx_err(ENOMEM, MOD, "out of memory for page buffers");
 		goto out;
 	}
@@ -749,8 +780,10 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		ret = o->format == KX_DUMP_ELF ? save_elf(&s) : save_kdump(&s);
 out:
 	pool_stop(&s.pool);
-	free(s.c.in);
-	free(s.c.out);
+	for (int i = 0; i < 2; i++) {
+		free(s.c[i].in);
+		free(s.c[i].out);
+	}
 	free(s.obuf);
 	free(s.bitmap1);
 	free(s.bitmap2);
