@@ -69,6 +69,9 @@ struct memmap {
 	bool section_valid;
 	uint64_t vpage;
 	bool vpage_valid;
+	/* the last page-table leaf: [vmap, vmap + vmap_size) is at pmap (the
+	 * vmemmap is mostly 2 MiB pages: one walk serves 32768 struct pages) */
+	uint64_t vmap, vmap_size, pmap;
 	uint8_t vbuf[VPAGE];
 };
 
@@ -361,8 +364,18 @@ static int read_vmemmap(struct memmap *m, uint64_t vaddr, uint8_t *out, size_t l
 
 		if (!m->vpage_valid || m->vpage != page) {
 			uint64_t paddr;
-			int ret = kx_pgtable_vtop(&m->pt, page, &paddr);
+			int ret = 0;
 
+			if (m->vmap_size && page - m->vmap < m->vmap_size) {
+				paddr = m->pmap + (page - m->vmap);
+			} else {
+				uint64_t size = 0;
+
+				ret = kx_pgtable_vtop_size(&m->pt, page, &paddr, &size);
+				m->vmap_size = ret ? 0 : size;
+				m->vmap = page & ~(size - 1);
+				m->pmap = paddr & ~(size - 1);
+			}
 			if (!ret)
 				ret = kx_vmcore_read_paddr(m->vc, paddr, m->vbuf, VPAGE);
 			m->vpage_valid = !ret;
