@@ -108,8 +108,8 @@ load_virtio || exit 1
 mkdir -p "$D" && mount -t ext4 "$KX_DISK" "$D" || { fail "mount $KX_DISK"; exit 1; }
 # Page cache of a real file system (ext4: some pages carry buffer heads, so
 # PG_private), and of tmpfs (swap-backed, on the LRU).
-yes "kx ext4 page cache line" | head -c 48M > $D/cache.txt && sync
-yes "kx tmpfs page cache line" | head -c 64M > /tmp/shm.txt
+yes "kx ext4 page cache line" | head -c $((48 << 20)) > $D/cache.txt && sync
+yes "kx tmpfs page cache line" | head -c $((64 << 20)) > /tmp/shm.txt
 # hugetlb pages: a free hugetlb page is still a hugetlb folio (user data).
 echo 4 > /proc/sys/vm/nr_hugepages
 echo "KX-HUGEPAGES $(cat /proc/sys/vm/nr_hugepages)"
