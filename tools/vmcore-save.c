@@ -503,6 +503,11 @@ static void print_report(const struct args *a, const struct kx_save_stats *st)
 		f->cache, f->cache_private, f->user, f->free, f->hwpoison, f->offline,
 		st->dumped_pages, st->compressed_pages, st->out_size, a->flatten ? "" : " in ",
 		a->flatten ? "" : a->dumpfile);
+	if (a->debug)
+		fprintf(stderr, PROG ": ms classifying %" PRIu64 ", reading %" PRIu64
+			", compressing (waited for) %" PRIu64 ", writing %" PRIu64 "\n",
+			st->filter_ns / 1000000, st->read_ns / 1000000, st->compress_ns / 1000000,
+			st->write_ns / 1000000);
 }
 
 static int save(const struct args *a, const struct kx_vmcore *vc)

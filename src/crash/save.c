@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/elf.h"
 #include "core/err.h"
@@ -482,8 +483,17 @@ static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
 /* Descriptors and data of every page of the 2nd bitmap, in pfn order. All-zero
  * pages share one descriptor whose data, one page of zeros, comes first
  * (makedumpfile's pd_zero), so readers still find them. */
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
 {
+	uint64_t t0;
 	struct chunk *c = &s->c[0], *next = &s->c[1], *t;
 	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
 	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
@@ -496,14 +506,23 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		ret = out_append(s, c->in, (size_t)s->ps);
 		data_off += s->ps;
 	}
+	t0 = now_ns();
 	if (!ret)
 		ret = next_chunk(s, c, &pfn);
+	s->st->read_ns += now_ns() - t0;
+	t0 = now_ns();
 	if (!ret && c->n)
 		compress_start(s, c);
+	s->st->compress_ns += now_ns() - t0;
 	while (!ret && c->n) {
 		/* The next chunk is read while the threads compress this one. */
+		t0 = now_ns();
 		ret = next_chunk(s, next, &pfn);
+		s->st->read_ns += now_ns() - t0;
+		t0 = now_ns();
 		compress_wait(s);
+		s->st->compress_ns += now_ns() - t0;
+		t0 = now_ns();
 		for (size_t i = 0; i < c->n && !ret; i++) {
 			struct kx_kdump_page_desc d = { .offset = data_off, .size = (uint32_t)s->ps };
 			const uint8_t *data = c->in + i * s->ps;
@@ -532,8 +551,11 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		t = c;
 		c = next;
 		next = t;
+		s->st->write_ns += now_ns() - t0;
+		t0 = now_ns();
 		if (!ret && c->n)
 			compress_start(s, c);
+		s->st->compress_ns += now_ns() - t0;
 	}
 	compress_wait(s);
 	if (!ret)
@@ -771,8 +793,12 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		goto out;
 	}
 	ret = plan_bitmaps(&s);
-	if (!ret && s.level)
+	if (!ret && s.level) {
+		uint64_t t0 = now_ns();
+
 		filter_pages(&s);
+		st->filter_ns = now_ns() - t0;
+	}
 	st->level = s.level;
 	if (!ret)
 		ret = pool_start(&s);

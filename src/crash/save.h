@@ -65,6 +65,10 @@ struct kx_save_stats {
 	uint64_t dumped_pages; /* pages whose data is in the dump */
 	uint64_t compressed_pages;
 	uint64_t out_size;     /* bytes of the output file */
+	/* Where the time went (CLOCK_MONOTONIC): classifying pages, reading the
+	 * pages kept, waiting for the compressing threads (or compressing),
+	 * writing. */
+	uint64_t filter_ns, read_ns, compress_ns, write_ns;
 };
 
 /* Writes the dump. In the kdump-compressed format the header's status has
