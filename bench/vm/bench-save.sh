@@ -100,4 +100,7 @@ grep -E '^(MemTotal|MemFree|Cached|Shmem|AnonPages|AnonHugePages):' /proc/meminf
 run kexec -p "$KX_KERNEL" --initrd=/tmp/capture.cpio \
     --append="console=ttyS0 panic=-1 irqpoll nr_cpus=2 reset_devices" ||
     { fail "kexec -p: status $?"; exit 1; }
+# The crash on CPU 0: a 6.12 capture kernel that boots on another CPU (APIC
+# ID 1 first) brings up no second one ("Allowing 1 present CPUs", seen here).
+taskset -p -c 0 $$ > /dev/null || { fail "taskset"; exit 1; }
 crash_now
