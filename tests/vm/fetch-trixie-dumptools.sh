@@ -90,6 +90,7 @@ fetch crash
 mdf=$root/usr/bin/makedumpfile
 crash=$root/usr/bin/crash
 [ -x "$mdf" ] && [ -x "$crash" ] || { note "the packages lack usr/bin/makedumpfile or crash"; exit 1; }
+fetch libgcc-s1
 for round in 1 2 3 4 5 6 7 8; do
   missing=$(needed_closure "$mdf" "$crash" | sed -n 's/^missing //p')
   [ -z "$missing" ] && break
@@ -119,6 +120,9 @@ tree() { # DEST PROGRAMS...: bin/, lib/ (ld.so + closure) and wrappers
   shift
   mkdir -p "$dest/bin" "$dest/lib"
   cp -L "$ldso" "$dest/lib/"
+  # glibc dlopens libgcc_s.so.1 for pthread_exit (makedumpfile --num-threads
+  # aborts without it: "libgcc_s.so.1 must be installed for pthread_exit").
+  cp -L "$(libdir_of libgcc_s.so.1)" "$dest/lib/"
   for so in $(needed_closure "$@" | sed -n 's/^found //p'); do
     cp -L "$(libdir_of "$so")" "$dest/lib/$so"
   done
