@@ -5,7 +5,8 @@
 # kx <= 1.5x openssl. Also prints the raw SHA-256 throughput of kx's scalar and
 # SHA-NI code and the dry run's peak RSS.
 # Then bench/vm.sh (skip with BENCH_VM=0) compares kx with Debian 12's and 13's
-# kexec-tools in QEMU.
+# kexec-tools in QEMU, and bench/vm-save.sh (skip with BENCH_SAVE=0)
+# vmcore-save with makedumpfile.
 # Exits non-zero only when a measurement could not be taken at all.
 set -uo pipefail
 
@@ -174,5 +175,15 @@ if [ "${BENCH_VM:-1}" != 0 ]; then
 else
   echo
   echo "QEMU comparison with kexec-tools skipped (BENCH_VM=0)"
+fi
+
+# --- QEMU: vmcore-save against makedumpfile (bench/vm-save.sh) -----------------
+# One 4 GiB VM run per kernel (6.1, 6.12), 8-12 minutes each under TCG;
+# BENCH_SAVE=0 skips them.
+if [ "${BENCH_SAVE:-1}" != 0 ]; then
+  "$top/bench/vm-save.sh" || status=1
+else
+  echo
+  echo "QEMU comparison of vmcore-save with makedumpfile skipped (BENCH_SAVE=0)"
 fi
 exit $status

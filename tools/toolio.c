@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -28,6 +29,68 @@ int tool_pread(void *ctx, void *buf, size_t len, uint64_t off)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* 4 MiB windows, makedumpfile's size too: long enough that mapping costs
+ * little, short enough for a capture kernel's address space and memory. */
+#define MMAP_WINDOW ((uint64_t)4 << 20)
+
+static int map_window(struct tool_mapped *m, uint64_t off)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start = off / MMAP_WINDOW * MMAP_WINDOW, len = MMAP_WINDOW;
+	void *p;
+
+	if (m->win)
+		munmap(m->win, (size_t)m->win_len);
+	m->win = NULL;
+	if (start >= m->size)
+		return -1;
+	if (len > m->size - start)
+		len = (m->size - start + page - 1) / page * page;
+	p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, m->f.fd, (off_t)start);
+	if (p == MAP_FAILED)
+		return -1;
+	m->win = p;
+	m->win_off = start;
+	m->win_len = len;
+	return 0;
+}
+
+int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct tool_mapped *m = ctx;
+	uint8_t *p = buf;
+
+	while (len && !m->no_mmap) {
+		uint64_t n;
+
+		if (!m->win || off < m->win_off || off >= m->win_off + m->win_len) {
+			if (off >= m->size)
+				break; /* pread says where the file ends */
+			if (map_window(m, off)) {
+				m->no_mmap = true;
+				break;
+			}
+		}
+		n = m->win_off + m->win_len - off;
+		if (n > len)
+			n = len;
+		if (off + n > m->size)
+			break;
+		memcpy(p, m->win + (off - m->win_off), (size_t)n);
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return len ? tool_pread(&m->f, p, len, off) : 0;
+}
+
+void tool_mmap_close(struct tool_mapped *m)
+{
+	if (m->win)
+		munmap(m->win, (size_t)m->win_len);
+	m->win = NULL;
 }
 
 int tool_write_all(int fd, const void *buf, size_t len, const char *what)

@@ -3,6 +3,7 @@
 #ifndef KX_TOOLS_TOOLIO_H
 #define KX_TOOLS_TOOLIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,22 @@ struct tool_file {
 /* A kx_vmcore_read_fn over a file descriptor. /proc/vmcore cannot be mmap'ed
  * on every kernel; pread works everywhere. */
 int tool_pread(void *ctx, void *buf, size_t len, uint64_t off);
+/* ctx of tool_mmap_read: reads through a window of the file mapped with
+ * mmap, moved as reads go; falls back to pread for good when the file
+ * cannot be mapped. /proc/vmcore's read() maps each old-memory page anew
+ * (copy_oldmem_page), its mmap maps a range once (remap_pfn_range): several
+ * times faster, which is why makedumpfile maps it too. */
+struct tool_mapped {
+	struct tool_file f;
+	uint64_t size;   /* the file's */
+	uint8_t *win;    /* the mapped window, or NULL */
+	uint64_t win_off, win_len;
+	bool no_mmap;    /* mmap failed once: pread from then on */
+};
+
+int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off);
+void tool_mmap_close(struct tool_mapped *m);
+
 /* Writes all of buf to fd (retrying short writes); 0 or a negative errno
  * with a message naming what. */
 int tool_write_all(int fd, const void *buf, size_t len, const char *what);

@@ -494,11 +494,20 @@ static int dump_dmesg(const struct args *a, const struct kx_vmcore *vc)
 
 static void print_report(const struct args *a, const struct kx_save_stats *st)
 {
-	fprintf(stderr, PROG ": level %u: %" PRIu64 " pages of RAM, %" PRIu64 " zero and %" PRIu64
-		" free pages left out, %" PRIu64 " written (%" PRIu64 " compressed), %" PRIu64
-		" bytes%s%s\n", st->level, st->ram_pages, st->zero_pages, st->free_pages,
+	const struct kx_filter_counts *f = &st->filtered;
+
+	fprintf(stderr, PROG ": level %u: %" PRIu64 " pages of RAM; left out: %" PRIu64 " zero, %"
+		PRIu64 " cache, %" PRIu64 " private cache, %" PRIu64 " user, %" PRIu64 " free, %"
+		PRIu64 " hwpoison, %" PRIu64 " offline; %" PRIu64 " written (%" PRIu64
+		" compressed), %" PRIu64 " bytes%s%s\n", st->level, st->ram_pages, st->zero_pages,
+		f->cache, f->cache_private, f->user, f->free, f->hwpoison, f->offline,
 		st->dumped_pages, st->compressed_pages, st->out_size, a->flatten ? "" : " in ",
 		a->flatten ? "" : a->dumpfile);
+	if (a->debug)
+		fprintf(stderr, PROG ": ms classifying %" PRIu64 ", reading %" PRIu64
+			", compressing (waited for) %" PRIu64 ", writing %" PRIu64 "\n",
+			st->filter_ns / 1000000, st->read_ns / 1000000, st->compress_ns / 1000000,
+			st->write_ns / 1000000);
 }
 
 static int save(const struct args *a, const struct kx_vmcore *vc)
@@ -508,13 +517,8 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	struct kx_save_opts opts = a->save;
 	struct kx_save_stats st;
 	uint8_t flat_hdr[KX_FLAT_HEADER_SIZE];
-	unsigned missing = opts.dump_level & ~(unsigned)KX_DL_IMPLEMENTED;
 	int ret;
 
-	if (missing && (a->msg_level & ML_ERROR))
-		fprintf(stderr, PROG ": warning: dump level %u: only levels 1 (zero pages) and 16 "
-			"(free pages) are implemented; the pages of level %u are kept in the "
-			"dump\n", opts.dump_level, missing);
 	if (a->flatten) {
 		o.fd = STDOUT_FILENO;
 		kx_flat_header_encode(flat_hdr);
@@ -535,8 +539,8 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	opts.progress_ctx = &p;
 	ret = kx_save(vc, &opts, output_write_at, &o, &st);
 	if (st.level_note[0] && (a->msg_level & ML_ERROR))
-		fprintf(stderr, PROG ": warning: free pages are kept in the dump: %s\n",
-			tool_without_module(st.level_note));
+		fprintf(stderr, PROG ": warning: dump level %u applied instead of %u: %s\n",
+			st.level, opts.dump_level, tool_without_module(st.level_note));
 	if (!ret && a->flatten) {
 		uint8_t end[KX_FLAT_RECORD_SIZE];
 
@@ -563,6 +567,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
+	struct tool_mapped m = { .f = { .fd = -1 } };
 	struct tool_file f = { .fd = -1 };
 	struct kx_vmcore vc;
 	struct stat st;
@@ -585,8 +590,11 @@ int main(int argc, char **argv)
 		close(f.fd);
 		return 1;
 	}
-	ret = kx_vmcore_open(&vc, tool_pread, &f, (uint64_t)st.st_size);
+	m.f = f;
+	m.size = (uint64_t)st.st_size;
+	ret = kx_vmcore_open(&vc, tool_mmap_read, &m, (uint64_t)st.st_size);
 	if (ret) {
+		tool_mmap_close(&m);
 		close(f.fd);
 		return fail(f.path);
 	}
@@ -595,6 +603,7 @@ int main(int argc, char **argv)
 			"\n", f.path, vc.nloads, vc.notes_len, kx_save_page_size(&vc));
 	ret = a.action == ACT_DMESG ? dump_dmesg(&a, &vc) : save(&a, &vc);
 	kx_vmcore_close(&vc);
+	tool_mmap_close(&m);
 	close(f.fd);
 	return ret;
 }

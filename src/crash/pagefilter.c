@@ -12,7 +12,7 @@
 #include "crash/kdump.h"
 #include "crash/vtop.h"
 
-#define MOD "free pages"
+#define MOD "page filter"
 /* arch/x86/include/asm/sparsemem.h: 128 MiB sections, unless VMCOREINFO's
  * NUMBER(SECTION_SIZE_BITS) says otherwise. */
 #define DEFAULT_SECTION_SIZE_BITS 27
@@ -27,22 +27,51 @@
 #define MAX_ORDERS 21
 #define MAX_STRUCT_PAGE 256
 #define VPAGE 4096u /* the granule page.c reads the vmemmap in */
+/* include/linux/page-flags.h: PAGE_MAPPING_ANON, bit 0 of page.mapping. */
+#define PAGE_MAPPING_ANON UINT64_C(1)
+/* include/linux/page-flags.h: a tail page's compound_head has bit 0 set. */
+#define COMPOUND_TAIL UINT64_C(1)
+/* Since 6.6 a large folio's order is the low byte of its second page's flags
+ * (folio._flags_1, include/linux/mm.h folio_order). */
+#define FOLIO_ORDER_MASK UINT64_C(0xff)
+#define NO_OFFSET UINT64_MAX
+
+/* How a compound head's order and hugetlb-ness are read (see pagefilter.h). */
+enum compound_mode {
+	COMPOUND_NONE,      /* no way to tell: every page counts as order 0 */
+	COMPOUND_PAGE_TYPE, /* 6.9+: _flags_1 byte, page_type == HUGETLB value */
+	COMPOUND_PG_HUGETLB, /* 6.6-6.8: _flags_1 byte, PG_hugetlb in _flags_1 */
+	COMPOUND_DTOR,      /* 4.16-6.5: order and dtor bytes of the second page */
+};
 
 struct memmap {
 	const struct kx_vmcore *vc;
 	struct kx_pgtable pt;
+	unsigned level;
 	uint64_t roots, nr_roots, section_size, off_map, per_root;
 	unsigned pfn_section_shift;
-	uint64_t page_size_struct, off_flags, off_mapcount, off_private;
+	uint64_t page_size_struct, off_flags, off_mapcount, off_private, off_mapping;
+	uint64_t off_compound_head; /* NO_OFFSET when not exported */
 	uint32_t buddy;
 	uint64_t nr_orders;
-	bool has_pg_slab;
-	uint64_t pg_slab;
+	/* flag bit masks; 0 when the kernel does not export the number */
+	uint64_t pg_slab, pg_lru, pg_private, pg_swapcache, pg_swapbacked, pg_hwpoison;
+	uint64_t pg_head, pg_hugetlb;
+	bool swapbacked_known;
+	bool has_slab_type, has_offline_type;
+	uint32_t slab_type, offline_type, hugetlb_type;
+	enum compound_mode compound;
+	uint64_t off_order, off_dtor; /* in the second struct page (COMPOUND_DTOR) */
+	bool has_hugetlb_dtor;
+	uint64_t hugetlb_dtor;
 	/* the last section looked up, and the last vmemmap page read */
 	uint64_t section_nr, section_map;
 	bool section_valid;
 	uint64_t vpage;
 	bool vpage_valid;
+	/* the last page-table leaf: [vmap, vmap + vmap_size) is at pmap (the
+	 * vmemmap is mostly 2 MiB pages: one walk serves 32768 struct pages) */
+	uint64_t vmap, vmap_size, pmap;
 	uint8_t vbuf[VPAGE];
 };
 
@@ -52,12 +81,14 @@ enum key_kind {
 	KEY_LENGTH,
 	KEY_SIZE,
 	KEY_OFFSET,
+	KEY_NUMBER,
 };
 
-static int lookup(const struct kx_vmcoreinfo *vi, enum key_kind kind, const char *name,
-		  uint64_t *out)
+/* One VMCOREINFO value; -ENOENT (no message) when absent. */
+static int get_key(const struct kx_vmcoreinfo *vi, enum key_kind kind, const char *name,
+		   uint64_t *out)
 {
-	static const char *const kinds[] = { "SYMBOL", "LENGTH", "SIZE", "OFFSET" };
+	int64_t num;
 	int ret;
 
 	switch (kind) {
@@ -70,17 +101,147 @@ static int lookup(const struct kx_vmcoreinfo *vi, enum key_kind kind, const char
 	case KEY_SIZE:
 		ret = kx_vmcoreinfo_size(vi, name, out);
 		break;
-	default:
+	case KEY_OFFSET:
 		ret = kx_vmcoreinfo_offset(vi, name, out);
+		break;
+	default:
+		ret = kx_vmcoreinfo_number(vi, name, &num);
+		*out = (uint64_t)num;
 		break;
 	}
 	if (ret == -ENOENT)
-		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no %s(%s): free pages cannot be found",
-			      kinds[kind], name);
+		kx_err_clear();
 	return ret;
 }
 
-static int memmap_init(struct memmap *m, const struct kx_vmcore *vc, uint64_t page_size)
+static int lookup(const struct kx_vmcoreinfo *vi, enum key_kind kind, const char *name,
+		  uint64_t *out, const char *why)
+{
+	static const char *const kinds[] = { "SYMBOL", "LENGTH", "SIZE", "OFFSET", "NUMBER" };
+	int ret = get_key(vi, kind, name, out);
+
+	if (ret == -ENOENT)
+		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no %s(%s): %s cannot be found",
+			      kinds[kind], name, why);
+	return ret;
+}
+
+/* A PG_ flag's mask, 0 when the kernel does not export its number. */
+static int flag_mask(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *mask)
+{
+	uint64_t bit;
+	int ret = get_key(vi, KEY_NUMBER, name, &bit);
+
+	*mask = 0;
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	if (bit >= 64)
+		return kx_err(ENOTSUP, MOD, "NUMBER(%s)=%" PRId64 " is not a page flag", name,
+			      (int64_t)bit);
+	*mask = UINT64_C(1) << bit;
+	return 0;
+}
+
+/* A page_type value (NUMBER(PAGE_*_MAPCOUNT_VALUE)), as the 32-bit word it
+ * is compared with, whatever sign it was printed with. */
+static int type_value(const struct kx_vmcoreinfo *vi, const char *name, bool *has,
+		      uint32_t *value)
+{
+	uint64_t v;
+	int ret = get_key(vi, KEY_NUMBER, name, &v);
+
+	*has = ret == 0;
+	*value = (uint32_t)v;
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/* The second struct page's layout for compound heads: the first scheme the
+ * kernel's VMCOREINFO names (newest first). */
+static int compound_init(struct memmap *m, const struct kx_vmcoreinfo *vi)
+{
+	uint64_t off, dtor;
+	bool has;
+	int ret;
+
+	ret = type_value(vi, "PAGE_HUGETLB_MAPCOUNT_VALUE", &has, &m->hugetlb_type);
+	if (ret || has) {
+		m->compound = COMPOUND_PAGE_TYPE;
+		return ret;
+	}
+	ret = flag_mask(vi, "PG_hugetlb", &m->pg_hugetlb);
+	if (ret || m->pg_hugetlb) {
+		m->compound = COMPOUND_PG_HUGETLB;
+		return ret;
+	}
+	m->off_order = m->off_dtor = NO_OFFSET;
+	if (get_key(vi, KEY_OFFSET, "folio._folio_order", &off) == 0 &&
+	    off >= m->page_size_struct)
+		m->off_order = off - m->page_size_struct;
+	else if (get_key(vi, KEY_OFFSET, "page.compound_order", &off) == 0)
+		m->off_order = off;
+	if (get_key(vi, KEY_OFFSET, "folio._folio_dtor", &off) == 0 &&
+	    off >= m->page_size_struct)
+		m->off_dtor = off - m->page_size_struct;
+	else if (get_key(vi, KEY_OFFSET, "page.compound_dtor", &off) == 0)
+		m->off_dtor = off;
+	m->has_hugetlb_dtor = get_key(vi, KEY_NUMBER, "HUGETLB_PAGE_DTOR", &dtor) == 0;
+	m->hugetlb_dtor = dtor;
+	if (m->off_order == NO_OFFSET || m->off_order >= m->page_size_struct ||
+	    (m->off_dtor != NO_OFFSET && m->off_dtor >= m->page_size_struct))
+		m->compound = COMPOUND_NONE;
+	else
+		m->compound = COMPOUND_DTOR;
+	kx_err_clear();
+	return 0;
+}
+
+/* The page flags levels 2, 4 and 8 need, and the optional ones. */
+static int flags_init(struct memmap *m, const struct kx_vmcoreinfo *vi)
+{
+	const struct {
+		const char *name;
+		uint64_t *mask;
+		bool required;
+	} flags[] = {
+		{ "PG_lru", &m->pg_lru, true },
+		{ "PG_private", &m->pg_private, true },
+		{ "PG_swapcache", &m->pg_swapcache, true },
+		{ "PG_swapbacked", &m->pg_swapbacked, false },
+		{ "PG_head_mask", NULL, false },
+	};
+	uint64_t head;
+	int ret;
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!flags[i].mask)
+			continue;
+		ret = flag_mask(vi, flags[i].name, flags[i].mask);
+		if (ret)
+			return ret;
+		if (flags[i].required && !*flags[i].mask)
+			return kx_err(ENOTSUP, MOD, "VMCOREINFO has no NUMBER(%s): cache and user "
+				      "pages cannot be told", flags[i].name);
+	}
+	m->swapbacked_known = m->pg_swapbacked != 0;
+	ret = lookup(vi, KEY_OFFSET, "page.mapping", &m->off_mapping, "anonymous pages");
+	if (ret)
+		return ret;
+	if (m->off_mapping + 8 > m->page_size_struct)
+		return kx_err(ENOTSUP, MOD, "OFFSET(page.mapping)=%" PRIu64 " lies outside struct "
+			      "page", m->off_mapping);
+	/* PG_head_mask is the mask itself (1UL << PG_head), not a bit number. */
+	if (get_key(vi, KEY_NUMBER, "PG_head_mask", &head) == 0)
+		m->pg_head = head;
+	else if (flag_mask(vi, "PG_head", &m->pg_head) != 0)
+		return -EINVAL;
+	kx_err_clear();
+	return compound_init(m, vi);
+}
+
+static int memmap_init(struct memmap *m, const struct kx_vmcore *vc, uint64_t page_size,
+		       unsigned level)
 {
 	const struct kx_vmcoreinfo *vi = &vc->info;
 	const struct {
@@ -97,44 +258,63 @@ static int memmap_init(struct memmap *m, const struct kx_vmcore *vc, uint64_t pa
 		{ KEY_OFFSET, "page._mapcount", &m->off_mapcount },
 		{ KEY_OFFSET, "page.private", &m->off_private },
 	};
-	int64_t buddy, bits, slab;
+	uint64_t bits, head_off;
+	bool has;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	m->vc = vc;
+	m->level = level;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		ret = lookup(vi, keys[i].kind, keys[i].name, keys[i].out);
+		ret = lookup(vi, keys[i].kind, keys[i].name, keys[i].out, "the struct page array");
 		if (ret)
 			return ret;
 	}
-	ret = kx_vmcoreinfo_number(vi, "PAGE_BUDDY_MAPCOUNT_VALUE", &buddy);
-	if (ret == -ENOENT)
-		return kx_err(ENOTSUP, MOD, "VMCOREINFO has no NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): "
-			      "free pages cannot be found");
-	if (ret)
-		return ret;
 	if (m->section_size < m->off_map + 8 || m->section_size > page_size ||
 	    m->page_size_struct > MAX_STRUCT_PAGE || m->off_flags + 8 > m->page_size_struct ||
 	    m->off_mapcount + 4 > m->page_size_struct || m->off_private + 8 > m->page_size_struct)
 		return kx_err(ENOTSUP, MOD, "VMCOREINFO's struct page (%" PRIu64 " bytes) or "
 			      "mem_section (%" PRIu64 ") layout is not one kx reads",
 			      m->page_size_struct, m->section_size);
-	m->buddy = (uint32_t)buddy; /* the 32-bit word, whatever sign it was printed with */
+	if (level & KX_FILTER_FREE) {
+		ret = type_value(vi, "PAGE_BUDDY_MAPCOUNT_VALUE", &has, &m->buddy);
+		if (ret)
+			return ret;
+		if (!has)
+			return kx_err(ENOTSUP, MOD, "VMCOREINFO has no "
+				      "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE): free pages cannot be found");
+	}
+	if (level & (KX_FILTER_CACHE | KX_FILTER_CACHE_PRIVATE | KX_FILTER_USER)) {
+		ret = flags_init(m, vi);
+		if (ret)
+			return ret;
+	}
+	m->off_compound_head = NO_OFFSET;
+	if (get_key(vi, KEY_OFFSET, "page.compound_head", &head_off) == 0 &&
+	    head_off + 8 <= m->page_size_struct)
+		m->off_compound_head = head_off;
 	m->per_root = page_size / m->section_size;
 	bits = DEFAULT_SECTION_SIZE_BITS;
-	if (kx_vmcoreinfo_number(vi, "SECTION_SIZE_BITS", &bits) == -EINVAL)
-		return -EINVAL;
+	ret = get_key(vi, KEY_NUMBER, "SECTION_SIZE_BITS", &bits);
+	if (ret && ret != -ENOENT)
+		return ret;
 	if (bits <= 12 || bits >= 48 || (UINT64_C(1) << bits) < page_size)
 		return kx_err(ENOTSUP, MOD, "NUMBER(SECTION_SIZE_BITS)=%" PRId64 " is not a "
-			      "section size", bits);
+			      "section size", (int64_t)bits);
 	m->pfn_section_shift = (unsigned)bits - (unsigned)__builtin_ctzll(page_size);
-	if (kx_vmcoreinfo_length(vi, "zone.free_area", &m->nr_orders) != 0 ||
+	if (get_key(vi, KEY_LENGTH, "zone.free_area", &m->nr_orders) != 0 ||
 	    m->nr_orders > MAX_ORDERS)
 		m->nr_orders = MAX_ORDERS;
-	if (kx_vmcoreinfo_number(vi, "PG_slab", &slab) == 0 && slab >= 0 && slab < 64) {
-		m->has_pg_slab = true;
-		m->pg_slab = UINT64_C(1) << slab;
-	}
+	ret = flag_mask(vi, "PG_slab", &m->pg_slab);
+	if (!ret)
+		ret = flag_mask(vi, "PG_hwpoison", &m->pg_hwpoison);
+	if (!ret)
+		ret = type_value(vi, "PAGE_SLAB_MAPCOUNT_VALUE", &m->has_slab_type, &m->slab_type);
+	if (!ret)
+		ret = type_value(vi, "PAGE_OFFLINE_MAPCOUNT_VALUE", &m->has_offline_type,
+				 &m->offline_type);
+	if (ret)
+		return ret;
 	kx_err_clear();
 	ret = kx_pgtable_init(&m->pt, vc);
 	if (ret == -ENOENT)
@@ -184,8 +364,18 @@ static int read_vmemmap(struct memmap *m, uint64_t vaddr, uint8_t *out, size_t l
 
 		if (!m->vpage_valid || m->vpage != page) {
 			uint64_t paddr;
-			int ret = kx_pgtable_vtop(&m->pt, page, &paddr);
+			int ret = 0;
 
+			if (m->vmap_size && page - m->vmap < m->vmap_size) {
+				paddr = m->pmap + (page - m->vmap);
+			} else {
+				uint64_t size = 0;
+
+				ret = kx_pgtable_vtop_size(&m->pt, page, &paddr, &size);
+				m->vmap_size = ret ? 0 : size;
+				m->vmap = page & ~(size - 1);
+				m->pmap = paddr & ~(size - 1);
+			}
 			if (!ret)
 				ret = kx_vmcore_read_paddr(m->vc, paddr, m->vbuf, VPAGE);
 			m->vpage_valid = !ret;
@@ -201,68 +391,175 @@ static int read_vmemmap(struct memmap *m, uint64_t vaddr, uint8_t *out, size_t l
 	return 0;
 }
 
-/* The order of the free block starting at pfn, or -1 when pfn does not start
- * one (or has no struct page). */
-static int free_block_order(struct memmap *m, uint64_t pfn, int *order)
+/* What a struct page says, as the classification needs it. */
+struct page_info {
+	uint64_t flags, private, mapping, compound_head;
+	uint32_t type; /* _mapcount / page_type */
+	unsigned order;
+	bool hugetlb;
+};
+
+static bool is_slab(const struct memmap *m, const struct page_info *p)
 {
-	uint8_t page[MAX_STRUCT_PAGE];
-	uint64_t map, flags, private;
+	return (m->has_slab_type && p->type == m->slab_type) || (p->flags & m->pg_slab);
+}
+
+static bool is_anon(const struct memmap *m, const struct page_info *p)
+{
+	return (p->mapping & PAGE_MAPPING_ANON) && !is_slab(m, p);
+}
+
+/* mm: on an LRU list, or in the swap cache (PG_swapcache means that only
+ * with PG_swapbacked, since 4.10 reused the bit). */
+static bool is_cache(const struct memmap *m, const struct page_info *p)
+{
+	if (p->flags & m->pg_lru)
+		return true;
+	return (!m->swapbacked_known || (p->flags & m->pg_swapbacked)) &&
+	       (p->flags & m->pg_swapcache);
+}
+
+/* The order and hugetlb-ness of a compound head, from its second struct
+ * page (second). An order the head's pfn is not aligned to is not one. */
+static void read_compound(const struct memmap *m, uint64_t pfn, const uint8_t *second,
+			  struct page_info *p)
+{
+	uint64_t flags1 = kx_le64(second + m->off_flags);
+
+	switch (m->compound) {
+	case COMPOUND_PAGE_TYPE:
+		p->order = (unsigned)(flags1 & FOLIO_ORDER_MASK);
+		p->hugetlb = p->type == m->hugetlb_type;
+		break;
+	case COMPOUND_PG_HUGETLB:
+		p->order = (unsigned)(flags1 & FOLIO_ORDER_MASK);
+		p->hugetlb = (flags1 & m->pg_hugetlb) != 0;
+		break;
+	case COMPOUND_DTOR:
+		p->order = second[m->off_order];
+		p->hugetlb = m->off_dtor != NO_OFFSET && m->has_hugetlb_dtor &&
+			     second[m->off_dtor] == m->hugetlb_dtor;
+		break;
+	default:
+		break;
+	}
+	if (p->order >= 64 || (pfn & ((UINT64_C(1) << p->order) - 1)))
+		p->order = 0;
+}
+
+/* Reads pfn's struct page; *present false when its section has no array. */
+static int read_page_info(struct memmap *m, uint64_t pfn, struct page_info *p, bool *present)
+{
+	uint8_t page[2 * MAX_STRUCT_PAGE];
+	uint64_t map;
+	bool cmp;
 	int ret;
 
-	*order = -1;
+	*present = false;
+	memset(p, 0, sizeof(*p));
 	ret = section_map(m, pfn, &map);
 	if (ret || !map)
 		return ret;
 	ret = read_vmemmap(m, map + pfn * m->page_size_struct, page, (size_t)m->page_size_struct);
 	if (ret)
 		return ret;
-	flags = kx_le64(page + m->off_flags);
-	private = kx_le64(page + m->off_private);
-	if (kx_le32(page + m->off_mapcount) != m->buddy || (m->has_pg_slab && (flags & m->pg_slab)))
+	*present = true;
+	p->flags = kx_le64(page + m->off_flags);
+	p->private = kx_le64(page + m->off_private);
+	p->type = kx_le32(page + m->off_mapcount);
+	if (m->level & (KX_FILTER_CACHE | KX_FILTER_CACHE_PRIVATE | KX_FILTER_USER))
+		p->mapping = kx_le64(page + m->off_mapping);
+	if (m->off_compound_head != NO_OFFSET)
+		p->compound_head = kx_le64(page + m->off_compound_head);
+	cmp = m->compound != COMPOUND_NONE && m->pg_head && (p->flags & m->pg_head);
+	if (!cmp)
 		return 0;
-	if (private < m->nr_orders)
-		*order = (int)private;
+	/* The second page of the compound lies in the same section: compound
+	 * pages are aligned to their size and sections to theirs. */
+	ret = read_vmemmap(m, map + (pfn + 1) * m->page_size_struct, page + m->page_size_struct,
+			   (size_t)m->page_size_struct);
+	if (ret)
+		return ret;
+	read_compound(m, pfn, page + m->page_size_struct, p);
 	return 0;
 }
 
-int kx_exclude_free_pages(const struct kx_vmcore *vc, uint64_t page_size, uint8_t *bitmap,
-			  uint64_t max_mapnr, uint64_t *excluded)
+/* The counter of the kind p is left out as, and how many pages from its pfn
+ * (*pages), or NULL to keep it: makedumpfile's order of tests. */
+static uint64_t *classify(const struct memmap *m, const struct page_info *p,
+			  struct kx_filter_counts *n, uint64_t *pages)
+{
+	unsigned lv = m->level;
+
+	*pages = UINT64_C(1) << p->order;
+	if (p->compound_head & COMPOUND_TAIL)
+		return NULL;
+	if ((lv & KX_FILTER_FREE) && !is_slab(m, p) && p->type == m->buddy) {
+		if (p->private >= m->nr_orders)
+			return NULL;
+		*pages = UINT64_C(1) << p->private;
+		return &n->free;
+	}
+	if ((lv & KX_FILTER_CACHE) && is_cache(m, p) && !(p->flags & m->pg_private) &&
+	    !is_anon(m, p))
+		return &n->cache;
+	if ((lv & KX_FILTER_CACHE_PRIVATE) && is_cache(m, p) && !is_anon(m, p))
+		return (p->flags & m->pg_private) ? &n->cache_private : &n->cache;
+	if ((lv & KX_FILTER_USER) && (is_anon(m, p) || p->hugetlb))
+		return &n->user;
+	if (p->flags & m->pg_hwpoison)
+		return &n->hwpoison;
+	if (m->has_offline_type && !is_slab(m, p) && p->type == m->offline_type)
+		return &n->offline;
+	return NULL;
+}
+
+uint64_t kx_filter_total(const struct kx_filter_counts *n)
+{
+	return n->cache + n->cache_private + n->user + n->free + n->hwpoison + n->offline;
+}
+
+int kx_filter_pages(const struct kx_vmcore *vc, uint64_t page_size, unsigned level,
+		    uint8_t *bitmap, uint64_t max_mapnr, struct kx_filter_counts *out)
 {
 	struct memmap *m = malloc(sizeof(*m));
+	struct kx_filter_counts n = { 0 };
 	uint8_t *work = NULL;
-	uint64_t bytes = (max_mapnr + 7) / 8, n = 0;
+	uint64_t bytes = (max_mapnr + 7) / 8;
 	int ret;
 
 	if (!m)
 		return kx_err(ENOMEM, MOD, "out of memory");
-	ret = memmap_init(m, vc, page_size);
+	ret = memmap_init(m, vc, page_size, level);
 	if (!ret && !(work = malloc(bytes ? bytes : 1)))
 		ret = kx_err(ENOMEM, MOD, "out of memory for a bitmap");
 	if (ret)
 		goto out;
 	memcpy(work, bitmap, bytes);
 	for (uint64_t pfn = 0; pfn < max_mapnr; pfn++) {
-		int order;
+		struct page_info p;
+		uint64_t pages, *counter;
+		bool present;
 
 		if (!kx_bitmap_test(work, pfn))
 			continue;
-		ret = free_block_order(m, pfn, &order);
+		ret = read_page_info(m, pfn, &p, &present);
 		if (ret) {
 			ret = kx_err_prefix(ret, MOD ": struct page of pfn 0x%" PRIx64, pfn);
 			goto out;
 		}
-		for (uint64_t i = 0; order >= 0 && i < (UINT64_C(1) << order) && pfn + i < max_mapnr;
-		     i++) {
+		if (!present || !(counter = classify(m, &p, &n, &pages)))
+			continue;
+		for (uint64_t i = 0; i < pages && pfn + i < max_mapnr; i++) {
 			if (kx_bitmap_test(work, pfn + i)) {
 				work[(pfn + i) >> 3] &= (uint8_t)~(1u << ((pfn + i) & 7));
-				n++;
+				(*counter)++;
 			}
 		}
-		if (order > 0)
-			pfn += (UINT64_C(1) << order) - 1;
+		pfn += pages - 1;
 	}
 	memcpy(bitmap, work, bytes);
-	*excluded = n;
+	*out = n;
 out:
 	free(work);
 	free(m);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/elf.h"
 #include "core/err.h"
@@ -15,6 +16,10 @@
 #include "crash/pagefilter.h"
 
 #define MOD "vmcore-save"
+_Static_assert((int)KX_DL_CACHE == (int)KX_FILTER_CACHE &&
+		       (int)KX_DL_CACHE_PRIVATE == (int)KX_FILTER_CACHE_PRIVATE &&
+		       (int)KX_DL_USER == (int)KX_FILTER_USER && (int)KX_DL_FREE == (int)KX_FILTER_FREE,
+	       "the dump level bits are the page filter's");
 #define DEFAULT_PAGE_SIZE 4096u
 #define MAX_PAGE_SIZE (1u << 20)
 /* Pages read, compressed and written together; big enough for long reads of
@@ -60,6 +65,8 @@ struct pool {
 	unsigned busy;
 	bool stop;
 	struct saver *s;
+	struct chunk *job; /* the chunk the threads compress */
+	bool running;      /* a job was started and not waited for */
 };
 
 struct saver {
@@ -72,7 +79,9 @@ struct saver {
 	uint64_t ps, max_mapnr, bitmap_len;
 	uint8_t *bitmap1, *bitmap2;
 	uint64_t ndumpable;
-	struct chunk c;
+	/* Two chunks: the threads compress one while the caller reads the next
+	 * and writes the one before. */
+	struct chunk c[2];
 	struct pool pool;
 	uint8_t *obuf;
 	size_t olen;
@@ -170,29 +179,39 @@ static int plan_bitmaps(struct saver *s)
 	return 0;
 }
 
-/* Level 16 through the struct page array. When the core does not describe it
- * or reading it fails, the free pages are kept (the dump stays correct) and
- * the reason is noted for the caller to show. */
-static void exclude_free_pages(struct saver *s)
+/* Levels 2, 4, 8 and 16 through the struct page array (pagefilter.h), which
+ * makedumpfile also walks whenever the kernel exports PG_hwpoison, for the
+ * poisoned and offline pages it always leaves out. When the core does not
+ * describe what a level needs or reading it fails, those pages are kept (the
+ * dump stays correct), the level recorded is the one applied, and the reason
+ * is noted for the caller to show. */
+static void filter_pages(struct saver *s)
 {
-	int ret = kx_exclude_free_pages(s->vc, s->ps, s->bitmap2, s->max_mapnr,
-					&s->st->free_pages);
+	unsigned want = s->level & KX_DL_STRUCT_PAGE;
+	int64_t hwpoison;
+	int ret;
 
-	if (ret) {
-		snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+	if (!want && kx_vmcoreinfo_number(&s->vc->info, "PG_hwpoison", &hwpoison) != 0) {
 		kx_err_clear();
-		s->level &= ~(unsigned)KX_DL_FREE;
-		s->st->free_pages = 0;
 		return;
 	}
-	s->ndumpable -= s->st->free_pages;
+	ret = kx_filter_pages(s->vc, s->ps, want, s->bitmap2, s->max_mapnr, &s->st->filtered);
+	if (ret) {
+		if (want)
+			snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());
+		kx_err_clear();
+		s->level &= ~want;
+		memset(&s->st->filtered, 0, sizeof(s->st->filtered));
+		return;
+	}
+	s->st->free_pages = s->st->filtered.free;
+	s->ndumpable -= kx_filter_total(&s->st->filtered);
 }
 
 /* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
  * c.in (runs of consecutive pfns in one read); 0 pages at the end. */
-static int next_chunk(struct saver *s, uint64_t *pfn)
+static int next_chunk(struct saver *s, struct chunk *c, uint64_t *pfn)
 {
-	struct chunk *c = &s->c;
 	size_t i = 0;
 
 	c->n = 0;
@@ -215,11 +234,9 @@ static int next_chunk(struct saver *s, uint64_t *pfn)
 
 /* Pages first, first + stride, ... of the chunk: zero, compressed or raw.
  * Each page on its own, so any split among threads gives the same bytes. */
-static void compress_slice(struct saver *s, unsigned first, unsigned stride,
+static void compress_slice(struct saver *s, struct chunk *c, unsigned first, unsigned stride,
 			   struct kx_codec_ctx *cc)
 {
-	struct chunk *c = &s->c;
-
 	for (size_t i = first; i < c->n; i += stride) {
 		const uint8_t *page = c->in + i * s->ps;
 
@@ -252,7 +269,7 @@ static void *worker(void *arg)
 			break;
 		seen = p->gen;
 		pthread_mutex_unlock(&p->mu);
-		compress_slice(p->s, w->idx, p->n, p->cc[w->idx]);
+		compress_slice(p->s, p->job, w->idx, p->n, p->cc[w->idx]);
 		pthread_mutex_lock(&p->mu);
 		if (--p->busy == 0)
 			pthread_cond_signal(&p->done);
@@ -262,20 +279,35 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void compress_chunk(struct saver *s)
+/* Starts compressing chunk c: on the threads, which run while the caller
+ * goes on (compress_wait collects them), or here and now without threads. */
+static void compress_start(struct saver *s, struct chunk *c)
 {
 	struct pool *p = &s->pool;
 
 	if (!p->n) {
-		compress_slice(s, 0, 1, p->cc[0]);
+		compress_slice(s, c, 0, 1, p->cc[0]);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
+	p->job = c;
 	p->busy = p->n;
 	p->gen++;
+	p->running = true;
 	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void compress_wait(struct saver *s)
+{
+	struct pool *p = &s->pool;
+
+	if (!p->n || !p->running)
+		return;
+	pthread_mutex_lock(&p->mu);
 	while (p->busy)
 		pthread_cond_wait(&p->done, &p->mu);
+	p->running = false;
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -284,6 +316,7 @@ static void pool_stop(struct pool *p)
 	unsigned started = p->n;
 
 	if (started) {
+		compress_wait(p->s);
 		pthread_mutex_lock(&p->mu);
 		p->stop = true;
 		pthread_cond_broadcast(&p->go);
@@ -450,9 +483,18 @@ static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
 /* Descriptors and data of every page of the 2nd bitmap, in pfn order. All-zero
  * pages share one descriptor whose data, one page of zeros, comes first
  * (makedumpfile's pd_zero), so readers still find them. */
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
 {
-	struct chunk *c = &s->c;
+	uint64_t t0;
+	struct chunk *c = &s->c[0], *next = &s->c[1], *t;
 	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
 	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
 	uint64_t pfn = 0, done = 0;
@@ -464,8 +506,23 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		ret = out_append(s, c->in, (size_t)s->ps);
 		data_off += s->ps;
 	}
-	while (!ret && !(ret = next_chunk(s, &pfn)) && c->n) {
-		compress_chunk(s);
+	t0 = now_ns();
+	if (!ret)
+		ret = next_chunk(s, c, &pfn);
+	s->st->read_ns += now_ns() - t0;
+	t0 = now_ns();
+	if (!ret && c->n)
+		compress_start(s, c);
+	s->st->compress_ns += now_ns() - t0;
+	while (!ret && c->n) {
+		/* The next chunk is read while the threads compress this one. */
+		t0 = now_ns();
+		ret = next_chunk(s, next, &pfn);
+		s->st->read_ns += now_ns() - t0;
+		t0 = now_ns();
+		compress_wait(s);
+		s->st->compress_ns += now_ns() - t0;
+		t0 = now_ns();
 		for (size_t i = 0; i < c->n && !ret; i++) {
 			struct kx_kdump_page_desc d = { .offset = data_off, .size = (uint32_t)s->ps };
 			const uint8_t *data = c->in + i * s->ps;
@@ -491,7 +548,16 @@ static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_o
 		desc_off += c->n * KX_PD_STRUCT_SIZE;
 		done += c->n;
 		report(s, done);
+		t = c;
+		c = next;
+		next = t;
+		s->st->write_ns += now_ns() - t0;
+		t0 = now_ns();
+		if (!ret && c->n)
+			compress_start(s, c);
+		s->st->compress_ns += now_ns() - t0;
 	}
+	compress_wait(s);
 	if (!ret)
 		ret = out_flush(s);
 	s->st->out_size = data_off;
@@ -539,11 +605,11 @@ static int save_kdump(struct saver *s)
  * first pass over memory (makedumpfile reads them twice too). */
 static int exclude_zero_pages(struct saver *s)
 {
-	struct chunk *c = &s->c;
+	struct chunk *c = &s->c[0];
 	uint64_t pfn = 0, done = 0;
 	int ret;
 
-	while (!(ret = next_chunk(s, &pfn)) && c->n) {
+	while (!(ret = next_chunk(s, c, &pfn)) && c->n) {
 		for (size_t i = 0; i < c->n; i++) {
 			if (is_zero_page(c->in + i * s->ps, (size_t)s->ps)) {
 				s->bitmap2[c->pfn[i] >> 3] &= (uint8_t)~(1u << (c->pfn[i] & 7));
@@ -556,49 +622,66 @@ static int exclude_zero_pages(struct saver *s)
 	return ret;
 }
 
-/* [start, end) of the PT_LOAD l as a PT_LOAD of the ELF dump (its p_offset
- * set when the layout is known). */
-static struct kx_core_phdr kept_range(const struct kx_vmcore_load *l, uint64_t start,
-				      uint64_t end)
+/* One PT_LOAD of the ELF dump: [start, file_end) has bytes in the file,
+ * [file_end, mem_end) reads as zeros (ELF's p_memsz past p_filesz). */
+struct elf_segment {
+	const struct kx_vmcore_load *l;
+	uint64_t start, file_end, mem_end;
+};
+
+static struct kx_core_phdr segment_phdr(const struct elf_segment *g)
 {
+	const struct kx_vmcore_load *l = g->l;
+
 	return (struct kx_core_phdr){ .type = KX_PT_LOAD, .flags = KX_PF_R | KX_PF_W | KX_PF_X,
-				      .vaddr = l->vaddr ? l->vaddr + (start - l->paddr) : 0,
-				      .paddr = start, .filesz = end - start,
-				      .memsz = end - start };
+				      .vaddr = l->vaddr ? l->vaddr + (g->start - l->paddr) : 0,
+				      .paddr = g->start, .filesz = g->file_end - g->start,
+				      .memsz = g->mem_end - g->start };
 }
 
-/* The kept byte ranges: each PT_LOAD's bytes on pages of the 2nd bitmap, one
- * range per run. Fills hs from index 1 when given; returns how many. */
-static size_t collect_ranges(const struct saver *s, struct kx_core_phdr *hs)
+/* The ELF dump's segments, makedumpfile's way (its write_elf_pages): each
+ * PT_LOAD of the vmcore is covered whole, so that a page left out reads as
+ * zeros, not as a hole readers stumble on (crash reads the kernel image's
+ * zero pages). A run of at least ELF_GAP_PAGES left-out pages ends a segment
+ * as its p_memsz-only tail; shorter runs stay inside one, written as zeros,
+ * which keeps the program headers few. Fills gs when given; returns how
+ * many. */
+#define ELF_GAP_PAGES 256u
+static size_t collect_segments(const struct saver *s, struct elf_segment *gs)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->vc->nloads; i++) {
 		const struct kx_vmcore_load *l = &s->vc->loads[i];
-		uint64_t last = l->paddr + (l->memsz - 1), open_at = 0;
-		bool open = false;
+		uint64_t end = l->paddr + l->memsz, gap = 0;
+		struct elf_segment g = { l, l->paddr, l->paddr, l->paddr };
 
-		for (uint64_t pfn = l->paddr / s->ps; pfn <= last / s->ps; pfn++) {
-			bool keep = kx_bitmap_test(s->bitmap2, pfn);
-			uint64_t start = pfn * s->ps < l->paddr ? l->paddr : pfn * s->ps;
+		for (uint64_t pfn = l->paddr / s->ps; pfn <= (end - 1) / s->ps; pfn++) {
+			uint64_t a = pfn * s->ps < l->paddr ? l->paddr : pfn * s->ps;
+			uint64_t b = (pfn + 1) * s->ps > end ? end : (pfn + 1) * s->ps;
 
-			if (keep && !open) {
-				open = true;
-				open_at = start;
+			if (!kx_bitmap_test(s->bitmap2, pfn)) {
+				gap++;
+				g.mem_end = b;
+				continue;
 			}
-			if (open && (!keep || pfn == last / s->ps)) {
-				uint64_t end = keep ? last + 1 : start;
-
-				if (hs)
-					hs[1 + n] = kept_range(l, open_at, end);
+			if (gap >= ELF_GAP_PAGES) {
+				if (gs)
+					gs[n] = g;
 				n++;
-				open = false;
+				g = (struct elf_segment){ l, a, a, a };
 			}
+			gap = 0;
+			g.file_end = g.mem_end = b;
 		}
+		if (gs)
+			gs[n] = g;
+		n++;
 	}
 	return n;
 }
 
+/* A segment's file bytes: memory, with the pages left out as zeros. */
 static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 {
 	uint64_t at = 0;
@@ -606,8 +689,16 @@ static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 
 	while (!ret && at < h->filesz) {
 		size_t n = h->filesz - at < OUT_BUF_SIZE ? (size_t)(h->filesz - at) : OUT_BUF_SIZE;
+		uint64_t pa = h->paddr + at;
 
-		ret = read_phys(s->vc, h->paddr + at, s->obuf, n);
+		ret = read_phys(s->vc, pa, s->obuf, n);
+		for (uint64_t p = pa; !ret && p < pa + n; p = (p / s->ps + 1) * s->ps) {
+			uint64_t next = (p / s->ps + 1) * s->ps;
+
+			if (!kx_bitmap_test(s->bitmap2, p / s->ps))
+				memset(s->obuf + (p - pa), 0,
+				       (size_t)((next < pa + n ? next : pa + n) - p));
+		}
 		if (!ret)
 			ret = s->write(s->wctx, s->obuf, n, h->offset + at);
 		at += n;
@@ -618,9 +709,10 @@ static int write_elf_data(struct saver *s, const struct kx_core_phdr *h)
 static int save_elf(struct saver *s)
 {
 	const struct kx_vmcore *vc = s->vc;
+	struct elf_segment *gs = NULL;
 	struct kx_core_phdr *hs = NULL;
 	uint8_t *hdr = NULL;
-	size_t nranges, hdr_len;
+	size_t nsegs, hdr_len;
 	uint64_t off, done = 0;
 	int ret = 0;
 
@@ -628,39 +720,46 @@ static int save_elf(struct saver *s)
 		ret = exclude_zero_pages(s);
 	if (ret)
 		return ret;
-	nranges = collect_ranges(s, NULL);
-	if (nranges + 1 > ELF_MAX_PHNUM)
+	nsegs = collect_segments(s, NULL);
+	if (nsegs + 1 > ELF_MAX_PHNUM)
 		return kx_err(E2BIG, MOD, "%zu memory ranges are kept: more than an ELF dump "
-			      "can list; save in the kdump-compressed format instead", nranges);
-	hdr_len = KX_ELF64_EHDR_SIZE + (nranges + 1) * KX_ELF64_PHDR_SIZE + vc->notes_len;
-	hs = calloc(nranges + 1, sizeof(*hs));
+			      "can list; save in the kdump-compressed format instead", nsegs);
+	hdr_len = KX_ELF64_EHDR_SIZE + (nsegs + 1) * KX_ELF64_PHDR_SIZE + vc->notes_len;
+	gs = calloc(nsegs ? nsegs : 1, sizeof(*gs));
+	hs = calloc(nsegs + 1, sizeof(*hs));
 	hdr = calloc(1, hdr_len);
-	if (!hs || !hdr) {
-		ret = kx_err(ENOMEM, MOD, "out of memory for %zu program headers", nranges + 1);
+	if (!gs || !hs || !hdr) {
+		ret = kx_err(ENOMEM, MOD, "out of memory for %zu program headers", nsegs + 1);
 		goto out;
 	}
-	collect_ranges(s, hs);
+	collect_segments(s, gs);
 	hs[0] = (struct kx_core_phdr){ .type = KX_PT_NOTE,
 				       .offset = hdr_len - vc->notes_len,
 				       .filesz = vc->notes_len, .memsz = vc->notes_len };
 	off = (hdr_len + s->ps - 1) / s->ps * s->ps;
-	for (size_t i = 1; i <= nranges; i++) {
-		hs[i].offset = off;
+	for (size_t i = 1; i <= nsegs; i++) {
+		hs[i] = segment_phdr(&gs[i - 1]);
+		/* A segment with no file bytes has no file offset (makedumpfile). */
+		hs[i].offset = hs[i].filesz ? off : 0;
 		off += hs[i].filesz;
-		s->st->dumped_pages += (hs[i].filesz + s->ps - 1) / s->ps;
 	}
-	off = kx_corehdr_write_ehdr(hdr, (uint16_t)(nranges + 1), KX_COREHDR_ELF64);
-	for (size_t i = 0; i <= nranges; i++)
+	for (uint64_t pfn = 0; pfn < s->max_mapnr; pfn++)
+		s->st->dumped_pages += kx_bitmap_test(s->bitmap2, pfn);
+	off = kx_corehdr_write_ehdr(hdr, (uint16_t)(nsegs + 1), KX_COREHDR_ELF64);
+	for (size_t i = 0; i <= nsegs; i++)
 		off += kx_corehdr_write_phdr(hdr + off, &hs[i], KX_COREHDR_ELF64);
 	memcpy(hdr + off, vc->notes, vc->notes_len);
 	ret = s->write(s->wctx, hdr, hdr_len, 0);
-	for (size_t i = 1; !ret && i <= nranges; i++) {
+	s->st->out_size = hdr_len;
+	for (size_t i = 1; !ret && i <= nsegs; i++) {
 		ret = write_elf_data(s, &hs[i]);
 		done += hs[i].filesz / s->ps;
 		report(s, s->ndumpable / 2 + done / 2);
+		if (hs[i].filesz)
+			s->st->out_size = hs[i].offset + hs[i].filesz;
 	}
-	s->st->out_size = nranges ? hs[nranges].offset + hs[nranges].filesz : hdr_len;
 out:
+	free(gs);
 	free(hs);
 	free(hdr);
 	return ret;
@@ -682,18 +781,24 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 			      KX_DL_MAX);
 	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
 		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
-	s.level = o->dump_level & KX_DL_IMPLEMENTED;
-	s.c.bound = kx_codec_bound((size_t)s.ps);
-	s.c.in = malloc(CHUNK_PAGES * (size_t)s.ps);
-	s.c.out = malloc(CHUNK_PAGES * s.c.bound);
+	s.level = o->dump_level;
+	for (int i = 0; i < 2; i++) {
+		s.c[i].bound = kx_codec_bound((size_t)s.ps);
+		s.c[i].in = malloc(CHUNK_PAGES * (size_t)s.ps);
+		s.c[i].out = malloc(CHUNK_PAGES * s.c[i].bound);
+	}
 	s.obuf = malloc(OUT_BUF_SIZE);
-	if (!s.c.in || !s.c.out || !s.obuf) {
+	if (!s.c[0].in || !s.c[0].out || !s.c[1].in || !s.c[1].out || !s.obuf) {
 		ret = kx_err(ENOMEM, MOD, "out of memory for page buffers");
 		goto out;
 	}
 	ret = plan_bitmaps(&s);
-	if (!ret && (s.level & KX_DL_FREE))
-		exclude_free_pages(&s);
+	if (!ret && s.level) {
+		uint64_t t0 = now_ns();
+
+		filter_pages(&s);
+		st->filter_ns = now_ns() - t0;
+	}
 	st->level = s.level;
 	if (!ret)
 		ret = pool_start(&s);
@@ -701,8 +806,10 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		ret = o->format == KX_DUMP_ELF ? save_elf(&s) : save_kdump(&s);
 out:
 	pool_stop(&s.pool);
-	free(s.c.in);
-	free(s.c.out);
+	for (int i = 0; i < 2; i++) {
+		free(s.c[i].in);
+		free(s.c[i].out);
+	}
 	free(s.obuf);
 	free(s.bitmap1);
 	free(s.bitmap2);

@@ -9,9 +9,9 @@
  * stream to stdout, and tests write to memory.
  *
  * Dump levels (makedumpfile's -d): a bitmask of page kinds to leave out.
- * Implemented: KX_DL_ZERO, and KX_DL_FREE when VMCOREINFO describes the
- * struct page array (pagefilter.h). The other bits need more of the page's
- * state; pages they name are kept (a correct dump, just larger) and the
+ * KX_DL_ZERO from the pages' bytes; the others from the crashed kernel's
+ * struct page array (pagefilter.h). When VMCOREINFO does not describe what a
+ * level needs, its pages are kept (a correct dump, just larger) and the
  * level recorded in the dump is the one applied.
  */
 #ifndef KX_CRASH_SAVE_H
@@ -21,6 +21,7 @@
 
 #include "crash/kdump.h"
 #include "crash/pagecodec.h"
+#include "crash/pagefilter.h"
 #include "crash/vmcore.h"
 
 enum kx_dump_format {
@@ -37,7 +38,8 @@ enum kx_dump_level {
 	KX_DL_FREE = 16,
 };
 #define KX_DL_MAX 31
-#define KX_DL_IMPLEMENTED (KX_DL_ZERO | KX_DL_FREE)
+/* The levels read from struct pages. */
+#define KX_DL_STRUCT_PAGE (KX_DL_CACHE | KX_DL_CACHE_PRIVATE | KX_DL_USER | KX_DL_FREE)
 /* The most threads compressing pages. */
 #define KX_SAVE_MAX_THREADS 64
 
@@ -47,7 +49,7 @@ typedef void (*kx_save_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 struct kx_save_opts {
 	enum kx_dump_format format;
 	enum kx_page_codec codec; /* KX_DUMP_KDUMP only */
-	unsigned dump_level;      /* 0..KX_DL_MAX; bits beyond KX_DL_IMPLEMENTED kept */
+	unsigned dump_level;      /* 0..KX_DL_MAX */
 	unsigned threads;         /* compressing threads; 0 or 1: the caller's */
 	kx_save_progress_fn progress;
 	void *progress_ctx;
@@ -57,11 +59,16 @@ struct kx_save_stats {
 	uint64_t ram_pages;    /* pfns of RAM in the vmcore */
 	uint64_t zero_pages;   /* all-zero pages left out (KX_DL_ZERO) */
 	uint64_t free_pages;   /* free pages left out (KX_DL_FREE) */
+	struct kx_filter_counts filtered; /* every kind the struct pages left out */
 	unsigned level;        /* the dump level applied */
 	char level_note[256];  /* why a requested, implemented bit was not applied */
 	uint64_t dumped_pages; /* pages whose data is in the dump */
 	uint64_t compressed_pages;
 	uint64_t out_size;     /* bytes of the output file */
+	/* Where the time went (CLOCK_MONOTONIC): classifying pages, reading the
+	 * pages kept, waiting for the compressing threads (or compressing),
+	 * writing. */
+	uint64_t filter_ns, read_ns, compress_ns, write_ns;
 };
 
 /* Writes the dump. In the kdump-compressed format the header's status has

@@ -39,6 +39,14 @@ int kx_pgtable_init(struct kx_pgtable *pt, const struct kx_vmcore *vc)
 
 int kx_pgtable_vtop(const struct kx_pgtable *pt, uint64_t vaddr, uint64_t *paddr)
 {
+	uint64_t size;
+
+	return kx_pgtable_vtop_size(pt, vaddr, paddr, &size);
+}
+
+int kx_pgtable_vtop_size(const struct kx_pgtable *pt, uint64_t vaddr, uint64_t *paddr,
+			 uint64_t *size)
+{
 	uint64_t table = pt->top;
 
 	for (unsigned level = pt->levels; level >= 1; level--) {
@@ -58,6 +66,7 @@ int kx_pgtable_vtop(const struct kx_pgtable *pt, uint64_t vaddr, uint64_t *paddr
 			uint64_t size_mask = (UINT64_C(1) << shift) - 1;
 
 			*paddr = (entry & PTE_ADDR_MASK & ~size_mask) | (vaddr & size_mask);
+			*size = size_mask + 1;
 			return 0;
 		}
 		table = entry & PTE_ADDR_MASK;

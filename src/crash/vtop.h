@@ -24,5 +24,9 @@ struct kx_pgtable {
 int kx_pgtable_init(struct kx_pgtable *pt, const struct kx_vmcore *vc);
 /* -EFAULT with a message when an entry on the way is not present. */
 int kx_pgtable_vtop(const struct kx_pgtable *pt, uint64_t vaddr, uint64_t *paddr);
+/* The same, with the size of the page that maps vaddr (4 KiB, 2 MiB or
+ * 1 GiB): the whole of it translates by the same offset. */
+int kx_pgtable_vtop_size(const struct kx_pgtable *pt, uint64_t vaddr, uint64_t *paddr,
+			 uint64_t *size);
 
 #endif

@@ -5,6 +5,7 @@
 # makedumpfile reading the output (skipped when it is not installed).
 set -uo pipefail
 save=$(realpath "$1") dmesg=$(realpath "$2") mkcore=$(realpath "$3")
+top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -41,11 +42,10 @@ check "missing core"    1 "nope: No such file" "$save" nope out
 check "not a core"      1 "not an ELF core file" "$save" "$mkcore" out2
 [ ! -e out2.incomplete ] && ok "no output for a bad core" || bad "out2.incomplete left for a bad core"
 
-# Each codec at -d 31: a warning for the unimplemented bits, a complete file.
+# Each codec at -d 31: every level applied (no warning), a complete file.
 for c in "" -c -l -z -E; do
   out=$("$save" $c -d 31 core "dump$c" 2>&1); rc=$?
-  if [ $rc -eq 0 ] && [ -s "dump$c" ] && [ ! -e "dump$c.incomplete" ] &&
-     grep -qF "only levels 1 (zero pages) and 16 (free pages) are implemented; the pages of level 14 are kept" <<<"$out"; then
+  if [ $rc -eq 0 ] && [ -s "dump$c" ] && [ ! -e "dump$c.incomplete" ] && [ -z "$out" ]; then
     ok "save $c -d 31"
   else
     bad "save $c -d 31: status $rc: $out"
@@ -59,7 +59,7 @@ done
 # On a terminal (script(1) gives it one): progress with throughput, ending at 100%.
 if command -v script >/dev/null; then
   out=$(script -qec "'$save' -z -d 1 core tty-dump" /dev/null 2>&1)
-  if grep -qE "scanned 601 of 601 pages \(100%\), written 451, [0-9.]+ MiB/s" <<<"$out"; then
+  if grep -qE "scanned 599 of 599 pages \(100%\), written 449, [0-9.]+ MiB/s" <<<"$out"; then
     ok "progress on a terminal"
   else
     bad "progress on a terminal: $out"
@@ -67,8 +67,12 @@ if command -v script >/dev/null; then
 fi
 out=$("$save" -d 1 core quiet 2>&1)
 [ -z "$out" ] && ok "quiet without a terminal" || bad "printed without a terminal: $out"
-check "report on request" 0 "level 17: 601 pages of RAM, 144 zero and 25 free pages left out, 432 written" \
+# The fixture's poisoned and offline pages go at any level (the walk runs
+# whenever the kernel exports PG_hwpoison, as makedumpfile's does).
+check "report on request" 0 "level 17: 601 pages of RAM; left out: 144 zero, 0 cache, 0 private cache, 0 user, 25 free, 1 hwpoison, 1 offline; 430 written" \
   "$save" --message-level=23 -d 17 core report
+check "report at -d 31" 0 "level 31: 601 pages of RAM; left out: 138 zero, 5 cache, 1 private cache, 15 user, 25 free, 1 hwpoison, 1 offline; 415 written" \
+  "$save" --message-level=23 -d 31 core report31
 check "exists"          1 "exists; use -f to overwrite it" "$save" core dump-c
 check "overwrite -f"    0 "" "$save" -f -c core dump-c
 
@@ -132,6 +136,27 @@ if command -v makedumpfile >/dev/null; then
   else
     bad "-d 16: free pages differ from makedumpfile's"; diff <(bitmap2 mdf-free) <(bitmap2 ours-free)
   fi
+  # Each level of the struct page walk on the fixture's table of page kinds
+  # (cache, private cache, anonymous, THP, hugetlb, slab, offline, poisoned,
+  # tails): the same pages as makedumpfile at the same level. Debian 12's
+  # 1.7.2 for levels 2 and 4; levels 8 and 31 need 1.7.3 or later (Debian
+  # 13's, fetched by tests/vm/setup.sh): 1.7.2 takes a slab page whose
+  # mapping word has bit 0 set for an anonymous one.
+  mdf13=$top/tests/vm/cache/trixie/dumptools/makedumpfile
+  for d in 2 4 8 31; do
+    mdf=makedumpfile
+    if [ $d -ge 8 ]; then
+      [ -x "$mdf13" ] || { echo "skip -d $d: no Debian 13 makedumpfile in $mdf13"; continue; }
+      mdf=$mdf13
+    fi
+    "$mdf" -d $d core mdf-d$d >/dev/null 2>&1
+    "$save" -d $d core ours-d$d
+    if [ -n "$(bitmap2 ours-d$d)" ] && [ "$(bitmap2 mdf-d$d)" = "$(bitmap2 ours-d$d)" ]; then
+      ok "-d $d leaves out the pages $("$mdf" -v 2>&1 | sed -n 's/^makedumpfile: version \([0-9.]*\).*/\1/p') leaves out"
+    else
+      bad "-d $d: pages differ from $mdf's"; diff <(bitmap2 mdf-d$d) <(bitmap2 ours-d$d)
+    fi
+  done
 else
   echo "skip makedumpfile checks: makedumpfile not installed"
 fi

@@ -71,8 +71,11 @@ class Scenario:
         # For payloads that never exit (memtest86+): QEMU is stopped once
         # this text is on the console, and the expectations are checked then.
         self.until = None
-        # A fresh disk per run: (size in MiB, filesystem made on the host or None).
+        # A fresh disk per run: (size in MiB, filesystem made on the host or None),
+        # on NVMe (built into the cloud kernels) or virtio (its modules are the
+        # guest's to load: tests/vm/setup.sh caches them as @KDIR@/modules.cpio).
         self.disk = None
+        self.disk_bus = "nvme"
         # QEMU's QMP monitor on a socket: the guest asks for commands by
         # printing "KX-QMP: <json>" (or "KX-QMP: cpu-add") on its console.
         self.qmp = False
@@ -157,10 +160,14 @@ class Scenario:
                     setattr(self, key.replace("-", "_"), val == "yes")
                 elif key == "disk":
                     words = val.split()
+                    bus = "virtio" if words[-1:] == ["virtio"] else "nvme"
+                    if bus == "virtio":
+                        words = words[:-1]
                     if (len(words) not in (1, 2) or not words[0].isdigit()
                             or words[1:] not in ([], ["ext4"])):
-                        sys.exit(f"{self.path}:{lineno}: disk takes SIZE_MB [ext4]")
+                        sys.exit(f"{self.path}:{lineno}: disk takes SIZE_MB [ext4] [virtio]")
                     self.disk = (int(words[0]), words[1] if len(words) == 2 else None)
+                    self.disk_bus = bus
                 elif key == "uki":
                     if not val or " " in val:
                         sys.exit(f"{self.path}:{lineno}: uki takes one path")
@@ -569,7 +576,7 @@ def qemu_command(scn, kernel, initrd, append, tmp, build_dir):
         cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,file={vars_copy}"]
     if scn.disk:
-        cmd += disk_args(scn.disk, tmp)
+        cmd += disk_args(scn.disk, tmp, scn.disk_bus)
     return cmd + [expand(a, build_dir, os.path.dirname(kernel)) for a in scn.qemu_args]
 
 
@@ -577,9 +584,10 @@ def qemu_command(scn, kernel, initrd, append, tmp, build_dir):
 # driver built in (CONFIG_BLK_DEV_NVME=y) while virtio-blk is a module, and the
 # cache holds only the kernel image, which modules must match exactly.
 GUEST_DISK = "/dev/nvme0n1"
+GUEST_DISKS = {"nvme": GUEST_DISK, "virtio": "/dev/vda"}
 
 
-def disk_args(disk, tmp):
+def disk_args(disk, tmp, bus="nvme"):
     """A zeroed raw image of SIZE MiB in the run's temp dir (sparse), formatted
     on the host when the scenario asks (mkfs.ext4 works on a plain file without
     root; busybox in the guest only makes ext2)."""
@@ -595,8 +603,8 @@ def disk_args(disk, tmp):
         subprocess.run([mkfs, "-q", "-F", "-L", "kx-disk",
                         "-E", "lazy_itable_init=0,lazy_journal_init=0", img],
                        check=True)
-    return ["-drive", f"file={img},if=none,id=kxdisk,format=raw",
-            "-device", "nvme,drive=kxdisk,serial=kxdisk"]
+    device = "virtio-blk-pci,drive=kxdisk" if bus == "virtio" else "nvme,drive=kxdisk,serial=kxdisk"
+    return ["-drive", f"file={img},if=none,id=kxdisk,format=raw", "-device", device]
 
 
 class Qmp:
@@ -1075,6 +1083,31 @@ def arm64_make(build_arm64):
 
 # ---------------------------------------------------------------- end arm64 guests
 
+
+# ---------------------------------------------------------------- host checks
+
+def host_checks(scn, log_path, tmp, args, kdir):
+    """Host-side checks, run while the run's temp dir still exists:
+    tests/vm/checks/SCRIPT LOG (Python scripts through this interpreter,
+    others directly), exit 0 or print why not. They compare what the guest
+    planned with what a probe payload reported, or read what the guest left
+    on its disk: the environment names the disk image (KX_VM_DISK, with
+    '# disk:'), the booted kernel's cache dir (KX_VM_KDIR), its version
+    (KX_VM_LINUX) and the build dir (KX_VM_BUILD)."""
+    errors = []
+    env = dict(os.environ, KX_VM_KDIR=kdir, KX_VM_LINUX=args.linux or "6.1",
+               KX_VM_BUILD=args.build_dir, KX_VM_CACHE=CACHE)
+    if scn.disk:
+        env["KX_VM_DISK"] = os.path.join(tmp, "disk.img")
+    for script in scn.checks:
+        path = os.path.join(HERE, "checks", script)
+        cmd = ([sys.executable] if script.endswith(".py") else []) + [path, log_path]
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if res.returncode != 0:
+            errors.append(f"check {script}: {(res.stdout + res.stderr).strip()}")
+    return errors
+
+
 # ---------------------------------------------------------------- main
 
 def find_scenario(name):
@@ -1181,7 +1214,7 @@ def main():
         env.update({"KX_ARCH": "arm64", "KX_CONSOLE": console, "KX_LINUX": kname,
                     "KX_EL2": "1" if scn.el2 else "0"})
     if scn.disk:
-        env["KX_DISK"] = GUEST_DISK
+        env["KX_DISK"] = GUEST_DISKS[scn.disk_bus]
     subst = {"@TOKEN@": token, "@APPEND_TOKEN@": append_token,
              "@BOOT_TOKEN@": boot_token, "@APPEND@": stage2_append}
 
@@ -1214,6 +1247,7 @@ def main():
         print(f"vm: {tag} ({scn.firmware}) log {log_path}", flush=True)
         rc, timed_out, t_run = run_qemu(cmd, log_path, scn.timeout, args.verbose,
                                           args.stamps, scn.until, qmp_path, gdb_path)
+        check_errors = host_checks(scn, log_path, tmp, args, kdir)
     finally:
         if args.keep:
             print(f"vm: temp dir kept: {tmp}")
@@ -1222,14 +1256,7 @@ def main():
 
     with open(log_path, "rb") as f:
         log = f.read().decode("utf-8", "replace")
-    errors = check(scn, log, subst)
-    # Host-side checks that compare what the guest planned with what a probe
-    # payload reported (tests/vm/checks/NAME LOG: exit 0 or print why not).
-    for script in scn.checks:
-        res = subprocess.run([sys.executable, os.path.join(HERE, "checks", script), log_path],
-                             capture_output=True, text=True)
-        if res.returncode != 0:
-            errors.append(f"check {script}: {(res.stdout + res.stderr).strip()}")
+    errors = check(scn, log, subst) + check_errors
     if timed_out:
         errors.insert(0, f"timed out after {scn.timeout} s (QEMU killed)")
     elif rc != 0:

@@ -349,7 +349,77 @@ arm64_setup() {
 arm64_setup
 # ---------------------------------------------------------------- end arm64
 
+# ---- for the vmcore-save scenarios (kdump-vmcore-save-*); a failure here
+# only fails those. Per cached kernel: the matching vmlinux with debug info
+# from its -dbg package (DIR/vmlinux.dbg, for crash), and virtio-blk with the
+# modules it needs that the kernel does not build in (6.1: six, 6.12: only
+# virtio_blk), uncompressed for busybox's insmod, in load order in
+# DIR/modules/order and together in DIR/modules.cpio (the guest unpacks it);
+# Debian 13's makedumpfile and crash (tests/vm/fetch-trixie-dumptools.sh).
+VIRTIO_MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+
+fetch_debug_vmlinux() {
+  local dir=$1 ver work deb
+  [ -s "$dir/vmlinux.dbg" ] && return 0
+  ver=$(cat "$dir/kernel-version")
+  work=$(mktemp -d "$cache/dbgfetch.XXXXXX")
+  chmod 777 "$work"
+  if (cd "$work" && apt-get download -q "linux-image-$ver-dbg"); then
+    deb=$(ls "$work"/*.deb | head -n1)
+    dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/lib/debug/boot/vmlinux-$ver" > "$dir/vmlinux.dbg.tmp" &&
+      mv "$dir/vmlinux.dbg.tmp" "$dir/vmlinux.dbg" && echo "setup: debug vmlinux in $dir/vmlinux.dbg"
+  else
+    echo "setup: could not fetch linux-image-$ver-dbg; crash cannot read the dumps" >&2
+  fi
+  rm -rf "$work" "$dir/vmlinux.dbg.tmp"
+}
+
+fetch_virtio_modules() {
+  local dir=$1 ver work deb m ko
+  [ -s "$dir/modules.cpio" ] && return 0
+  ver=$(cat "$dir/kernel-version")
+  work=$(mktemp -d "$cache/modfetch.XXXXXX")
+  chmod 777 "$work"
+  if (cd "$work" && apt-get download -q "linux-image-$ver"); then
+    deb=$(ls "$work"/*.deb | head -n1)
+    rm -rf "$dir/modules"
+    mkdir -p "$work/root" "$dir/modules"
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work/root" --wildcards \
+      "./lib/modules/$ver/kernel/drivers/virtio/*" "./lib/modules/$ver/kernel/drivers/block/virtio_blk.ko*"
+    for m in $VIRTIO_MODULES; do
+      ko=$(find "$work/root" -name "$m.ko*" | head -n1)
+      case "$ko" in
+        *.xz) xz -dc "$ko" > "$dir/modules/$m.ko" ;;
+        *.zst) zstd -qdc "$ko" > "$dir/modules/$m.ko" ;;
+        ?*) cp "$ko" "$dir/modules/$m.ko" ;;
+        *) continue ;; # built in
+      esac
+      echo "$m" >> "$dir/modules/order"
+    done
+    (cd "$dir" && find modules | sort | cpio -o -H newc --quiet) > "$dir/modules.cpio"
+    echo "setup: virtio-blk modules in $dir/modules: $(tr '\n' ' ' < "$dir/modules/order")"
+  else
+    echo "setup: could not fetch linux-image-$ver for its virtio modules" >&2
+  fi
+  rm -rf "$work"
+}
+
+fetch_dump_extras() {
+  local d
+  exec 8>"$cache/.lock-dump"
+  flock 8
+  for d in "$cache" "$cache/6.12"; do
+    [ -s "$d/kernel-version" ] || continue
+    fetch_debug_vmlinux "$d"
+    fetch_virtio_modules "$d"
+  done
+  "$here/fetch-trixie-dumptools.sh" ||
+    echo "setup: no Debian 13 makedumpfile and crash; the vmcore-save scenarios will fail" >&2
+  exec 8>&-
+}
+
 if have_kernel "$cache" && have_kernel "$cache/6.12"; then
+  fetch_dump_extras
   exit 0
 fi
 # Serialise parallel callers (meson runs several scenarios at once).
@@ -357,3 +427,4 @@ exec 9>"$cache/.lock"
 flock 9
 fetch_kernel linux-image-cloud-amd64 "$cache"
 fetch_kernel linux-image-6.12-cloud-amd64 "$cache/6.12"
+fetch_dump_extras
