@@ -38,6 +38,12 @@ check "snappy refused"  2 "-p (snappy) is not supported" "$save" -p core out
 check "ELF not compressed" 2 "an ELF dump is not compressed" "$save" -E -c core out
 check "bad level"       2 "-d '32': the dump level is a number from 0 to 31" "$save" -d 32 core out
 check "bad threads"     2 "--num-threads 'x'" "$save" --num-threads=x core out
+# An arm64 core (e_machine 183 at offset 18): refused by name, nothing written.
+cp core core-arm64 && printf '\267' | dd of=core-arm64 bs=1 seek=18 conv=notrunc 2>/dev/null
+check "arm64 dump refused" 1 "an arm64 dump: vmcore-save saves x86_64 dumps only" \
+  "$save" -d 31 core-arm64 out-arm64
+[ ! -e out-arm64 ] && [ ! -e out-arm64.incomplete ] && ok "arm64: no output" ||
+  bad "arm64: an output was left"
 check "missing core"    1 "nope: No such file" "$save" nope out
 check "not a core"      1 "not an ELF core file" "$save" "$mkcore" out2
 [ ! -e out2.incomplete ] && ok "no output for a bad core" || bad "out2.incomplete left for a bad core"
