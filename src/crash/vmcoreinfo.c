@@ -80,10 +80,14 @@ static int lookup_u64(const struct kx_vmcoreinfo *vi, const char *kind, const ch
 	ret = kx_vmcoreinfo_get(vi, key, &val, &len);
 	if (ret)
 		return ret;
-	/* The kernel prints SYMBOL() with %lx; accept a "0x" some writers add. */
-	if (base == 16 && len > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
+	/* The kernel prints SYMBOL() with %lx; accept a "0x" some writers add.
+	 * Base 0: hex after a "0x", else decimal (arm64's NUMBER()s in hex). */
+	if (base != 10 && len > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
 		val += 2;
 		len -= 2;
+		base = 16;
+	} else if (base == 0) {
+		base = 10;
 	}
 	if (!parse_u64(val, len, base, out))
 		return kx_err(EINVAL, MOD, "%s: not a %s number: \"%.*s\"", key,
@@ -147,23 +151,7 @@ int kx_vmcoreinfo_number(const struct kx_vmcoreinfo *vi, const char *name, int64
 
 int kx_vmcoreinfo_number_u64(const struct kx_vmcoreinfo *vi, const char *name, uint64_t *out)
 {
-	char key[VMCOREINFO_KEY_MAX];
-	const char *val;
-	size_t len;
-	bool hex;
-	int n, ret;
-
-	n = snprintf(key, sizeof(key), "NUMBER(%s)=", name);
-	if (n < 0 || (size_t)n >= sizeof(key))
-		return kx_err(EINVAL, MOD, "key name too long: NUMBER(%s)", name);
-	ret = kx_vmcoreinfo_get(vi, key, &val, &len);
-	if (ret)
-		return ret;
-	hex = len > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X');
-	if (!parse_u64(val + (hex ? 2 : 0), len - (hex ? 2 : 0), hex ? 16 : 10, out))
-		return kx_err(EINVAL, MOD, "%s: not a number: \"%.*s\"", key,
-			      (int)(len > 40 ? 40 : len), val);
-	return 0;
+	return lookup_u64(vi, "NUMBER", name, 0, out);
 }
 
 int kx_vmcoreinfo_osrelease(const struct kx_vmcoreinfo *vi, char *buf, size_t size)
