@@ -17,7 +17,10 @@
 #   minimize  merge each target's corpus into a minimal set and replace
 #             tests/fuzz/corpus/<name>/ with it (the committed seeds)
 # Env: FUZZ_OUT (build/fuzz), KX_BUILD (build), CPU_MINUTES (30), SLICE (600),
-# CAMPAIGN_PAR (2 targets at a time), CAMPAIGN_LEDGER (tests/fuzz/campaign).
+# CAMPAIGN_PAR (2 targets at a time), CAMPAIGN_LEDGER (tests/fuzz/campaign),
+# CAMPAIGN_TIMEOUT (10: libFuzzer's -timeout, seconds of wall time per input;
+# raise it when the slices share the CPU with other work at nice 0, so that a
+# fuzzer starved of CPU is not taken for a hang).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +29,7 @@ out=${FUZZ_OUT:-$repo/build/fuzz}
 budget=$(( ${CPU_MINUTES:-30} * 60 ))
 slice=${SLICE:-600}
 par=${CAMPAIGN_PAR:-2}
+timeout=${CAMPAIGN_TIMEOUT:-10}
 mode=${1:-run}
 case "$mode" in run|table|minimize) shift || true ;; *) mode=run ;; esac
 state="$out/campaign"                       # slice logs, this machine only
@@ -51,7 +55,7 @@ one_target() {
     log="$state/$name.slice.log"
     rc=0
     (cd "$out" && nice -n 19 /usr/bin/time -f '%U %S' -o "$state/$name.time" \
-       "$bin" -max_total_time="$slice" -timeout=10 -rss_limit_mb=2048 \
+       "$bin" -max_total_time="$slice" -timeout="$timeout" -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$out/crashes/$name-" \
        "$out/corpus/$name" "$here/corpus/$name" >"$log" 2>&1) || rc=$?
     cpu=$(awk '{printf "%d", $1 + $2 + 0.5}' "$state/$name.time" 2>/dev/null | tail -n1)
