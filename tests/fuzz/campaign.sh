@@ -104,16 +104,16 @@ minimize)
     rm -rf "$min" && mkdir -p "$min"
     (cd "$out" && "$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 "$min" \
        "$here/corpus/$t" "$out/corpus/$t" >"$state/$t.merge.log" 2>&1)
-    # Keep the hand-written seeds (readable names) and add what the merge kept.
+    # Keep the hand-written seeds (readable names) and add what the merge kept
+    # (libFuzzer names each file by its SHA-1) unless a seed has those bytes.
+    declare -A have=()
+    while read -r sum _; do have[$sum]=1; done < <(cd "$here/corpus/$t" && sha1sum -- * 2>/dev/null)
     for f in "$min"/*; do
       [ -e "$f" ] || continue
       h=$(basename "$f")
-      found=false
-      for s in "$here/corpus/$t"/*; do
-        cmp -s "$f" "$s" && { found=true; break; }
-      done
-      $found || cp "$f" "$here/corpus/$t/min-${h:0:16}"
+      [ -n "${have[$h]:-}" ] || cp "$f" "$here/corpus/$t/min-${h:0:16}"
     done
+    unset have
     echo "campaign: $t: $(ls "$here/corpus/$t" | wc -l) seeds"
   done
   ;;
