@@ -86,6 +86,23 @@ int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off)
 	return len ? tool_pread(&m->f, p, len, off) : 0;
 }
 
+const void *tool_mmap_map(void *ctx, uint64_t off, size_t len)
+{
+	struct tool_mapped *m = ctx;
+
+	if (m->no_mmap || len > MMAP_WINDOW || off >= m->size || m->size - off < len)
+		return NULL;
+	if (!m->win || off < m->win_off || off - m->win_off > m->win_len - len) {
+		if (map_window(m, off)) {
+			m->no_mmap = true;
+			return NULL;
+		}
+		if (off - m->win_off > m->win_len - len)
+			return NULL; /* across the window's end: read it instead */
+	}
+	return m->win + (off - m->win_off);
+}
+
 void tool_mmap_close(struct tool_mapped *m)
 {
 	if (m->win)

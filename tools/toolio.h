@@ -30,6 +30,9 @@ struct tool_mapped {
 };
 
 int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off);
+/* len bytes at off inside the window (moved there if need be), valid until
+ * the window moves; NULL when they cannot be mapped (read them instead). */
+const void *tool_mmap_map(void *ctx, uint64_t off, size_t len);
 void tool_mmap_close(struct tool_mapped *m);
 
 /* Writes all of buf to fd (retrying short writes); 0 or a negative errno

@@ -505,14 +505,28 @@ static void print_report(const struct args *a, const struct kx_save_stats *st)
 		st->dumped_pages, st->compressed_pages, st->out_size, a->flatten ? "" : " in ",
 		a->flatten ? "" : a->dumpfile);
 	if (a->debug)
-		fprintf(stderr, PROG ": ms classifying %" PRIu64 ", reading %" PRIu64
-			", compressing (waited for) %" PRIu64 ", writing %" PRIu64 "\n",
-			st->filter_ns / 1000000, st->read_ns / 1000000, st->compress_ns / 1000000,
+		fprintf(stderr, PROG ": ms classifying %" PRIu64 ", reading and compressing %"
+			PRIu64 " (all threads), waiting for them %" PRIu64 ", writing %" PRIu64 "\n",
+			st->filter_ns / 1000000, st->fill_ns / 1000000, st->wait_ns / 1000000,
 			st->write_ns / 1000000);
 }
 
-static int save(const struct args *a, const struct kx_vmcore *vc)
+/* Each thread reads the pages through its own window of the file. */
+static void source_open(struct kx_save_source *src, struct tool_mapped *tm, unsigned n,
+			const struct tool_mapped *m)
 {
+	*src = (struct kx_save_source){ .read = tool_mmap_read, .map = tool_mmap_map };
+	for (unsigned i = 0; i < n; i++) {
+		tm[i] = (struct tool_mapped){ .f = m->f, .size = m->size, .no_mmap = m->no_mmap };
+		src->ctx[i] = &tm[i];
+	}
+}
+
+static int save(const struct args *a, const struct kx_vmcore *vc, const struct tool_mapped *m)
+{
+	struct tool_mapped tm[KX_SAVE_MAX_THREADS];
+	struct kx_save_source src;
+	unsigned nsrc = a->save.threads > 1 ? a->save.threads : 1;
 	struct output o = { .fd = -1, .flat = a->flatten };
 	struct progress p = { .page_size = kx_save_page_size(vc) };
 	struct kx_save_opts opts = a->save;
@@ -538,7 +552,11 @@ static int save(const struct args *a, const struct kx_vmcore *vc)
 	p.last = p.start;
 	opts.progress = show_progress;
 	opts.progress_ctx = &p;
+	source_open(&src, tm, nsrc, m);
+	opts.source = &src;
 	ret = kx_save(vc, &opts, output_write_at, &o, &st);
+	for (unsigned i = 0; i < nsrc; i++)
+		tool_mmap_close(&tm[i]);
 	if (st.level_note[0] && (a->msg_level & ML_ERROR))
 		fprintf(stderr, PROG ": warning: dump level %u applied instead of %u: %s\n",
 			st.level, opts.dump_level, tool_without_module(st.level_note));
@@ -613,7 +631,7 @@ int main(int argc, char **argv)
 	if (a.debug)
 		fprintf(stderr, PROG ": %s: %zu PT_LOADs, %zu bytes of notes, page size %" PRIu64
 			"\n", f.path, vc.nloads, vc.notes_len, kx_save_page_size(&vc));
-	ret = a.action == ACT_DMESG ? dump_dmesg(&a, &vc) : save(&a, &vc);
+	ret = a.action == ACT_DMESG ? dump_dmesg(&a, &vc) : save(&a, &vc, &m);
 	kx_vmcore_close(&vc);
 	tool_mmap_close(&m);
 	close(f.fd);

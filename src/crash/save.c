@@ -43,30 +43,58 @@ enum page_kind {
 	PAGE_ZERO,
 };
 
+/* Pages of the 2nd bitmap in pfn order, as the ELF writer's zero-page pass
+ * reads them. */
+struct page_run {
+	size_t n;
+	uint64_t pfn[CHUNK_PAGES];
+	uint8_t *in; /* n pages */
+};
+
+enum chunk_state {
+	CHUNK_FREE,  /* nothing to do, or past the last page */
+	CHUNK_READY, /* pfns chosen, waiting for a thread */
+	CHUNK_BUSY,  /* a thread reads and compresses it */
+	CHUNK_DONE,  /* data in out, waiting to be written */
+};
+
+/* A chunk of the kdump-compressed dump's pages: a thread reads each page,
+ * leaves out an all-zero one and compresses the others into out, packed
+ * in pfn order, so that the writer writes its data in one piece. */
 struct chunk {
+	enum chunk_state state;
+	uint64_t seq; /* the chunk's place in the dump: written in this order */
 	size_t n;
 	uint64_t pfn[CHUNK_PAGES];
 	uint8_t kind[CHUNK_PAGES];
-	size_t out_len[CHUNK_PAGES];
-	uint8_t *in;  /* n pages */
-	uint8_t *out; /* n slots of `bound` bytes */
-	size_t bound;
+	uint32_t len[CHUNK_PAGES]; /* bytes in out (0 for a zero page) */
+	uint8_t *out;              /* room for CHUNK_PAGES pages of `bound` bytes */
+	size_t used;
+	int err; /* a read failed: its message is in err_msg */
+	char err_msg[256];
 };
 
-struct saver;
-
-struct pool {
-	unsigned n; /* threads; 0: compress in the caller */
-	pthread_t th[KX_SAVE_MAX_THREADS];
-	struct kx_codec_ctx *cc[KX_SAVE_MAX_THREADS];
-	pthread_mutex_t mu;
-	pthread_cond_t go, done;
-	uint64_t gen;
-	unsigned busy;
-	bool stop;
+/* What one reading and compressing thread owns. */
+struct worker {
+	unsigned idx;
 	struct saver *s;
-	struct chunk *job; /* the chunk the threads compress */
-	bool running;      /* a job was started and not waited for */
+	struct kx_codec_ctx *cc;
+	uint8_t *page;      /* a page read with read() instead of mapped */
+	size_t last_load;   /* the PT_LOAD the last page was in */
+	pthread_t th;
+	uint64_t fill_ns;
+};
+
+/* The chunks in flight between the threads and the writer (the caller). */
+struct pool {
+	unsigned nthreads; /* 0: the caller reads and compresses */
+	unsigned nchunks;
+	struct chunk *chunks;
+	struct worker w[KX_SAVE_MAX_THREADS];
+	pthread_mutex_t mu;
+	pthread_cond_t ready, done;
+	pthread_mutex_t read_mu; /* the vmcore's own reader, one thread at a time */
+	bool locks, stop;
 };
 
 struct saver {
@@ -79,13 +107,10 @@ struct saver {
 	uint64_t ps, max_mapnr, bitmap_len;
 	uint8_t *bitmap1, *bitmap2;
 	uint64_t ndumpable;
-	/* Two chunks: the threads compress one while the caller reads the next
-	 * and writes the one before. */
-	struct chunk c[2];
-	struct pool pool;
-	uint8_t *obuf;
-	size_t olen;
-	uint64_t ooff; /* file offset of obuf[0] */
+	struct pool pool;       /* the kdump-compressed format's pages */
+	struct page_run run;    /* the ELF format's zero-page pass */
+	uint8_t *obuf;          /* the ELF format's segment data */
+	size_t bound;           /* a compressed page's most bytes */
 };
 
 uint64_t kx_save_page_size(const struct kx_vmcore *vc)
@@ -208,191 +233,263 @@ static void filter_pages(struct saver *s)
 	s->ndumpable -= kx_filter_total(&s->st->filtered);
 }
 
-/* The next up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn, read into
- * c.in (runs of consecutive pfns in one read); 0 pages at the end. */
-static int next_chunk(struct saver *s, struct chunk *c, uint64_t *pfn)
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn on. */
+static size_t take_pfns(const struct saver *s, uint64_t *pfns, uint64_t *pfn)
+{
+	size_t n = 0;
+
+	for (; *pfn < s->max_mapnr && n < CHUNK_PAGES; (*pfn)++)
+		if (kx_bitmap_test(s->bitmap2, *pfn))
+			pfns[n++] = *pfn;
+	return n;
+}
+
+/* The next pages of the 2nd bitmap from *pfn, read into r->in (runs of
+ * consecutive pfns in one read); 0 pages at the end. */
+static int next_run(struct saver *s, struct page_run *r, uint64_t *pfn)
 {
 	size_t i = 0;
 
-	c->n = 0;
-	for (; *pfn < s->max_mapnr && c->n < CHUNK_PAGES; (*pfn)++)
-		if (kx_bitmap_test(s->bitmap2, *pfn))
-			c->pfn[c->n++] = *pfn;
-	while (i < c->n) {
+	r->n = take_pfns(s, r->pfn, pfn);
+	while (i < r->n) {
 		size_t j = i + 1;
 		int ret;
 
-		while (j < c->n && c->pfn[j] == c->pfn[j - 1] + 1)
+		while (j < r->n && r->pfn[j] == r->pfn[j - 1] + 1)
 			j++;
-		ret = read_phys(s->vc, c->pfn[i] * s->ps, c->in + i * s->ps, (j - i) * s->ps);
+		ret = read_phys(s->vc, r->pfn[i] * s->ps, r->in + i * s->ps, (j - i) * s->ps);
 		if (ret)
-			return kx_err_prefix(ret, "reading pfn 0x%" PRIx64, c->pfn[i]);
+			return kx_err_prefix(ret, "reading pfn 0x%" PRIx64, r->pfn[i]);
 		i = j;
 	}
 	return 0;
 }
 
-/* Pages first, first + stride, ... of the chunk: zero, compressed or raw.
- * Each page on its own, so any split among threads gives the same bytes. */
-static void compress_slice(struct saver *s, struct chunk *c, unsigned first, unsigned stride,
-			   struct kx_codec_ctx *cc)
+/* The bytes of page pfn, for thread w: mapped in place when the source can
+ * (no copy), else read into w->page. A page the file holds whole is read
+ * through the thread's own source; the rest (pages at the edge of a range,
+ * or no source given) through the vmcore's reader, one thread at a time. */
+static const uint8_t *page_bytes(struct saver *s, struct worker *w, uint64_t pfn, int *ret)
 {
-	for (size_t i = first; i < c->n; i += stride) {
-		const uint8_t *page = c->in + i * s->ps;
+	const struct kx_save_source *src = s->o->source;
+	const struct kx_vmcore *vc = s->vc;
+	uint64_t pa = pfn * s->ps;
+	size_t k = w->last_load;
 
-		if ((s->level & KX_DL_ZERO) && is_zero_page(page, (size_t)s->ps))
-			c->kind[i] = PAGE_ZERO;
-		else if (cc && kx_codec_compress(cc, page, (size_t)s->ps, c->out + i * c->bound,
-						 &c->out_len[i]))
-			c->kind[i] = PAGE_COMPRESSED;
-		else
-			c->kind[i] = PAGE_RAW;
+	if (k >= vc->nloads || pa < vc->loads[k].paddr ||
+	    pa - vc->loads[k].paddr >= vc->loads[k].filesz) {
+		for (k = 0; k < vc->nloads; k++)
+			if (pa >= vc->loads[k].paddr && pa - vc->loads[k].paddr < vc->loads[k].filesz)
+				break;
+		w->last_load = k;
 	}
+	if (src && k < vc->nloads && vc->loads[k].filesz - (pa - vc->loads[k].paddr) >= s->ps) {
+		uint64_t off = vc->loads[k].offset + (pa - vc->loads[k].paddr);
+		const void *p = src->map ? src->map(src->ctx[w->idx], off, (size_t)s->ps) : NULL;
+
+		if (p)
+			return p;
+		*ret = src->read(src->ctx[w->idx], w->page, (size_t)s->ps, off);
+		return w->page;
+	}
+	if (s->pool.locks)
+		pthread_mutex_lock(&s->pool.read_mu);
+	*ret = read_phys(vc, pa, w->page, (size_t)s->ps);
+	if (s->pool.locks)
+		pthread_mutex_unlock(&s->pool.read_mu);
+	return w->page;
 }
 
-struct worker_arg {
-	struct pool *p;
-	unsigned idx;
-};
-
-static void *worker(void *arg)
+/* Reads, checks and compresses the chunk's pages. Each page on its own, so
+ * whichever thread does a chunk, the bytes are the same. Timed per chunk, not
+ * per page: under QEMU's TCG the guest clock is often the HPET, and reading it
+ * twice per page would cost more than reading the page. */
+static void fill_chunk(struct saver *s, struct worker *w, struct chunk *c)
 {
-	struct worker_arg *w = arg;
-	struct pool *p = w->p;
-	uint64_t seen = 0;
+	uint64_t t0 = now_ns();
+
+	c->used = 0;
+	c->err = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		int ret = 0;
+		const uint8_t *page = page_bytes(s, w, c->pfn[i], &ret);
+		uint8_t *dst = c->out + c->used;
+		size_t n = 0;
+
+		if (ret) {
+			snprintf(c->err_msg, sizeof(c->err_msg), "reading pfn 0x%" PRIx64 ": %s",
+				 c->pfn[i], kx_errmsg());
+			kx_err_clear();
+			c->err = ret;
+			break;
+		}
+		if ((s->level & KX_DL_ZERO) && is_zero_page(page, (size_t)s->ps)) {
+			c->kind[i] = PAGE_ZERO;
+		} else if (w->cc && kx_codec_compress(w->cc, page, (size_t)s->ps, dst, &n)) {
+			c->kind[i] = PAGE_COMPRESSED;
+		} else {
+			memcpy(dst, page, (size_t)s->ps);
+			n = (size_t)s->ps;
+			c->kind[i] = PAGE_RAW;
+		}
+		c->len[i] = (uint32_t)n;
+		c->used += n;
+	}
+	w->fill_ns += now_ns() - t0;
+}
+
+/* A thread: takes the ready chunk that comes first in the dump, fills it,
+ * hands it to the writer; until the pool stops. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = &w->s->pool;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->gen == seen && !p->stop)
-			pthread_cond_wait(&p->go, &p->mu);
-		if (p->stop)
+		struct chunk *c = NULL;
+
+		for (unsigned i = 0; i < p->nchunks; i++)
+			if (p->chunks[i].state == CHUNK_READY && (!c || p->chunks[i].seq < c->seq))
+				c = &p->chunks[i];
+		if (!c && p->stop)
 			break;
-		seen = p->gen;
+		if (!c) {
+			pthread_cond_wait(&p->ready, &p->mu);
+			continue;
+		}
+		c->state = CHUNK_BUSY;
 		pthread_mutex_unlock(&p->mu);
-		compress_slice(p->s, p->job, w->idx, p->n, p->cc[w->idx]);
+		fill_chunk(w->s, w, c);
 		pthread_mutex_lock(&p->mu);
-		if (--p->busy == 0)
-			pthread_cond_signal(&p->done);
+		c->state = CHUNK_DONE;
+		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
-	free(w);
 	return NULL;
 }
 
-/* Starts compressing chunk c: on the threads, which run while the caller
- * goes on (compress_wait collects them), or here and now without threads. */
-static void compress_start(struct saver *s, struct chunk *c)
+static void pool_stop(struct saver *s)
 {
 	struct pool *p = &s->pool;
 
-	if (!p->n) {
-		compress_slice(s, c, 0, 1, p->cc[0]);
-		return;
-	}
-	pthread_mutex_lock(&p->mu);
-	p->job = c;
-	p->busy = p->n;
-	p->gen++;
-	p->running = true;
-	pthread_cond_broadcast(&p->go);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void compress_wait(struct saver *s)
-{
-	struct pool *p = &s->pool;
-
-	if (!p->n || !p->running)
-		return;
-	pthread_mutex_lock(&p->mu);
-	while (p->busy)
-		pthread_cond_wait(&p->done, &p->mu);
-	p->running = false;
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void pool_stop(struct pool *p)
-{
-	unsigned started = p->n;
-
-	if (started) {
-		compress_wait(p->s);
+	if (p->locks) {
 		pthread_mutex_lock(&p->mu);
 		p->stop = true;
-		pthread_cond_broadcast(&p->go);
+		pthread_cond_broadcast(&p->ready);
 		pthread_mutex_unlock(&p->mu);
-		for (unsigned i = 0; i < started; i++)
-			pthread_join(p->th[i], NULL);
+	}
+	for (unsigned i = 0; i < p->nthreads; i++)
+		pthread_join(p->w[i].th, NULL);
+	if (p->locks) {
 		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->go);
+		pthread_mutex_destroy(&p->read_mu);
+		pthread_cond_destroy(&p->ready);
 		pthread_cond_destroy(&p->done);
 	}
-	for (unsigned i = 0; i < KX_SAVE_MAX_THREADS; i++)
-		kx_codec_free(p->cc[i]);
+	for (unsigned i = 0; i < KX_SAVE_MAX_THREADS; i++) {
+		s->st->fill_ns += p->w[i].fill_ns;
+		kx_codec_free(p->w[i].cc);
+		free(p->w[i].page);
+	}
+	for (unsigned i = 0; p->chunks && i < p->nchunks; i++)
+		free(p->chunks[i].out);
+	free(p->chunks);
+	memset(p, 0, sizeof(*p));
 }
 
-/* One codec context per compressing thread; threads only when asked for more
- * than one. */
+/* The chunks (two per thread, so that one waits while a thread fills the
+ * other; one without threads), a codec context and a page buffer per thread.
+ * The buffers are touched here, before any thread starts: a guest's first
+ * touches of fresh memory from two threads at once are slow under QEMU's
+ * TCG. Threads only when asked for more than one. */
 static int pool_start(struct saver *s)
 {
 	struct pool *p = &s->pool;
 	unsigned want = s->o->threads > 1 ? s->o->threads : 0;
-	enum kx_page_codec codec = s->o->format == KX_DUMP_KDUMP ? s->o->codec : KX_CODEC_NONE;
-	int ret;
+	unsigned nw = want ? want : 1;
+	enum kx_page_codec codec = s->o->codec;
 
-	p->s = s;
 	if (want > KX_SAVE_MAX_THREADS)
 		return kx_err(EINVAL, MOD, "%u threads: at most %u", want, KX_SAVE_MAX_THREADS);
-	for (unsigned i = 0; codec != KX_CODEC_NONE && i < (want ? want : 1); i++) {
-		ret = kx_codec_new(codec, &p->cc[i]);
-		if (ret)
+	if (s->o->source && !s->o->source->read)
+		return kx_err(EINVAL, MOD, "a page source without a read function");
+	p->nchunks = want ? 2 * want : 1;
+	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
+	if (!p->chunks)
+		return kx_err(ENOMEM, MOD, "out of memory for %u chunks", p->nchunks);
+	for (unsigned i = 0; i < p->nchunks; i++) {
+		p->chunks[i].out = malloc(CHUNK_PAGES * s->bound);
+		if (!p->chunks[i].out)
+			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
+		memset(p->chunks[i].out, 0, CHUNK_PAGES * s->bound);
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		struct worker *w = &p->w[i];
+		int ret;
+
+		*w = (struct worker){ .idx = i, .s = s, .last_load = SIZE_MAX };
+		w->page = calloc(1, (size_t)s->ps);
+		if (!w->page)
+			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
+		if (codec != KX_CODEC_NONE && (ret = kx_codec_new(codec, &w->cc)))
 			return ret;
 	}
 	if (!want)
 		return 0;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->go, NULL);
+	pthread_mutex_init(&p->read_mu, NULL);
+	pthread_cond_init(&p->ready, NULL);
 	pthread_cond_init(&p->done, NULL);
+	p->locks = true;
 	for (unsigned i = 0; i < want; i++) {
-		struct worker_arg *w = malloc(sizeof(*w));
-		int err;
+		int err = pthread_create(&p->w[i].th, NULL, worker_main, &p->w[i]);
 
-		if (!w)
-			return kx_err(ENOMEM, MOD, "out of memory for thread %u", i + 1);
-		*w = (struct worker_arg){ .p = p, .idx = i };
-		err = pthread_create(&p->th[i], NULL, worker, w);
-		if (err) {
-			free(w);
-			return kx_err(err, MOD, "cannot start compressing thread %u: %s", i + 1,
-				      strerror(err));
-		}
-		p->n = i + 1;
+		if (err)
+			return kx_err(err, MOD, "cannot start thread %u: %s", i + 1, strerror(err));
+		p->nthreads = i + 1;
 	}
 	return 0;
 }
 
-static int out_flush(struct saver *s)
+/* Gives chunk c the next pfns (none at the end) for the threads to fill. */
+static void chunk_plan(struct saver *s, struct chunk *c, uint64_t seq, uint64_t *pfn)
 {
-	int ret = 0;
+	struct pool *p = &s->pool;
 
-	if (s->olen)
-		ret = s->write(s->wctx, s->obuf, s->olen, s->ooff);
-	s->ooff += s->olen;
-	s->olen = 0;
-	return ret;
+	if (p->locks)
+		pthread_mutex_lock(&p->mu);
+	c->n = take_pfns(s, c->pfn, pfn);
+	c->seq = seq;
+	c->state = c->n ? CHUNK_READY : CHUNK_FREE;
+	if (p->locks) {
+		if (c->n)
+			pthread_cond_broadcast(&p->ready);
+		pthread_mutex_unlock(&p->mu);
+	}
 }
 
-static int out_append(struct saver *s, const uint8_t *p, size_t len)
+/* Chunk c, filled: by the threads (waiting for them), or here. */
+static void chunk_wait(struct saver *s, struct chunk *c)
 {
-	if (s->olen + len > OUT_BUF_SIZE) {
-		int ret = out_flush(s);
+	struct pool *p = &s->pool;
 
-		if (ret)
-			return ret;
+	if (!p->locks) {
+		fill_chunk(s, &p->w[0], c);
+		return;
 	}
-	memcpy(s->obuf + s->olen, p, len);
-	s->olen += len;
-	return 0;
+	pthread_mutex_lock(&p->mu);
+	while (c->state != CHUNK_DONE)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static void report(struct saver *s, uint64_t done)
@@ -482,84 +579,66 @@ static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
 
 /* Descriptors and data of every page of the 2nd bitmap, in pfn order. All-zero
  * pages share one descriptor whose data, one page of zeros, comes first
- * (makedumpfile's pd_zero), so readers still find them. */
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
+ * (makedumpfile's pd_zero), so readers still find them. The threads fill the
+ * chunks ahead; the chunks are written here in their order, each chunk's data
+ * in one write. */
 static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
 {
-	uint64_t t0;
-	struct chunk *c = &s->c[0], *next = &s->c[1], *t;
+	struct pool *p = &s->pool;
 	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
 	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
-	uint64_t pfn = 0, done = 0;
+	uint64_t pfn = 0, done = 0, seq = 0, t0;
 	int ret = 0;
 
-	s->ooff = data_off;
 	if (s->level & KX_DL_ZERO) {
-		memset(c->in, 0, (size_t)s->ps);
-		ret = out_append(s, c->in, (size_t)s->ps);
+		memset(p->w[0].page, 0, (size_t)s->ps);
+		ret = s->write(s->wctx, p->w[0].page, (size_t)s->ps, data_off);
 		data_off += s->ps;
 	}
-	t0 = now_ns();
-	if (!ret)
-		ret = next_chunk(s, c, &pfn);
-	s->st->read_ns += now_ns() - t0;
-	t0 = now_ns();
-	if (!ret && c->n)
-		compress_start(s, c);
-	s->st->compress_ns += now_ns() - t0;
-	while (!ret && c->n) {
-		/* The next chunk is read while the threads compress this one. */
+	for (unsigned i = 0; i < p->nchunks; i++)
+		chunk_plan(s, &p->chunks[i], i, &pfn);
+	while (!ret) {
+		struct chunk *c = &p->chunks[seq % p->nchunks];
+
+		if (c->state == CHUNK_FREE)
+			break; /* past the last page */
 		t0 = now_ns();
-		ret = next_chunk(s, next, &pfn);
-		s->st->read_ns += now_ns() - t0;
+		chunk_wait(s, c);
+		s->st->wait_ns += now_ns() - t0;
+		if (c->err) {
+			ret = kx_err(c->err, MOD, "%s", c->err_msg);
+			break;
+		}
 		t0 = now_ns();
-		compress_wait(s);
-		s->st->compress_ns += now_ns() - t0;
-		t0 = now_ns();
-		for (size_t i = 0; i < c->n && !ret; i++) {
-			struct kx_kdump_page_desc d = { .offset = data_off, .size = (uint32_t)s->ps };
-			const uint8_t *data = c->in + i * s->ps;
+		for (size_t i = 0, at = 0; i < c->n; i++) {
+			struct kx_kdump_page_desc d = zero;
 
 			if (c->kind[i] == PAGE_ZERO) {
-				d = zero;
 				s->st->zero_pages++;
 			} else {
+				d = (struct kx_kdump_page_desc){ .offset = data_off + at,
+								 .size = c->len[i] };
 				if (c->kind[i] == PAGE_COMPRESSED) {
-					d.size = (uint32_t)c->out_len[i];
 					d.flags = kx_codec_flag(s->o->codec);
-					data = c->out + i * c->bound;
 					s->st->compressed_pages++;
 				}
 				s->st->dumped_pages++;
-				ret = out_append(s, data, d.size);
-				data_off += d.size;
+				at += c->len[i];
 			}
 			kx_kdump_desc_encode(&d, descs + i * KX_PD_STRUCT_SIZE);
 		}
+		if (c->used)
+			ret = s->write(s->wctx, c->out, c->used, data_off);
+		data_off += c->used;
 		if (!ret)
 			ret = s->write(s->wctx, descs, c->n * KX_PD_STRUCT_SIZE, desc_off);
 		desc_off += c->n * KX_PD_STRUCT_SIZE;
 		done += c->n;
-		report(s, done);
-		t = c;
-		c = next;
-		next = t;
 		s->st->write_ns += now_ns() - t0;
-		t0 = now_ns();
-		if (!ret && c->n)
-			compress_start(s, c);
-		s->st->compress_ns += now_ns() - t0;
+		report(s, done);
+		chunk_plan(s, c, seq + p->nchunks, &pfn);
+		seq++;
 	}
-	compress_wait(s);
-	if (!ret)
-		ret = out_flush(s);
 	s->st->out_size = data_off;
 	return ret;
 }
@@ -605,11 +684,11 @@ static int save_kdump(struct saver *s)
  * first pass over memory (makedumpfile reads them twice too). */
 static int exclude_zero_pages(struct saver *s)
 {
-	struct chunk *c = &s->c[0];
+	struct page_run *c = &s->run;
 	uint64_t pfn = 0, done = 0;
 	int ret;
 
-	while (!(ret = next_chunk(s, c, &pfn)) && c->n) {
+	while (!(ret = next_run(s, c, &pfn)) && c->n) {
 		for (size_t i = 0; i < c->n; i++) {
 			if (is_zero_page(c->in + i * s->ps, (size_t)s->ps)) {
 				s->bitmap2[c->pfn[i] >> 3] &= (uint8_t)~(1u << (c->pfn[i] & 7));
@@ -782,15 +861,14 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
 		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
 	s.level = o->dump_level;
-	for (int i = 0; i < 2; i++) {
-		s.c[i].bound = kx_codec_bound((size_t)s.ps);
-		s.c[i].in = malloc(CHUNK_PAGES * (size_t)s.ps);
-		s.c[i].out = malloc(CHUNK_PAGES * s.c[i].bound);
-	}
-	s.obuf = malloc(OUT_BUF_SIZE);
-	if (!s.c[0].in || !s.c[0].out || !s.c[1].in || !s.c[1].out || !s.obuf) {
-		ret = kx_err(ENOMEM, MOD, "out of memory for page buffers");
-		goto out;
+	s.bound = kx_codec_bound((size_t)s.ps);
+	if (o->format == KX_DUMP_ELF) {
+		s.run.in = malloc(CHUNK_PAGES * (size_t)s.ps);
+		s.obuf = malloc(OUT_BUF_SIZE);
+		if (!s.run.in || !s.obuf) {
+			ret = kx_err(ENOMEM, MOD, "out of memory for page buffers");
+			goto out;
+		}
 	}
 	ret = plan_bitmaps(&s);
 	if (!ret && s.level) {
@@ -800,16 +878,13 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 		st->filter_ns = now_ns() - t0;
 	}
 	st->level = s.level;
-	if (!ret)
+	if (!ret && o->format == KX_DUMP_KDUMP)
 		ret = pool_start(&s);
 	if (!ret)
 		ret = o->format == KX_DUMP_ELF ? save_elf(&s) : save_kdump(&s);
 out:
-	pool_stop(&s.pool);
-	for (int i = 0; i < 2; i++) {
-		free(s.c[i].in);
-		free(s.c[i].out);
-	}
+	pool_stop(&s);
+	free(s.run.in);
 	free(s.obuf);
 	free(s.bitmap1);
 	free(s.bitmap2);

@@ -43,6 +43,18 @@ enum kx_dump_level {
 /* The most threads compressing pages. */
 #define KX_SAVE_MAX_THREADS 64
 
+/* Where the threads read the pages of a kdump-compressed dump: a reader of
+ * the vmcore file that each thread may call at the same time as the others,
+ * with its own context (ctx[thread]). Without one, the pages are read through
+ * the vmcore's reader, one thread at a time. */
+struct kx_save_source {
+	kx_vmcore_read_fn read;
+	/* Optional: len bytes at file offset off mapped in place, valid until
+	 * the next call with the same ctx; NULL to have them read instead. */
+	const void *(*map)(void *ctx, uint64_t off, size_t len);
+	void *ctx[KX_SAVE_MAX_THREADS];
+};
+
 /* Called after each batch of pages: done of total pages handled so far. */
 typedef void (*kx_save_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
@@ -50,7 +62,8 @@ struct kx_save_opts {
 	enum kx_dump_format format;
 	enum kx_page_codec codec; /* KX_DUMP_KDUMP only */
 	unsigned dump_level;      /* 0..KX_DL_MAX */
-	unsigned threads;         /* compressing threads; 0 or 1: the caller's */
+	unsigned threads;         /* reading and compressing threads; 0 or 1: the caller */
+	const struct kx_save_source *source; /* NULL: the vmcore's reader */
 	kx_save_progress_fn progress;
 	void *progress_ctx;
 };
@@ -65,10 +78,11 @@ struct kx_save_stats {
 	uint64_t dumped_pages; /* pages whose data is in the dump */
 	uint64_t compressed_pages;
 	uint64_t out_size;     /* bytes of the output file */
-	/* Where the time went (CLOCK_MONOTONIC): classifying pages, reading the
-	 * pages kept, waiting for the compressing threads (or compressing),
+	/* Where the time went (CLOCK_MONOTONIC): classifying pages; reading,
+	 * checking and compressing the pages kept (summed over the threads); the
+	 * writer waiting for the threads (or doing that work itself), and
 	 * writing. */
-	uint64_t filter_ns, read_ns, compress_ns, write_ns;
+	uint64_t filter_ns, fill_ns, wait_ns, write_ns;
 };
 
 /* Writes the dump. In the kdump-compressed format the header's status has
