@@ -7,9 +7,8 @@
 # 13's makedumpfile 1.7.6 (and Debian 12's 1.7.2 for -l) at -d 31 with -z and
 # -l, into tmpfs, and notes each dump's size. Prints the table with the goal:
 # vmcore-save --num-threads=2 in at most half of makedumpfile 1.7.6's time,
-# its output within 5% of makedumpfile's size. The vmcore-save rows run with
-# GLIBC_TUNABLES set against a TCG artifact (see bench/vm/bench-save.sh);
-# "stock" is without it.
+# its output within 5% of makedumpfile's size. Each row is the fastest of two
+# runs (bench/vm/bench-save.sh RUNS), interleaved with the other rows.
 # BENCH_SAVE_REPORT_ONLY=1 reprints the tables from the last logs.
 set -uo pipefail
 
@@ -56,7 +55,7 @@ for k in $kernels; do
   printf '  %-28s %10s %12s %10s %10s\n' tool "time (s)" "bytes" "time/mdf" "size/mdf"
   for c in z l; do
     read -r ref_ms ref_b <<<"$(row "$log" "makedumpfile-1.7.6 -$c")"
-    for t in "vmcore-save-t2" "vmcore-save-t1" "vmcore-save-stock" "makedumpfile-1.7.6" \
+    for t in "vmcore-save-t2" "vmcore-save-t1" "makedumpfile-1.7.6" \
              "makedumpfile-1.7.6-t2" "makedumpfile-1.7.2"; do
       read -r ms b <<<"$(row "$log" "$t -$c")"
       if [ -z "${ms:-}" ]; then

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -519,49 +521,137 @@ uint64_t kx_filter_total(const struct kx_filter_counts *n)
 	return n->cache + n->cache_private + n->user + n->free + n->hwpoison + n->offline;
 }
 
-int kx_filter_pages(const struct kx_vmcore *vc, uint64_t page_size, unsigned level,
-		    uint8_t *bitmap, uint64_t max_mapnr, struct kx_filter_counts *out)
+/* Clears bit pfn of the shared work bitmap; true when this call cleared it
+ * (parts running at once may both reach the pages of a compound page that
+ * straddles their border: each page is counted once). */
+static bool take_bit(uint8_t *work, uint64_t pfn)
 {
-	struct memmap *m = malloc(sizeof(*m));
+	uint8_t mask = (uint8_t)(1u << (pfn & 7));
+
+	return __atomic_fetch_and(&work[pfn >> 3], (uint8_t)~mask, __ATOMIC_RELAXED) & mask;
+}
+
+static bool bit_set(const uint8_t *work, uint64_t pfn)
+{
+	return __atomic_load_n(&work[pfn >> 3], __ATOMIC_RELAXED) & (1u << (pfn & 7));
+}
+
+/* One part of the walk: the pages from lo to hi, whose left-out ranges may
+ * run on to max_mapnr. A tail page is never classified but by its head's
+ * range (classify keeps tails), so a part that starts inside a compound page
+ * its neighbour leaves out changes nothing: the walk's result is the same
+ * however the pfns are split. */
+struct part {
+	struct memmap m;
+	uint8_t *work;
+	uint64_t lo, hi, max_mapnr;
+	struct kx_filter_counts n;
+	int ret;
+	char msg[512];
+	pthread_t th;
+};
+
+static void *walk_part(void *arg)
+{
+	struct part *t = arg;
+
+	for (uint64_t pfn = t->lo; pfn < t->hi; pfn++) {
+		struct page_info p;
+		uint64_t pages, *counter;
+		bool present;
+
+		if (!bit_set(t->work, pfn))
+			continue;
+		t->ret = read_page_info(&t->m, pfn, &p, &present);
+		if (t->ret) {
+			snprintf(t->msg, sizeof(t->msg), "struct page of pfn 0x%" PRIx64 ": %s", pfn,
+				 kx_errmsg());
+			kx_err_clear();
+			break;
+		}
+		if (!present || !(counter = classify(&t->m, &p, &t->n, &pages)))
+			continue;
+		for (uint64_t i = 0; i < pages && pfn + i < t->max_mapnr; i++)
+			*counter += take_bit(t->work, pfn + i);
+		pfn += pages - 1;
+	}
+	return NULL;
+}
+
+/* Borders between the parts at whole bitmap bytes, each part with about as
+ * many pages to look at (pages of RAM may start far from pfn 0). */
+static void split_parts(struct part *t, unsigned nparts, uint8_t *work, uint64_t bytes,
+			uint64_t max_mapnr)
+{
+	uint64_t total = 0, seen = 0, b = 0;
+
+	for (uint64_t i = 0; i < bytes; i++)
+		total += (uint64_t)__builtin_popcount(work[i]);
+	for (unsigned i = 0; i < nparts; i++) {
+		t[i].work = work;
+		t[i].max_mapnr = max_mapnr;
+		t[i].lo = b * 8 < max_mapnr ? b * 8 : max_mapnr;
+		while (b < bytes && (i + 1 == nparts || seen < total * (i + 1) / nparts))
+			seen += (uint64_t)__builtin_popcount(work[b++]);
+		t[i].hi = b * 8 < max_mapnr ? b * 8 : max_mapnr;
+	}
+}
+
+int kx_filter_pages_split(const struct kx_vmcore *const *vcs, unsigned nparts,
+			  uint64_t page_size, unsigned level, uint8_t *bitmap,
+			  uint64_t max_mapnr, struct kx_filter_counts *out)
+{
+	struct part *t;
 	struct kx_filter_counts n = { 0 };
 	uint8_t *work = NULL;
 	uint64_t bytes = (max_mapnr + 7) / 8;
-	int ret;
+	unsigned started = 0;
+	int ret = 0;
 
-	if (!m)
+	if (!nparts || nparts > KX_FILTER_MAX_PARTS)
+		return kx_err(EINVAL, MOD, "%u parts: 1 to %u", nparts, KX_FILTER_MAX_PARTS);
+	t = calloc(nparts, sizeof(*t));
+	if (!t)
 		return kx_err(ENOMEM, MOD, "out of memory");
-	ret = memmap_init(m, vc, page_size, level);
+	for (unsigned i = 0; i < nparts && !ret; i++)
+		ret = memmap_init(&t[i].m, vcs[i], page_size, level);
 	if (!ret && !(work = malloc(bytes ? bytes : 1)))
 		ret = kx_err(ENOMEM, MOD, "out of memory for a bitmap");
 	if (ret)
 		goto out;
 	memcpy(work, bitmap, bytes);
-	for (uint64_t pfn = 0; pfn < max_mapnr; pfn++) {
-		struct page_info p;
-		uint64_t pages, *counter;
-		bool present;
-
-		if (!kx_bitmap_test(work, pfn))
-			continue;
-		ret = read_page_info(m, pfn, &p, &present);
-		if (ret) {
-			ret = kx_err_prefix(ret, MOD ": struct page of pfn 0x%" PRIx64, pfn);
-			goto out;
-		}
-		if (!present || !(counter = classify(m, &p, &n, &pages)))
-			continue;
-		for (uint64_t i = 0; i < pages && pfn + i < max_mapnr; i++) {
-			if (kx_bitmap_test(work, pfn + i)) {
-				work[(pfn + i) >> 3] &= (uint8_t)~(1u << ((pfn + i) & 7));
-				(*counter)++;
-			}
-		}
-		pfn += pages - 1;
+	split_parts(t, nparts, work, bytes, max_mapnr);
+	/* Part 0 here, the others in threads (all here if one cannot start). */
+	for (unsigned i = 1; i < nparts; i++, started++)
+		if (pthread_create(&t[i].th, NULL, walk_part, &t[i]))
+			break;
+	walk_part(&t[0]);
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(t[i].th, NULL);
+	for (unsigned i = started + 1; i < nparts; i++)
+		walk_part(&t[i]);
+	for (unsigned i = 0; i < nparts; i++) {
+		if (t[i].ret && !ret)
+			ret = kx_err(-t[i].ret, MOD, "%s", t[i].msg);
+		n.cache += t[i].n.cache;
+		n.cache_private += t[i].n.cache_private;
+		n.user += t[i].n.user;
+		n.free += t[i].n.free;
+		n.hwpoison += t[i].n.hwpoison;
+		n.offline += t[i].n.offline;
 	}
-	memcpy(bitmap, work, bytes);
-	*out = n;
+	if (!ret) {
+		memcpy(bitmap, work, bytes);
+		*out = n;
+	}
 out:
 	free(work);
-	free(m);
+	free(t);
 	return ret;
+}
+
+int kx_filter_pages(const struct kx_vmcore *vc, uint64_t page_size, unsigned level,
+		    uint8_t *bitmap, uint64_t max_mapnr, struct kx_filter_counts *out)
+{
+	return kx_filter_pages_split(&vc, 1, page_size, level, bitmap, max_mapnr, out);
 }

@@ -65,6 +65,14 @@ struct kx_filter_counts {
 int kx_filter_pages(const struct kx_vmcore *vc, uint64_t page_size, unsigned level,
 		    uint8_t *bitmap, uint64_t max_mapnr, struct kx_filter_counts *n);
 
+/* The same walk in nparts parts of the pfns at once, part i read through
+ * vcs[i] (the same core, with a reader thread i may use alone); parts after
+ * the first run in threads. The result is kx_filter_pages's. */
+#define KX_FILTER_MAX_PARTS 64u
+int kx_filter_pages_split(const struct kx_vmcore *const *vcs, unsigned nparts,
+			  uint64_t page_size, unsigned level, uint8_t *bitmap,
+			  uint64_t max_mapnr, struct kx_filter_counts *n);
+
 /* All pages the filter left out. */
 uint64_t kx_filter_total(const struct kx_filter_counts *n);
 

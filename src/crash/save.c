@@ -204,6 +204,30 @@ static int plan_bitmaps(struct saver *s)
 	return 0;
 }
 
+/* The struct page walk, split among the threads when there are threads and
+ * each has its own reader: vcs[i] is the core read through source ctx i. */
+static int walk_pages(struct saver *s, unsigned level)
+{
+	const struct kx_save_source *src = s->o->source;
+	unsigned n = s->o->threads > 1 && src ? s->o->threads : 1;
+	struct kx_vmcore vcs[KX_SAVE_MAX_THREADS];
+	const struct kx_vmcore *pv[KX_SAVE_MAX_THREADS];
+
+	if (n == 1)
+		return kx_filter_pages(s->vc, s->ps, level, s->bitmap2, s->max_mapnr,
+				       &s->st->filtered);
+	if (n > KX_SAVE_MAX_THREADS)
+		n = KX_SAVE_MAX_THREADS;
+	for (unsigned i = 0; i < n; i++) {
+		vcs[i] = *s->vc;
+		vcs[i].read = src->read;
+		vcs[i].ctx = src->ctx[i];
+		pv[i] = &vcs[i];
+	}
+	return kx_filter_pages_split(pv, n, s->ps, level, s->bitmap2, s->max_mapnr,
+				     &s->st->filtered);
+}
+
 /* Levels 2, 4, 8 and 16 through the struct page array (pagefilter.h), which
  * makedumpfile also walks whenever the kernel exports PG_hwpoison, for the
  * poisoned and offline pages it always leaves out. When the core does not
@@ -220,7 +244,7 @@ static void filter_pages(struct saver *s)
 		kx_err_clear();
 		return;
 	}
-	ret = kx_filter_pages(s->vc, s->ps, want, s->bitmap2, s->max_mapnr, &s->st->filtered);
+	ret = walk_pages(s, want);
 	if (ret) {
 		if (want)
 			snprintf(s->st->level_note, sizeof(s->st->level_note), "%s", kx_errmsg());

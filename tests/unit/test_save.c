@@ -758,6 +758,22 @@ static void test_page_kinds(void **state)
 				assert_int_equal(n.cache_private, 1);
 			if (levels[j] & (KX_DL_CACHE | KX_DL_CACHE_PRIVATE))
 				assert_int_equal(n.cache, 1 + 4);
+			/* Split in 2 to 7 parts walked by threads at once (borders
+			 * inside compound pages and free blocks): the same result. */
+			for (unsigned parts = 2; parts <= 7; parts++) {
+				const struct kx_vmcore *vcs[7] = { 0 };
+				uint8_t split[sizeof(bitmap)] = { 0 };
+				struct kx_filter_counts m;
+
+				for (unsigned i = 0; i < parts; i++)
+					vcs[i] = &c.vc;
+				for (uint64_t pfn = first; pfn < end; pfn++)
+					kx_bitmap_set(split, pfn);
+				assert_int_equal(kx_filter_pages_split(vcs, parts, PS, levels[j], split,
+								       end, &m), 0);
+				assert_memory_equal(split, bitmap, sizeof(bitmap));
+				assert_memory_equal(&m, &n, sizeof(m));
+			}
 		}
 		core_close(&c);
 	}
