@@ -521,30 +521,41 @@ uint64_t kx_filter_total(const struct kx_filter_counts *n)
 	return n->cache + n->cache_private + n->user + n->free + n->hwpoison + n->offline;
 }
 
-/* Clears bit pfn of the shared work bitmap; true when this call cleared it
- * (parts running at once may both reach the pages of a compound page that
- * straddles their border: each page is counted once). */
-static bool take_bit(uint8_t *work, uint64_t pfn)
+/* Clears the bits of pfns from..to in the work bitmap; how many were set. */
+static uint64_t clear_bits(uint8_t *work, uint64_t from, uint64_t to)
 {
-	uint8_t mask = (uint8_t)(1u << (pfn & 7));
+	uint64_t n = 0;
 
-	return __atomic_fetch_and(&work[pfn >> 3], (uint8_t)~mask, __ATOMIC_RELAXED) & mask;
+	while (from < to) {
+		uint8_t *b = &work[from >> 3];
+
+		if (!(from & 7) && to - from >= 8) {
+			n += (uint64_t)__builtin_popcount(*b);
+			*b = 0;
+			from += 8;
+		} else {
+			uint8_t mask = (uint8_t)(1u << (from & 7));
+
+			n += (*b & mask) != 0;
+			*b &= (uint8_t)~mask;
+			from++;
+		}
+	}
+	return n;
 }
 
-static bool bit_set(const uint8_t *work, uint64_t pfn)
-{
-	return __atomic_load_n(&work[pfn >> 3], __ATOMIC_RELAXED) & (1u << (pfn & 7));
-}
-
-/* One part of the walk: the pages from lo to hi, whose left-out ranges may
- * run on to max_mapnr. A tail page is never classified but by its head's
- * range (classify keeps tails), so a part that starts inside a compound page
- * its neighbour leaves out changes nothing: the walk's result is the same
- * however the pfns are split. */
+/* One part of the walk: the pages from lo to hi (whole bitmap bytes, which
+ * only this part writes while the parts run). A range left out that runs
+ * past hi (a compound page or free block across the border) is cleared up
+ * to hi, and the rest, up to spill_end, once every part is done. The part
+ * after it looks at those pages meanwhile, but they are tails that classify
+ * keeps (a free block's pages are not looked at apart from its first), so
+ * the result is the walk's in one part. */
 struct part {
 	struct memmap m;
 	uint8_t *work;
 	uint64_t lo, hi, max_mapnr;
+	uint64_t spill_end, *spill_counter;
 	struct kx_filter_counts n;
 	int ret;
 	char msg[512];
@@ -557,10 +568,10 @@ static void *walk_part(void *arg)
 
 	for (uint64_t pfn = t->lo; pfn < t->hi; pfn++) {
 		struct page_info p;
-		uint64_t pages, *counter;
+		uint64_t pages, end, *counter;
 		bool present;
 
-		if (!bit_set(t->work, pfn))
+		if (!(t->work[pfn >> 3] & (1u << (pfn & 7))))
 			continue;
 		t->ret = read_page_info(&t->m, pfn, &p, &present);
 		if (t->ret) {
@@ -571,9 +582,13 @@ static void *walk_part(void *arg)
 		}
 		if (!present || !(counter = classify(&t->m, &p, &t->n, &pages)))
 			continue;
-		for (uint64_t i = 0; i < pages && pfn + i < t->max_mapnr; i++)
-			*counter += take_bit(t->work, pfn + i);
-		pfn += pages - 1;
+		end = pages > t->max_mapnr - pfn ? t->max_mapnr : pfn + pages;
+		*counter += clear_bits(t->work, pfn, end < t->hi ? end : t->hi);
+		if (end > t->hi) {
+			t->spill_end = end;
+			t->spill_counter = counter;
+		}
+		pfn = end - 1;
 	}
 	return NULL;
 }
@@ -630,6 +645,9 @@ int kx_filter_pages_split(const struct kx_vmcore *const *vcs, unsigned nparts,
 		pthread_join(t[i].th, NULL);
 	for (unsigned i = started + 1; i < nparts; i++)
 		walk_part(&t[i]);
+	for (unsigned i = 0; i < nparts; i++)
+		if (t[i].spill_end > t[i].hi)
+			*t[i].spill_counter += clear_bits(work, t[i].hi, t[i].spill_end);
 	for (unsigned i = 0; i < nparts; i++) {
 		if (t[i].ret && !ret)
 			ret = kx_err(-t[i].ret, MOD, "%s", t[i].msg);
