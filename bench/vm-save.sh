@@ -7,8 +7,10 @@
 # 13's makedumpfile 1.7.6 (and Debian 12's 1.7.2 for -l) at -d 31 with -z and
 # -l, into tmpfs, and notes each dump's size. Prints the table with the goal:
 # vmcore-save --num-threads=2 in at most half of makedumpfile 1.7.6's time,
-# its output within 5% of makedumpfile's size. Each row is the fastest of two
-# runs (bench/vm/bench-save.sh RUNS), interleaved with the other rows.
+# its output within 5% of makedumpfile's size (on 6.12, where makedumpfile
+# 1.7.6 keeps the free pages, against vmcore-save -d 15, which keeps the same
+# pages). Each row is the fastest of two runs (bench/vm/bench-save.sh RUNS),
+# interleaved with the other rows.
 # BENCH_SAVE_REPORT_ONLY=1 reprints the tables from the last logs.
 set -uo pipefail
 
@@ -55,7 +57,7 @@ for k in $kernels; do
   printf '  %-28s %10s %12s %10s %10s\n' tool "time (s)" "bytes" "time/mdf" "size/mdf"
   for c in z l; do
     read -r ref_ms ref_b <<<"$(row "$log" "makedumpfile-1.7.6 -$c")"
-    for t in "vmcore-save-t2" "vmcore-save-t1" "makedumpfile-1.7.6" \
+    for t in "vmcore-save-t2" "vmcore-save-t1" "vmcore-save-t2-d15" "makedumpfile-1.7.6" \
              "makedumpfile-1.7.6-t2" "makedumpfile-1.7.2"; do
       read -r ms b <<<"$(row "$log" "$t -$c")"
       if [ -z "${ms:-}" ]; then
@@ -68,6 +70,14 @@ for k in $kernels; do
     done
     read -r ms b <<<"$(row "$log" "vmcore-save-t2 -$c")"
     tr=$(ratio "${ms:-}" "${ref_ms:-}") sr=$(ratio "${b:-}" "${ref_b:-}")
+    # When makedumpfile kept pages that -d 31 leaves out (6.12's free pages,
+    # README), the same work is vmcore-save -d 15: the goal is judged on it.
+    if [ "$sr" != - ] && awk -v s="$sr" 'BEGIN { exit !(s < 0.95) }'; then
+      echo "  (-$c: makedumpfile 1.7.6 kept pages that -d 31 leaves out; judged on" \
+           "vmcore-save-t2-d15, which keeps the same pages)"
+      read -r ms b <<<"$(row "$log" "vmcore-save-t2-d15 -$c")"
+      tr=$(ratio "${ms:-}" "${ref_ms:-}") sr=$(ratio "${b:-}" "${ref_b:-}")
+    fi
     if [ "$tr" = - ] || [ "$sr" = - ]; then
       echo "  goal -$c: no measurement"
       status=1
