@@ -130,7 +130,7 @@ static void usage(FILE *out)
 		"  -R                rebuild DUMPFILE from a flattened stream on stdin\n"
 		"  -f                overwrite DUMPFILE if it exists\n"
 		"  -D                print debugging information\n"
-		"  --num-threads=N   compress in N threads (0: none, the default)\n"
+		"  --num-threads=N   walk, read, compress in N threads (0: none, the default)\n"
 		"  --message-level=N 1 progress, 2 messages, 4 errors, 8 debug, 16 report\n"
 		"                    (default 7; progress is shown on a terminal only)\n"
 		"  --dump-dmesg      write the crashed kernel's log to LOGFILE\n"

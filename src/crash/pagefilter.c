@@ -548,9 +548,9 @@ static uint64_t clear_bits(uint8_t *work, uint64_t from, uint64_t to)
  * only this part writes while the parts run). A range left out that runs
  * past hi (a compound page or free block across the border) is cleared up
  * to hi, and the rest, up to spill_end, once every part is done. The part
- * after it looks at those pages meanwhile, but they are tails that classify
- * keeps (a free block's pages are not looked at apart from its first), so
- * the result is the walk's in one part. */
+ * after it looks at those pages meanwhile, but classify keeps them (a
+ * compound page's tails; a free block's pages after its first are plain),
+ * so the result is the walk's in one part. */
 struct part {
 	struct memmap m;
 	uint8_t *work;

@@ -225,8 +225,6 @@ static int walk_pages(struct saver *s, unsigned level)
 	if (n == 1)
 		return kx_filter_pages(s->vc, s->ps, level, s->bitmap2, s->max_mapnr,
 				       &s->st->filtered);
-	if (n > KX_SAVE_MAX_THREADS)
-		n = KX_SAVE_MAX_THREADS;
 	for (unsigned i = 0; i < n; i++) {
 		vcs[i] = *s->vc;
 		vcs[i].read = src->read;
@@ -451,10 +449,6 @@ static int pool_start(struct saver *s)
 	unsigned nw = want ? want : 1;
 	enum kx_page_codec codec = s->o->codec;
 
-	if (want > KX_SAVE_MAX_THREADS)
-		return kx_err(EINVAL, MOD, "%u threads: at most %u", want, KX_SAVE_MAX_THREADS);
-	if (s->o->source && !s->o->source->read)
-		return kx_err(EINVAL, MOD, "a page source without a read function");
 	p->nchunks = want ? 2 * want : 1;
 	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
 	if (!p->chunks)
@@ -894,6 +888,11 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 			      KX_DL_MAX);
 	if (o->format == KX_DUMP_ELF && o->codec != KX_CODEC_NONE)
 		return kx_err(EINVAL, MOD, "an ELF dump is not compressed: drop -c, -l, -p or -z");
+	if (o->threads > KX_SAVE_MAX_THREADS)
+		return kx_err(EINVAL, MOD, "%u threads: at most %u", o->threads,
+			      KX_SAVE_MAX_THREADS);
+	if (o->source && !o->source->read)
+		return kx_err(EINVAL, MOD, "a page source without a read function");
 	s.level = o->dump_level;
 	s.bound = kx_codec_bound((size_t)s.ps);
 	if (o->format == KX_DUMP_ELF) {

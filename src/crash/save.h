@@ -43,9 +43,10 @@ enum kx_dump_level {
 /* The most threads compressing pages. */
 #define KX_SAVE_MAX_THREADS 64
 
-/* Where the threads read the pages of a kdump-compressed dump: a reader of
- * the vmcore file that each thread may call at the same time as the others,
- * with its own context (ctx[thread]). Without one, the pages are read through
+/* Where the threads read the struct page array and the pages of a
+ * kdump-compressed dump: a reader of the vmcore file that each thread may
+ * call at the same time as the others, with its own context (ctx[thread]).
+ * Without one, the walk runs in the caller and the pages are read through
  * the vmcore's reader, one thread at a time. */
 struct kx_save_source {
 	kx_vmcore_read_fn read;
