@@ -159,20 +159,6 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint8_t *buf, s
 	return 0;
 }
 
-/* 64 bytes at a time (len is a page size): under QEMU's TCG a third of
- * memcmp(p, p + 1)'s time, on hardware the same. */
-static bool is_zero_page(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i += 64) {
-		uint64_t w[8];
-
-		memcpy(w, p + i, sizeof(w));
-		if (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])
-			return false;
-	}
-	return true;
-}
-
 /* 1st bitmap: every pfn a PT_LOAD touches; the 2nd starts as a copy. */
 static int plan_bitmaps(struct saver *s)
 {
@@ -362,7 +348,7 @@ static void fill_chunk(struct saver *s, struct worker *w, struct chunk *c)
 			c->err = ret;
 			break;
 		}
-		if ((s->level & KX_DL_ZERO) && is_zero_page(page, (size_t)s->ps)) {
+		if ((s->level & KX_DL_ZERO) && kx_page_is_zero(page, (size_t)s->ps)) {
 			c->kind[i] = PAGE_ZERO;
 		} else if (w->cc && kx_codec_compress(w->cc, page, (size_t)s->ps, dst, &n)) {
 			c->kind[i] = PAGE_COMPRESSED;
@@ -718,7 +704,7 @@ static int exclude_zero_pages(struct saver *s)
 
 	while (!(ret = next_run(s, c, &pfn)) && c->n) {
 		for (size_t i = 0; i < c->n; i++) {
-			if (is_zero_page(c->in + i * s->ps, (size_t)s->ps)) {
+			if (kx_page_is_zero(c->in + i * s->ps, (size_t)s->ps)) {
 				s->bitmap2[c->pfn[i] >> 3] &= (uint8_t)~(1u << (c->pfn[i] & 7));
 				s->st->zero_pages++;
 			}

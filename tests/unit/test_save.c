@@ -676,6 +676,33 @@ static void test_zero_pages_are_left_out(void **state)
 	core_close(&c);
 }
 
+/* The zero check (AVX2 where the CPU has it) and the word check agree: a
+ * zero page, and one set byte at every offset of a page, at the start of a
+ * buffer and misaligned by 1 to 31 bytes. */
+static void test_page_is_zero(void **state)
+{
+	static uint8_t buf[PS + 64] __attribute__((aligned(64)));
+
+	(void)state;
+	for (size_t shift = 0; shift < 32; shift++) {
+		uint8_t *p = buf + shift;
+
+		memset(buf, 0, sizeof(buf));
+		assert_true(kx_page_is_zero(p, PS));
+		assert_true(kx_page_is_zero_words(p, PS));
+		/* bytes just outside the page do not count */
+		buf[shift ? shift - 1 : PS + 1] = 0xff;
+		p[PS] = 0x80;
+		assert_true(kx_page_is_zero(p, PS));
+		for (size_t i = 0; i < PS; i += shift ? 61 : 1) {
+			p[i] = (uint8_t)(1u << (i % 8));
+			assert_false(kx_page_is_zero(p, PS));
+			assert_false(kx_page_is_zero_words(p, PS));
+			p[i] = 0;
+		}
+	}
+}
+
 /* Level 16 on 6.1's and 6.12's struct page: exactly the buddy allocator's
  * blocks leave the dump, not the slab page nor the page with a bad order;
  * in ELF output too. */
@@ -1147,6 +1174,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kdump_each_codec_and_level),
 		cmocka_unit_test(test_zero_pages_are_left_out),
+		cmocka_unit_test(test_page_is_zero),
 		cmocka_unit_test(test_free_pages),
 		cmocka_unit_test(test_free_pages_unavailable),
 		cmocka_unit_test(test_page_kinds),
