@@ -10,6 +10,10 @@ pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
   zlib1g-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev
+  # libfdt for the arm64 fuzz targets tests/fuzz/build.sh builds for this
+  # host: the library, named with its arch (the arm64 one would count as
+  # installed otherwise). The header is the arm64 libfdt-dev's (below).
+  "libfdt1:$(dpkg --print-architecture)"
   ovmf qemu-efi-aarch64 busybox-static cpio openssl systemd-boot-efi
   kexec-tools makedumpfile time file
   abigail-tools scdoc man-db groff-base
@@ -48,8 +52,10 @@ if [ ${#missing[@]} -gt 0 ] || $need_bp; then
 fi
 
 # arm64 cross builds (make ARCH=arm64): the cross compiler, qemu-user for the
-# unit tests, and the arm64 -dev packages through Debian multiarch (each is
-# Multi-Arch: same, co-installable with the amd64 one, with its static .a).
+# unit tests, and the arm64 -dev packages through Debian multiarch (all but
+# libfdt-dev are Multi-Arch: same, co-installable with the amd64 ones, with
+# their static .a; libfdt-dev:arm64 replaces the amd64 one, and its header
+# serves the host's fuzz build too).
 cross_pkgs=(gcc-aarch64-linux-gnu qemu-user-static)
 arm64_pkgs=(zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libfdt-dev libcmocka-dev)
 updated=false

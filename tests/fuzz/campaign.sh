@@ -38,7 +38,10 @@ mkdir -p "$state" "$ledger" "$out/corpus" "$out/crashes"
 
 targets() {
   if [ $# -gt 0 ]; then printf '%s\n' "$@"; return; fi
-  grep -oE "^[[:space:]]*\['[A-Za-z0-9_]+'" "$here/meson.build" | tr -d " ['"
+  # The targets build.sh builds: the lists fuzz_targets (x86_64) and
+  # fuzz_targets_arm64_host of meson.build, each from "LIST = [" to "]".
+  awk '/^fuzz_targets(_arm64_host)? = \[$/ {on = 1; next} on && /^]/ {on = 0} on' "$here/meson.build" |
+    grep -oE "^[[:space:]]*\['[A-Za-z0-9_]+'" | tr -d " ['"
 }
 
 # Sum of column N of a target's slices.
