@@ -9,7 +9,9 @@
 # committed with the minimized corpus (tests/fuzz/corpus/<name>/, each slice's
 # second corpus directory). So a campaign stopped halfway (a session ending,
 # even on another machine) goes on where it was when started again. A slice
-# that finds a crash stops that target: the input is in $out/crashes/.
+# that finds a crash stops that target: the input is in $out/crashes/. Once
+# the bug is fixed (with a test, and the input added to the target's seeds),
+# its ledger line's verdict becomes crash-fixed and the target goes on.
 #
 # Usage: tests/fuzz/campaign.sh [run|table|minimize] [TARGET...]
 #   run       (default) fuzz every target (or those named) up to the budget
@@ -89,14 +91,15 @@ run)
   "$0" table "$@"
   ;;
 table)
-  echo "| target | CPU min | executions | coverage (edges) | features | slices | crashes |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| target | CPU min | executions | coverage (edges) | features | slices | crashes | fixed |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for t in $(targets "$@"); do
     f="$ledger/$t.tsv"
-    [ -s "$f" ] || { echo "| $t | 0 | 0 | - | - | 0 | - |"; continue; }
+    [ -s "$f" ] || { echo "| $t | 0 | 0 | - | - | 0 | - | - |"; continue; }
     awk -F'\t' -v t="$t" '{cpu += $2; ex += $3; cov = ($4 > cov ? $4 : cov);
-      ft = ($5 > ft ? $5 : ft); n++; if ($6 == "crash") cr++}
-      END {printf "| %s | %.1f | %d | %d | %d | %d | %d |\n", t, cpu / 60, ex, cov, ft, n, cr}' "$f"
+      ft = ($5 > ft ? $5 : ft); n++; if ($6 ~ /^crash/) cr++; if ($6 == "crash-fixed") fx++}
+      END {printf "| %s | %.1f | %d | %d | %d | %d | %d | %d |\n", t, cpu / 60, ex, cov, ft, n,
+           cr, fx}' "$f"
   done
   ;;
 minimize)

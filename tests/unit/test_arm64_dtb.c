@@ -290,6 +290,52 @@ static void test_vmlinux_flatten(void **state)
 	}
 }
 
+/* A second PT_LOAD: its file bytes may follow the first one's, but not
+ * share an address with them (they would overwrite the Image header). */
+static void test_vmlinux_two_loads(void **state)
+{
+	static const struct {
+		const char *name;
+		uint64_t vaddr_delta, off, filesz;
+		int ret;
+	} rows[] = {
+		{ "right after the first", 4096, 0, 0x100, 0 },
+		{ "a gap after the first", 8192, 0, 0x100, 0 },
+		{ "over the first one's header", 0, 0x1800, 0x800, -EINVAL },
+		{ "over the first one's tail", 0xf00, 0, 0x200, -EINVAL },
+		{ "around the first", UINT64_MAX - 0xff, 0, 0x2000, -EINVAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t *b = elf_of(8192, 4096, 4096, 183, false), *out, *ph = b + 64 + 56;
+		uint64_t base = 0xffff800008000000ull, vaddr = base + rows[i].vaddr_delta;
+		size_t n;
+
+		print_message("%s\n", rows[i].name);
+		kx_put16(b + 56, 2);
+		kx_put32(ph, 1);
+		kx_put64(ph + 8, rows[i].off);
+		kx_put64(ph + 16, vaddr);
+		kx_put64(ph + 24, vaddr);
+		kx_put64(ph + 32, rows[i].filesz);
+		kx_put64(ph + 40, rows[i].filesz);
+		kx_err_clear();
+		assert_int_equal(kx_arm64_vmlinux_flatten(b, 8192, &out, &n), rows[i].ret);
+		if (rows[i].ret == 0) {
+			assert_int_equal(n, rows[i].vaddr_delta + rows[i].filesz);
+			assert_memory_equal(out, b + 4096, 4096);
+			assert_memory_equal(out + rows[i].vaddr_delta, b + rows[i].off,
+					    rows[i].filesz);
+			free(out);
+		} else {
+			assert_null(out);
+			assert_non_null(strstr(kx_errmsg(), "overlaps"));
+		}
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_platform_from_acpi),
 		cmocka_unit_test(test_memory_and_reserved),
 		cmocka_unit_test(test_vmlinux_flatten),
+		cmocka_unit_test(test_vmlinux_two_loads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

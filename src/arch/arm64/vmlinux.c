@@ -24,6 +24,47 @@
  * PT_LOADs this large is a damaged or foreign file. */
 #define VMLINUX_MAX_SPAN ((uint64_t)512 << 20)
 
+/* The file bytes of one PT_LOAD, by virtual address: [lo, hi). */
+struct load_span {
+	uint64_t lo, hi;
+	size_t index;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct load_span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* PT_LOADs whose file bytes share an address: flattening would write one
+ * over the other (the Image header included), so such a file is refused. */
+static int check_no_overlap(const struct kx_elf_hdr *h)
+{
+	struct load_span *v = calloc(h->e_phnum ? h->e_phnum : 1, sizeof(*v));
+	struct kx_elf_phdr ph;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!v)
+		return kx_err(ENOMEM, MOD, "out of memory");
+	for (size_t i = 0; i < h->e_phnum; i++) {
+		kx_elf_get_phdr(h, i, &ph);
+		if (ph.p_type == KX_PT_LOAD && ph.p_filesz)
+			v[n++] = (struct load_span){ ph.p_vaddr, ph.p_vaddr + ph.p_filesz, i };
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	for (size_t i = 1; i < n && !ret; i++)
+		if (v[i].lo < v[i - 1].hi)
+			ret = kx_err(EINVAL, MOD, "PT_LOAD %zu (0x%llx..0x%llx) overlaps PT_LOAD %zu "
+				     "(0x%llx..0x%llx): a damaged file, not a Linux vmlinux",
+				     v[i].index, (unsigned long long)v[i].lo,
+				     (unsigned long long)v[i].hi, v[i - 1].index,
+				     (unsigned long long)v[i - 1].lo, (unsigned long long)v[i - 1].hi);
+	free(v);
+	return ret;
+}
+
 /* The extent [lo, hi) of the PT_LOADs' file bytes, by virtual address; the
  * index of the lowest. */
 static int load_extent(const uint8_t *img, size_t len, const struct kx_elf_hdr *h,
@@ -59,7 +100,7 @@ static int load_extent(const uint8_t *img, size_t len, const struct kx_elf_hdr *
 		return kx_err(EINVAL, MOD, "PT_LOADs span 0x%llx bytes, more than an arm64 kernel "
 			      "(at most 0x%llx)", (unsigned long long)(*hi - *lo),
 			      (unsigned long long)VMLINUX_MAX_SPAN);
-	return 0;
+	return check_no_overlap(h);
 }
 
 /* Whether img is an arm64 vmlinux: ELF64 EM_AARCH64 whose lowest PT_LOAD
