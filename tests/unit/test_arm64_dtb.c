@@ -290,6 +290,36 @@ static void test_vmlinux_flatten(void **state)
 	}
 }
 
+/* A property whose length wraps the walk backwards: refused with a message
+ * (Debian 12's libfdt looped forever on it in fdt_check_full). */
+static void test_prop_length_wraps(void **state)
+{
+	uint8_t *b = calloc(1, 4096), *out;
+	struct kx_arm64_dtb_req r = { .base = b, .base_len = 4096, .base_name = "base" };
+	size_t len;
+	fdt32_t bad;
+	int n, prop;
+
+	(void)state;
+	assert_int_equal(fdt_create_empty_tree(b, 4096), 0);
+	n = fdt_add_subnode(b, 0, "memory@40000000");
+	assert_true(n > 0);
+	assert_int_equal(fdt_setprop_string(b, n, "device_type", "memory"), 0);
+	assert_int_equal(fdt_pack(b), 0);
+	r.base_len = fdt_totalsize(b);
+	assert_int_equal(kx_arm64_dtb_build(&r, &out, &len), 0);
+	free(out);
+	prop = fdt_first_property_offset(b, n);
+	assert_true(prop > 0);
+	bad = cpu_to_fdt32(0xfffffff4);
+	memcpy(b + fdt_off_dt_struct(b) + prop + 4, &bad, sizeof(bad));
+	kx_err_clear();
+	assert_int_equal(kx_arm64_dtb_build(&r, &out, &len), -EINVAL);
+	assert_null(out);
+	assert_non_null(strstr(kx_errmsg(), "runs past the structure block"));
+	free(b);
+}
+
 /* A second PT_LOAD: its file bytes may follow the first one's, but not
  * share an address with them (they would overwrite the Image header). */
 static void test_vmlinux_two_loads(void **state)
@@ -344,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_memory_and_reserved),
 		cmocka_unit_test(test_vmlinux_flatten),
 		cmocka_unit_test(test_vmlinux_two_loads),
+		cmocka_unit_test(test_prop_length_wraps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

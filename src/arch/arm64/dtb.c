@@ -59,6 +59,60 @@ static int fdt_fail(int fdt_ret, const char *name, const char *what)
 	return kx_err(EINVAL, MOD, "%s: %s: %s", name, what, fdt_strerror(fdt_ret));
 }
 
+/* The structure block's tags, each inside the block, before libfdt walks
+ * them: Debian 12's libfdt (1.6.1) loops forever in fdt_check_full on a
+ * property whose length wraps the offset backwards (found by the fuzz
+ * campaign). Version 16 has no size_dt_struct: the block then ends with the
+ * tree. Each step takes at least 4 bytes, so the walk ends. */
+static int check_tags(const uint8_t *fdt, uint32_t size, const char *name)
+{
+	uint32_t off = be32(fdt + 8), end = size, p;
+
+	if (be32(fdt + 20) >= 17) {
+		uint32_t len = be32(fdt + 36);
+
+		if (off > size || len > size - off)
+			return kx_err(EINVAL, MOD, "%s: the structure block lies outside the tree",
+				      name);
+		end = off + len;
+	}
+	if (off % 4 || off > end)
+		return kx_err(EINVAL, MOD, "%s: the structure block is misplaced", name);
+	for (p = off; end - p >= 4;) {
+		uint32_t tag = be32(fdt + p), len;
+		const uint8_t *nul;
+
+		p += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(fdt + p, 0, end - p);
+			if (!nul)
+				return kx_err(EINVAL, MOD, "%s: a node name runs past the "
+					      "structure block", name);
+			p = (uint32_t)(nul - fdt) + 1;
+			break;
+		case FDT_PROP:
+			if (end - p < 8 || (len = be32(fdt + p)) > end - p - 8)
+				return kx_err(EINVAL, MOD, "%s: a property at offset %u runs past "
+					      "the structure block", name, p - 4);
+			p += 8 + len;
+			break;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return 0;
+		default:
+			return kx_err(EINVAL, MOD, "%s: unknown tag 0x%x at offset %u", name, tag,
+				      p - 4);
+		}
+		p = (p + 3) & ~3u; /* p <= end <= 2 MiB here: no wrap */
+		if (p > end)
+			p = end;
+	}
+	return kx_err(EINVAL, MOD, "%s: the structure block has no end tag", name);
+}
+
 /* The header as core/fdt.c checks it, then libfdt's full structure check:
  * every node and property inside its blocks, names terminated. */
 static int check_tree(const uint8_t *fdt, size_t len, const char *name)
@@ -72,6 +126,9 @@ static int check_tree(const uint8_t *fdt, size_t len, const char *name)
 	if (size > KX_ARM64_DTB_MAX)
 		return kx_err(EINVAL, MOD, "%s: %u bytes, more than the 2 MiB a kernel accepts "
 			      "(booting.rst)", name, size);
+	ret = check_tags(fdt, size, name);
+	if (ret < 0)
+		return ret;
 	ret = fdt_check_full(fdt, size);
 	if (ret < 0)
 		return fdt_fail(ret, name, "the device tree is damaged");
