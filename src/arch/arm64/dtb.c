@@ -62,22 +62,14 @@ static int fdt_fail(int fdt_ret, const char *name, const char *what)
 /* The structure block's tags, each inside the block, before libfdt walks
  * them: Debian 12's libfdt (1.6.1) loops forever in fdt_check_full on a
  * property whose length wraps the offset backwards (found by the fuzz
- * campaign). Version 16 has no size_dt_struct: the block then ends with the
- * tree. Each step takes at least 4 bytes, so the walk ends. */
-static int check_tags(const uint8_t *fdt, uint32_t size, const char *name)
+ * campaign). kx_fdt_check has put the block inside the tree; each step
+ * takes at least 4 bytes, so the walk ends. */
+static int check_tags(const uint8_t *fdt, const char *name)
 {
-	uint32_t off = be32(fdt + 8), end = size, p;
+	uint32_t off = be32(fdt + 8), end = off + be32(fdt + 36), p;
 
-	if (be32(fdt + 20) >= 17) {
-		uint32_t len = be32(fdt + 36);
-
-		if (off > size || len > size - off)
-			return kx_err(EINVAL, MOD, "%s: the structure block lies outside the tree",
-				      name);
-		end = off + len;
-	}
-	if (off % 4 || off > end)
-		return kx_err(EINVAL, MOD, "%s: the structure block is misplaced", name);
+	if (off % 4)
+		return kx_err(EINVAL, MOD, "%s: the structure block is misaligned", name);
 	for (p = off; end - p >= 4;) {
 		uint32_t tag = be32(fdt + p), len;
 		const uint8_t *nul;
@@ -126,7 +118,7 @@ static int check_tree(const uint8_t *fdt, size_t len, const char *name)
 	if (size > KX_ARM64_DTB_MAX)
 		return kx_err(EINVAL, MOD, "%s: %u bytes, more than the 2 MiB a kernel accepts "
 			      "(booting.rst)", name, size);
-	ret = check_tags(fdt, size, name);
+	ret = check_tags(fdt, name);
 	if (ret < 0)
 		return ret;
 	ret = fdt_check_full(fdt, size);
