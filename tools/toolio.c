@@ -2,6 +2,8 @@
 #include "toolio.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -35,15 +37,48 @@ int tool_pread(void *ctx, void *buf, size_t len, uint64_t off)
  * little, short enough for a capture kernel's address space and memory. */
 #define MMAP_WINDOW ((uint64_t)4 << 20)
 
-static int map_window(struct tool_mapped *m, uint64_t off)
+struct tool_windows {
+	pthread_mutex_t mu;
+	uint64_t clock;
+	unsigned long maps;
+	unsigned n;
+	struct tool_window w[];
+};
+
+struct tool_windows *tool_windows_new(unsigned n)
+{
+	struct tool_windows *s = calloc(1, sizeof(*s) + n * sizeof(s->w[0]));
+
+	if (!s)
+		return NULL;
+	pthread_mutex_init(&s->mu, NULL);
+	s->n = n;
+	return s;
+}
+
+void tool_windows_free(struct tool_windows *s, unsigned long *maps)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->w[i].p)
+			munmap(s->w[i].p, (size_t)s->w[i].len);
+	if (maps)
+		*maps += s->maps;
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+/* Maps w at the window holding off: 0, or -1 when it cannot be mapped. */
+static int map_at(struct tool_window *w, const struct tool_mapped *m, uint64_t off)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t start = off / MMAP_WINDOW * MMAP_WINDOW, len = MMAP_WINDOW;
 	void *p;
 
-	if (m->win)
-		munmap(m->win, (size_t)m->win_len);
-	m->win = NULL;
+	if (w->p)
+		munmap(w->p, (size_t)w->len);
+	w->p = NULL;
 	if (start >= m->size)
 		return -1;
 	if (len > m->size - start)
@@ -51,10 +86,51 @@ static int map_window(struct tool_mapped *m, uint64_t off)
 	p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, m->f.fd, (off_t)start);
 	if (p == MAP_FAILED)
 		return -1;
-	m->win = p;
-	m->win_off = start;
-	m->win_len = len;
+	w->p = p;
+	w->off = start;
+	w->len = len;
 	return 0;
+}
+
+/* Makes the window holding off m's current one: 0, or -1 (m->win NULL). */
+static int take_window(struct tool_mapped *m, uint64_t off)
+{
+	struct tool_windows *s = m->set;
+	struct tool_window *w = NULL;
+	uint64_t start = off / MMAP_WINDOW * MMAP_WINDOW;
+	int ret = 0;
+
+	if (!s) {
+		m->win = NULL;
+		if (map_at(&m->own, m, off))
+			return -1;
+		m->maps++;
+		m->win = &m->own;
+		return 0;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (m->win)
+		m->win->refs--;
+	m->win = NULL;
+	for (unsigned i = 0; i < s->n && !(w && w->p && w->off == start); i++) {
+		struct tool_window *c = &s->w[i];
+
+		if (c->p && c->off == start)
+			w = c;
+		else if (!c->refs && (!w || (w->p && (!c->p || c->last < w->last))))
+			w = c;
+	}
+	if (w && !(w->p && w->off == start)) {
+		ret = map_at(w, m, off);
+		s->maps += !ret;
+	}
+	if (w && !ret) {
+		w->refs++;
+		w->last = ++s->clock;
+		m->win = w;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return m->win ? 0 : -1;
 }
 
 int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off)
@@ -63,22 +139,24 @@ int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off)
 	uint8_t *p = buf;
 
 	while (len && !m->no_mmap) {
+		const struct tool_window *w = m->win;
 		uint64_t n;
 
-		if (!m->win || off < m->win_off || off >= m->win_off + m->win_len) {
+		if (!w || off < w->off || off >= w->off + w->len) {
 			if (off >= m->size)
 				break; /* pread says where the file ends */
-			if (map_window(m, off)) {
+			if (take_window(m, off)) {
 				m->no_mmap = true;
 				break;
 			}
+			w = m->win;
 		}
-		n = m->win_off + m->win_len - off;
+		n = w->off + w->len - off;
 		if (n > len)
 			n = len;
 		if (off + n > m->size)
 			break;
-		memcpy(p, m->win + (off - m->win_off), (size_t)n);
+		memcpy(p, w->p + (off - w->off), (size_t)n);
 		p += n;
 		off += n;
 		len -= (size_t)n;
@@ -89,24 +167,32 @@ int tool_mmap_read(void *ctx, void *buf, size_t len, uint64_t off)
 const void *tool_mmap_map(void *ctx, uint64_t off, size_t len)
 {
 	struct tool_mapped *m = ctx;
+	const struct tool_window *w = m->win;
 
 	if (m->no_mmap || len > MMAP_WINDOW || off >= m->size || m->size - off < len)
 		return NULL;
-	if (!m->win || off < m->win_off || off - m->win_off > m->win_len - len) {
-		if (map_window(m, off)) {
+	if (!w || off < w->off || off - w->off > w->len - len) {
+		if (take_window(m, off)) {
 			m->no_mmap = true;
 			return NULL;
 		}
-		if (off - m->win_off > m->win_len - len)
+		w = m->win;
+		if (off - w->off > w->len - len)
 			return NULL; /* across the window's end: read it instead */
 	}
-	return m->win + (off - m->win_off);
+	return w->p + (off - w->off);
 }
 
 void tool_mmap_close(struct tool_mapped *m)
 {
-	if (m->win)
-		munmap(m->win, (size_t)m->win_len);
+	if (m->set && m->win) {
+		pthread_mutex_lock(&m->set->mu);
+		m->win->refs--;
+		pthread_mutex_unlock(&m->set->mu);
+	}
+	if (m->own.p)
+		munmap(m->own.p, (size_t)m->own.len);
+	m->own.p = NULL;
 	m->win = NULL;
 }
 

@@ -493,7 +493,19 @@ static int dump_dmesg(const struct args *a, const struct kx_vmcore *vc)
 	return ret ? 1 : 0;
 }
 
-static void print_report(const struct args *a, const struct kx_save_stats *st)
+/* For -D: when main started, and how long opening the vmcore took. */
+static uint64_t t_start, t_open;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void print_report(const struct args *a, const struct kx_save_stats *st,
+			 uint64_t commit_ns, unsigned long maps)
 {
 	const struct kx_filter_counts *f = &st->filtered;
 
@@ -509,15 +521,30 @@ static void print_report(const struct args *a, const struct kx_save_stats *st)
 			PRIu64 " (all threads), waiting for them %" PRIu64 ", writing %" PRIu64 "\n",
 			st->filter_ns / 1000000, st->fill_ns / 1000000, st->wait_ns / 1000000,
 			st->write_ns / 1000000);
+	if (a->debug)
+		fprintf(stderr, PROG ": ms opening the vmcore %" PRIu64 ", bitmaps %" PRIu64
+			", starting threads %" PRIu64 ", headers %" PRIu64 ", fsync %" PRIu64
+			", since start %" PRIu64 "; %lu windows of the vmcore mapped\n",
+			t_open / 1000000, st->bitmaps_ns / 1000000, st->start_ns / 1000000,
+			st->head_ns / 1000000, commit_ns / 1000000,
+			(mono_ns() - t_start) / 1000000, maps);
 }
 
-/* Each thread reads the pages through its own window of the file. */
+/* Windows per thread: the threads take turns in nearby parts of the file, and
+ * each mapping costs a shootdown of the others' TLBs when it goes. */
+#define WINDOWS_PER_THREAD 4
+
+/* Each thread reads the pages through a window of the file of its own, from
+ * a set the threads share; without the set (out of memory), through a window
+ * of its own. */
 static void source_open(struct kx_save_source *src, struct tool_mapped *tm, unsigned n,
-			const struct tool_mapped *m)
+			const struct tool_mapped *m, struct tool_windows **set)
 {
+	*set = tool_windows_new(WINDOWS_PER_THREAD * n);
 	*src = (struct kx_save_source){ .read = tool_mmap_read, .map = tool_mmap_map };
 	for (unsigned i = 0; i < n; i++) {
-		tm[i] = (struct tool_mapped){ .f = m->f, .size = m->size, .no_mmap = m->no_mmap };
+		tm[i] = (struct tool_mapped){ .f = m->f, .size = m->size, .no_mmap = m->no_mmap,
+					      .set = *set };
 		src->ctx[i] = &tm[i];
 	}
 }
@@ -525,6 +552,7 @@ static void source_open(struct kx_save_source *src, struct tool_mapped *tm, unsi
 static int save(const struct args *a, const struct kx_vmcore *vc, const struct tool_mapped *m)
 {
 	struct tool_mapped tm[KX_SAVE_MAX_THREADS];
+	struct tool_windows *set;
 	struct kx_save_source src;
 	unsigned nsrc = a->save.threads > 1 ? a->save.threads : 1;
 	struct output o = { .fd = -1, .flat = a->flatten };
@@ -532,6 +560,8 @@ static int save(const struct args *a, const struct kx_vmcore *vc, const struct t
 	struct kx_save_opts opts = a->save;
 	struct kx_save_stats st;
 	uint8_t flat_hdr[KX_FLAT_HEADER_SIZE];
+	uint64_t commit_ns = 0;
+	unsigned long maps = m->maps;
 	int ret;
 
 	if (a->flatten) {
@@ -552,11 +582,14 @@ static int save(const struct args *a, const struct kx_vmcore *vc, const struct t
 	p.last = p.start;
 	opts.progress = show_progress;
 	opts.progress_ctx = &p;
-	source_open(&src, tm, nsrc, m);
+	source_open(&src, tm, nsrc, m, &set);
 	opts.source = &src;
 	ret = kx_save(vc, &opts, output_write_at, &o, &st);
-	for (unsigned i = 0; i < nsrc; i++)
+	for (unsigned i = 0; i < nsrc; i++) {
+		maps += tm[i].maps;
 		tool_mmap_close(&tm[i]);
+	}
+	tool_windows_free(set, &maps);
 	if (st.level_note[0] && (a->msg_level & ML_ERROR))
 		fprintf(stderr, PROG ": warning: dump level %u applied instead of %u: %s\n",
 			st.level, opts.dump_level, tool_without_module(st.level_note));
@@ -566,8 +599,11 @@ static int save(const struct args *a, const struct kx_vmcore *vc, const struct t
 		kx_flat_record_encode(end, KX_FLAT_END, KX_FLAT_END);
 		ret = tool_write_all(o.fd, end, sizeof(end), "standard output");
 	}
-	if (!ret && !a->flatten)
+	if (!ret && !a->flatten) {
+		commit_ns = mono_ns();
 		ret = output_commit(&o);
+		commit_ns = mono_ns() - commit_ns;
+	}
 	if (ret) {
 		if (p.on)
 			fputc('\n', stderr);
@@ -577,7 +613,7 @@ static int save(const struct args *a, const struct kx_vmcore *vc, const struct t
 				"left in %s\n", o.tmp);
 	} else if (a->debug || (a->msg_level & ML_REPORT) ||
 		   (a->msg_level_given && (a->msg_level & ML_COMMON))) {
-		print_report(a, &st);
+		print_report(a, &st, commit_ns, maps);
 	}
 	output_close(&o);
 	return ret ? 1 : 0;
@@ -590,8 +626,10 @@ int main(int argc, char **argv)
 	struct tool_file f = { .fd = -1 };
 	struct kx_vmcore vc;
 	struct stat st;
-	int ret = parse_args(argc, argv, &a);
+	int ret;
 
+	t_start = mono_ns();
+	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret;
 	if (a.debug)
@@ -612,6 +650,7 @@ int main(int argc, char **argv)
 	m.f = f;
 	m.size = (uint64_t)st.st_size;
 	ret = kx_vmcore_open(&vc, tool_mmap_read, &m, (uint64_t)st.st_size);
+	t_open = mono_ns() - t_start;
 	if (ret) {
 		tool_mmap_close(&m);
 		close(f.fd);

@@ -664,6 +664,7 @@ static int save_kdump(struct saver *s)
 	uint64_t sub_blocks = (KX_KSH_SIZE + vc->notes_len + s->ps - 1) / s->ps;
 	uint64_t bitmap_off = (1 + sub_blocks) * s->ps;
 	uint64_t desc_off = bitmap_off + 2 * s->bitmap_len;
+	uint64_t t0 = now_ns();
 	uint8_t *sub;
 	int ret;
 
@@ -686,6 +687,7 @@ static int save_kdump(struct saver *s)
 	if (!ret)
 		ret = s->write(s->wctx, s->bitmap2, (size_t)s->bitmap_len,
 			       bitmap_off + s->bitmap_len);
+	s->st->head_ns = now_ns() - t0;
 	if (!ret)
 		ret = write_kdump_pages(s, desc_off, desc_off + s->ndumpable * KX_PD_STRUCT_SIZE);
 	if (ret)
@@ -862,6 +864,7 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 	    void *wctx, struct kx_save_stats *st)
 {
 	struct saver s = { .vc = vc, .o = o, .write = write, .wctx = wctx, .st = st };
+	uint64_t t0;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -889,16 +892,19 @@ int kx_save(const struct kx_vmcore *vc, const struct kx_save_opts *o, kx_write_a
 			goto out;
 		}
 	}
+	t0 = now_ns();
 	ret = plan_bitmaps(&s);
+	st->bitmaps_ns = now_ns() - t0;
 	if (!ret && s.level) {
-		uint64_t t0 = now_ns();
-
+		t0 = now_ns();
 		filter_pages(&s);
 		st->filter_ns = now_ns() - t0;
 	}
 	st->level = s.level;
+	t0 = now_ns();
 	if (!ret && o->format == KX_DUMP_KDUMP)
 		ret = pool_start(&s);
+	st->start_ns = now_ns() - t0;
 	if (!ret)
 		ret = o->format == KX_DUMP_ELF ? save_elf(&s) : save_kdump(&s);
 out:

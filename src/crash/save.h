@@ -82,8 +82,11 @@ struct kx_save_stats {
 	/* Where the time went (CLOCK_MONOTONIC): classifying pages; reading,
 	 * checking and compressing the pages kept (summed over the threads); the
 	 * writer waiting for the threads (or doing that work itself), and
-	 * writing. */
+	 * writing. Before those: building the bitmaps, and starting the
+	 * threads with their buffers and codecs; the headers and bitmaps
+	 * written before the pages. */
 	uint64_t filter_ns, fill_ns, wait_ns, write_ns;
+	uint64_t bitmaps_ns, start_ns, head_ns;
 };
 
 /* Writes the dump. In the kdump-compressed format the header's status has

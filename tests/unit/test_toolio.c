@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* The crash tools' file reader (tools/toolio.c): windows of a file mapped
+ * with mmap, one per reader or from a set several readers share, checked
+ * against the file's bytes; a shared window stays mapped while a reader
+ * still uses it; readers on threads at once. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "toolio.h"
+
+#define WIN ((uint64_t)4 << 20) /* toolio.c's window */
+/* Ten windows and part of an eleventh. */
+#define FILE_SIZE (10 * WIN + 12345)
+#define READERS 3
+#define MAX_LEN 9000
+
+/* The byte at off: differs from its neighbours and from the same place in
+ * other windows. */
+static uint8_t byte_at(uint64_t off)
+{
+	uint64_t x = (off + 1) * UINT64_C(0x9e3779b97f4a7c15);
+
+	return (uint8_t)(x >> 56);
+}
+
+static int make_file(char *path)
+{
+	uint8_t *buf = malloc(1 << 20);
+	int fd = mkstemp(path);
+
+	assert_non_null(buf);
+	assert_true(fd >= 0);
+	for (uint64_t off = 0; off < FILE_SIZE; off += 1 << 20) {
+		size_t n = FILE_SIZE - off < (1 << 20) ? (size_t)(FILE_SIZE - off) : 1 << 20;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = byte_at(off + i);
+		assert_int_equal(pwrite(fd, buf, n, (off_t)off), (ssize_t)n);
+	}
+	free(buf);
+	return fd;
+}
+
+static bool bytes_ok(const uint8_t *p, uint64_t off, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != byte_at(off + i))
+			return false;
+	return true;
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+	*s = *s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return *s >> 11;
+}
+
+/* One random read or map by reader m; false when the bytes are wrong. A map
+ * is kept in *held (and its place in *held_off, *held_len) for the caller to
+ * check later. */
+static bool random_op(struct tool_mapped *m, uint64_t *seed, const uint8_t **held,
+		      uint64_t *held_off, size_t *held_len)
+{
+	static __thread uint8_t buf[MAX_LEN];
+	/* Mostly near the windows' borders and the file's end, where the cases are. */
+	uint64_t win = next_rand(seed) % 11, off = win * WIN;
+	size_t len = 1 + next_rand(seed) % MAX_LEN;
+
+	off += next_rand(seed) % 2 ? next_rand(seed) % WIN : WIN - next_rand(seed) % (2 * MAX_LEN);
+	if (off >= FILE_SIZE)
+		off = FILE_SIZE - 1 - next_rand(seed) % (2 * MAX_LEN);
+	if (len > FILE_SIZE - off)
+		len = (size_t)(FILE_SIZE - off);
+	if (next_rand(seed) % 2) {
+		const uint8_t *p = tool_mmap_map(m, off, len);
+
+		if (!p)
+			return off / WIN != (off + len - 1) / WIN; /* only across a border */
+		*held = p;
+		*held_off = off;
+		*held_len = len;
+		return bytes_ok(p, off, len);
+	}
+	if (tool_mmap_read(m, buf, len, off) != 0)
+		return false;
+	return bytes_ok(buf, off, len);
+}
+
+static void test_own_window(void **state)
+{
+	char path[] = "/tmp/kx-toolio-XXXXXX";
+	int fd = make_file(path);
+	struct tool_mapped m = { .f = { .fd = fd, .path = path }, .size = FILE_SIZE };
+	uint8_t buf[64];
+	uint64_t seed = 1;
+	const uint8_t *held = NULL;
+	uint64_t held_off = 0;
+	size_t held_len = 0;
+
+	(void)state;
+	for (int i = 0; i < 2000; i++)
+		assert_true(random_op(&m, &seed, &held, &held_off, &held_len));
+	assert_false(m.no_mmap);
+	/* Past the end: pread says so. */
+	assert_int_not_equal(tool_mmap_read(&m, buf, sizeof(buf), FILE_SIZE - 10), 0);
+	kx_err_clear();
+	assert_null(tool_mmap_map(&m, FILE_SIZE - 10, 64));
+	tool_mmap_close(&m);
+	close(fd);
+	unlink(path);
+}
+
+static void test_shared_windows(void **state)
+{
+	char path[] = "/tmp/kx-toolio-XXXXXX";
+	int fd = make_file(path);
+	struct tool_windows *set = tool_windows_new(READERS + 1);
+	struct tool_mapped m[READERS];
+	const uint8_t *held[READERS] = { 0 };
+	uint64_t held_off[READERS] = { 0 }, seed = 7;
+	size_t held_len[READERS] = { 0 };
+	unsigned long maps = 0;
+
+	(void)state;
+	assert_non_null(set);
+	for (int r = 0; r < READERS; r++)
+		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
+					     .set = set };
+	/* Readers taking turns in one window map it once. */
+	for (int i = 0; i < 30; i++) {
+		const uint8_t *p = tool_mmap_map(&m[i % READERS], WIN + i * 4096, 4096);
+
+		assert_non_null(p);
+		assert_true(bytes_ok(p, WIN + i * 4096, 4096));
+	}
+	/* Each reader's last map stays good while the others move about: its
+	 * window is not taken from it. */
+	for (int i = 0; i < 3000; i++) {
+		int r = (int)(next_rand(&seed) % READERS);
+
+		held[r] = NULL; /* a reader's own next call may move its window */
+		assert_true(random_op(&m[r], &seed, &held[r], &held_off[r], &held_len[r]));
+		for (int k = 0; k < READERS; k++)
+			if (held[k] && k != r)
+				assert_true(bytes_ok(held[k], held_off[k], held_len[k]));
+	}
+	for (int r = 0; r < READERS; r++) {
+		assert_false(m[r].no_mmap);
+		assert_int_equal(m[r].maps, 0);
+		tool_mmap_close(&m[r]);
+	}
+	tool_windows_free(set, &maps);
+	assert_true(maps > 1);
+	/* The first 30 maps (one window) cost one mapping; 3000 random ones over
+	 * 11 windows with 4 slots cost fewer than 3000. */
+	assert_true(maps < 3000);
+	close(fd);
+	unlink(path);
+}
+
+static void test_shared_windows_counted(void **state)
+{
+	char path[] = "/tmp/kx-toolio-XXXXXX";
+	int fd = make_file(path);
+	struct tool_windows *set = tool_windows_new(READERS + 1);
+	struct tool_mapped m[READERS];
+	unsigned long maps = 0;
+
+	(void)state;
+	for (int r = 0; r < READERS; r++)
+		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
+					     .set = set };
+	/* Three readers take turns through the file in 4 KiB steps: each window
+	 * is mapped once, not once per reader. */
+	for (uint64_t off = 0, i = 0; off + 4096 <= FILE_SIZE; off += 4096, i++) {
+		const uint8_t *p = tool_mmap_map(&m[i % READERS], off, 4096);
+
+		assert_non_null(p);
+		assert_true(bytes_ok(p, off, 4096));
+	}
+	for (int r = 0; r < READERS; r++)
+		tool_mmap_close(&m[r]);
+	tool_windows_free(set, &maps);
+	assert_int_equal(maps, 10 + 1);
+	close(fd);
+	unlink(path);
+}
+
+struct thread_arg {
+	struct tool_mapped *m;
+	uint64_t seed;
+	int bad;
+};
+
+static void *reader_thread(void *p)
+{
+	struct thread_arg *a = p;
+	const uint8_t *held = NULL;
+	uint64_t held_off = 0;
+	size_t held_len = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		if (!random_op(a->m, &a->seed, &held, &held_off, &held_len))
+			a->bad++;
+		/* another thread's work between a map and its use */
+		if (held && !bytes_ok(held, held_off, held_len))
+			a->bad++;
+		held = NULL;
+	}
+	return NULL;
+}
+
+static void test_shared_windows_threads(void **state)
+{
+	char path[] = "/tmp/kx-toolio-XXXXXX";
+	int fd = make_file(path);
+	struct tool_windows *set = tool_windows_new(READERS + 1);
+	struct tool_mapped m[READERS];
+	struct thread_arg a[READERS];
+	pthread_t th[READERS];
+
+	(void)state;
+	for (int r = 0; r < READERS; r++) {
+		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
+					     .set = set };
+		a[r] = (struct thread_arg){ .m = &m[r], .seed = 100 + (uint64_t)r };
+		assert_int_equal(pthread_create(&th[r], NULL, reader_thread, &a[r]), 0);
+	}
+	for (int r = 0; r < READERS; r++) {
+		pthread_join(th[r], NULL);
+		assert_int_equal(a[r].bad, 0);
+		assert_false(m[r].no_mmap);
+		tool_mmap_close(&m[r]);
+	}
+	tool_windows_free(set, NULL);
+	close(fd);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_window),
+		cmocka_unit_test(test_shared_windows),
+		cmocka_unit_test(test_shared_windows_counted),
+		cmocka_unit_test(test_shared_windows_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
