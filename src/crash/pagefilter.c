@@ -70,7 +70,8 @@ struct memmap {
 	uint64_t section_nr, section_map;
 	bool section_valid;
 	uint64_t vpage;
-	bool vpage_valid;
+	bool vpage_valid; /* vp holds vpage; any other read through vc clears it */
+	const uint8_t *vp; /* the vmemmap page: mapped in place, or vbuf */
 	/* the last page-table leaf: [vmap, vmap + vmap_size) is at pmap (the
 	 * vmemmap is mostly 2 MiB pages: one walk serves 32768 struct pages) */
 	uint64_t vmap, vmap_size, pmap;
@@ -341,6 +342,7 @@ static int section_map(struct memmap *m, uint64_t pfn, uint64_t *map)
 	m->section_valid = true;
 	m->section_nr = nr;
 	m->section_map = 0;
+	m->vpage_valid = false; /* the reads below may move a mapped vp */
 	*map = 0;
 	if (nr / m->per_root >= m->nr_roots)
 		return 0;
@@ -378,14 +380,19 @@ static int read_vmemmap(struct memmap *m, uint64_t vaddr, uint8_t *out, size_t l
 				m->vmap = page & ~(size - 1);
 				m->pmap = paddr & ~(size - 1);
 			}
-			if (!ret)
-				ret = kx_vmcore_read_paddr(m->vc, paddr, m->vbuf, VPAGE);
+			if (!ret) {
+				m->vp = kx_vmcore_map_paddr(m->vc, paddr, VPAGE);
+				if (!m->vp) {
+					ret = kx_vmcore_read_paddr(m->vc, paddr, m->vbuf, VPAGE);
+					m->vp = m->vbuf;
+				}
+			}
 			m->vpage_valid = !ret;
 			m->vpage = page;
 			if (ret)
 				return ret;
 		}
-		memcpy(out, m->vbuf + off, n);
+		memcpy(out, m->vp + off, n);
 		out += n;
 		vaddr += n;
 		len -= n;

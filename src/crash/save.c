@@ -159,6 +159,28 @@ static int read_phys(const struct kx_vmcore *vc, uint64_t paddr, uint8_t *buf, s
 	return 0;
 }
 
+/* Sets bits from..to-1: whole bytes at once. */
+static void set_bits(uint8_t *map, uint64_t from, uint64_t to)
+{
+	for (; from < to && (from & 7); from++)
+		kx_bitmap_set(map, from);
+	if (to - from >= 8) {
+		memset(map + from / 8, 0xff, (size_t)((to - from) / 8));
+		from += (to - from) / 8 * 8;
+	}
+	for (; from < to; from++)
+		kx_bitmap_set(map, from);
+}
+
+static uint64_t count_bits(const uint8_t *map, uint64_t len)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < len; i++)
+		n += (uint64_t)__builtin_popcount(map[i]);
+	return n;
+}
+
 /* 1st bitmap: every pfn a PT_LOAD touches; the 2nd starts as a copy. */
 static int plan_bitmaps(struct saver *s)
 {
@@ -187,33 +209,32 @@ static int plan_bitmaps(struct saver *s)
 			      s->bitmap_len);
 	for (size_t i = 0; i < vc->nloads; i++) {
 		const struct kx_vmcore_load *l = &vc->loads[i];
-		uint64_t last = (l->paddr + (l->memsz - 1)) / s->ps;
 
-		for (uint64_t pfn = l->paddr / s->ps; pfn <= last; pfn++)
-			kx_bitmap_set(s->bitmap1, pfn);
+		set_bits(s->bitmap1, l->paddr / s->ps, (l->paddr + (l->memsz - 1)) / s->ps + 1);
 	}
 	memcpy(s->bitmap2, s->bitmap1, (size_t)s->bitmap_len);
-	for (uint64_t pfn = 0; pfn < s->max_mapnr; pfn++)
-		s->ndumpable += kx_bitmap_test(s->bitmap2, pfn);
+	s->ndumpable = count_bits(s->bitmap2, s->bitmap_len);
 	s->st->ram_pages = s->ndumpable;
 	return 0;
 }
 
-/* The struct page walk, split among the threads when there are threads and
- * each has its own reader: vcs[i] is the core read through source ctx i. */
+/* The struct page walk, split among the threads when there are threads; each
+ * part reads through its own context of the source (vcs[i], mapping the
+ * struct pages in place where the source can), else the vmcore's reader. */
 static int walk_pages(struct saver *s, unsigned level)
 {
 	const struct kx_save_source *src = s->o->source;
-	unsigned n = s->o->threads > 1 && src ? s->o->threads : 1;
+	unsigned n = s->o->threads > 1 ? s->o->threads : 1;
 	struct kx_vmcore vcs[KX_SAVE_MAX_THREADS];
 	const struct kx_vmcore *pv[KX_SAVE_MAX_THREADS];
 
-	if (n == 1)
+	if (!src)
 		return kx_filter_pages(s->vc, s->ps, level, s->bitmap2, s->max_mapnr,
 				       &s->st->filtered);
 	for (unsigned i = 0; i < n; i++) {
 		vcs[i] = *s->vc;
 		vcs[i].read = src->read;
+		vcs[i].map = src->map;
 		vcs[i].ctx = src->ctx[i];
 		pv[i] = &vcs[i];
 	}
@@ -258,14 +279,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* Up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn on. */
+/* Up to CHUNK_PAGES pfns of the 2nd bitmap from *pfn on. A dump level leaves
+ * most of it clear: a clear byte is passed over whole. */
 static size_t take_pfns(const struct saver *s, uint64_t *pfns, uint64_t *pfn)
 {
 	size_t n = 0;
 
-	for (; *pfn < s->max_mapnr && n < CHUNK_PAGES; (*pfn)++)
+	while (*pfn < s->max_mapnr && n < CHUNK_PAGES) {
+		if (!(*pfn & 7) && !s->bitmap2[*pfn >> 3]) {
+			*pfn += 8;
+			continue;
+		}
 		if (kx_bitmap_test(s->bitmap2, *pfn))
 			pfns[n++] = *pfn;
+		(*pfn)++;
+	}
+	if (*pfn > s->max_mapnr)
+		*pfn = s->max_mapnr;
 	return n;
 }
 

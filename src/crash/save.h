@@ -51,8 +51,8 @@ enum kx_dump_level {
 struct kx_save_source {
 	kx_vmcore_read_fn read;
 	/* Optional: len bytes at file offset off mapped in place, valid until
-	 * the next call with the same ctx; NULL to have them read instead. */
-	const void *(*map)(void *ctx, uint64_t off, size_t len);
+	 * the next read or map with the same ctx; NULL to have them read. */
+	kx_vmcore_map_fn map;
 	void *ctx[KX_SAVE_MAX_THREADS];
 };
 

@@ -409,6 +409,20 @@ int kx_vmcore_read_paddr(const struct kx_vmcore *vc, uint64_t paddr, void *buf, 
 	return read_addr(vc, paddr, false, buf, len);
 }
 
+const void *kx_vmcore_map_paddr(const struct kx_vmcore *vc, uint64_t paddr, size_t len)
+{
+	if (!vc->map || !len)
+		return NULL;
+	for (size_t i = 0; i < vc->nloads; i++) {
+		const struct kx_vmcore_load *l = &vc->loads[i];
+
+		if (paddr >= l->paddr && paddr - l->paddr < l->filesz &&
+		    len <= l->filesz - (paddr - l->paddr))
+			return vc->map(vc->ctx, l->offset + (paddr - l->paddr), len);
+	}
+	return NULL;
+}
+
 int kx_vmcore_read_u16(const struct kx_vmcore *vc, uint64_t vaddr, uint16_t *out)
 {
 	uint8_t b[2];

@@ -31,8 +31,13 @@ struct kx_vmcore_load {
 	uint64_t memsz;  /* p_memsz: the rest, up to memsz, reads as zeros */
 };
 
+/* Optional: len bytes at file offset off, mapped in place; valid until the
+ * next read or map through ctx. NULL to have them read instead. */
+typedef const void *(*kx_vmcore_map_fn)(void *ctx, uint64_t off, size_t len);
+
 struct kx_vmcore {
 	kx_vmcore_read_fn read;
+	kx_vmcore_map_fn map; /* NULL: every access reads */
 	void *ctx;
 	uint64_t file_size;
 	struct kx_vmcore_load *loads;
@@ -74,6 +79,10 @@ void kx_vmcore_close(struct kx_vmcore *vc);
 int kx_vmcore_read_vaddr(const struct kx_vmcore *vc, uint64_t vaddr, void *buf, size_t len);
 /* The same for a physical address (p_paddr ranges). */
 int kx_vmcore_read_paddr(const struct kx_vmcore *vc, uint64_t paddr, void *buf, size_t len);
+/* len bytes of physical memory in place, through vc->map: NULL when there is
+ * no map function, or they are not all file bytes of one PT_LOAD, or the map
+ * declines (read them instead). Valid until the next read or map of vc. */
+const void *kx_vmcore_map_paddr(const struct kx_vmcore *vc, uint64_t paddr, size_t len);
 /* Little-endian scalars at a virtual address. */
 int kx_vmcore_read_u16(const struct kx_vmcore *vc, uint64_t vaddr, uint16_t *out);
 int kx_vmcore_read_u32(const struct kx_vmcore *vc, uint64_t vaddr, uint32_t *out);

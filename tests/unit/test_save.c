@@ -744,6 +744,35 @@ static void test_free_pages(void **state)
 	}
 }
 
+/* A reader that maps like toolio's windows, but fragile: what it mapped is
+ * overwritten by the next read or map through the same context, so a caller
+ * that uses a mapping after that sees garbage, not the old bytes. */
+struct fragile {
+	const struct kx_vmcore_mem *m;
+	uint8_t buf[2 * PS];
+	unsigned long maps;
+};
+
+static int fragile_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct fragile *f = ctx;
+
+	memset(f->buf, 0xa5, sizeof(f->buf));
+	return kx_vmcore_mem_read((void *)f->m, buf, len, off);
+}
+
+static const void *fragile_map(void *ctx, uint64_t off, size_t len)
+{
+	struct fragile *f = ctx;
+
+	memset(f->buf, 0xa5, sizeof(f->buf));
+	if (len > sizeof(f->buf) || off > f->m->len || len > f->m->len - off)
+		return NULL;
+	memcpy(f->buf, f->m->data + off, len);
+	f->maps++;
+	return f->buf;
+}
+
 /* Levels 2, 4, 8 and 16 alone and together on 6.1's and 6.12's struct
  * pages: each row of kinds[] is left out exactly when its level asks (a
  * compound page whole, by its head), the rest is kept; the counts say
@@ -800,6 +829,31 @@ static void test_page_kinds(void **state)
 								       end, &m), 0);
 				assert_memory_equal(split, bitmap, sizeof(bitmap));
 				assert_memory_equal(&m, &n, sizeof(m));
+			}
+			/* Struct pages mapped in place (each part through its own
+			 * context): the same result, with the maps used. */
+			for (unsigned parts = 1; parts <= 3; parts++) {
+				struct fragile fr[3];
+				struct kx_vmcore mvc[3];
+				const struct kx_vmcore *vcs[3];
+				uint8_t mapped[sizeof(bitmap)] = { 0 };
+				struct kx_filter_counts m;
+
+				for (unsigned i = 0; i < parts; i++) {
+					fr[i] = (struct fragile){ .m = &c.m };
+					mvc[i] = c.vc;
+					mvc[i].read = fragile_read;
+					mvc[i].map = fragile_map;
+					mvc[i].ctx = &fr[i];
+					vcs[i] = &mvc[i];
+				}
+				for (uint64_t pfn = first; pfn < end; pfn++)
+					kx_bitmap_set(mapped, pfn);
+				assert_int_equal(kx_filter_pages_split(vcs, parts, PS, levels[j],
+								       mapped, end, &m), 0);
+				assert_memory_equal(mapped, bitmap, sizeof(bitmap));
+				assert_memory_equal(&m, &n, sizeof(m));
+				assert_true(fr[0].maps > 0);
 			}
 		}
 		core_close(&c);

@@ -249,10 +249,19 @@ static void test_expected_matches_kexec_tools(void **state)
 
 /* ---- the core reader ---- */
 
+/* A kx_vmcore_map_fn over a struct kx_vmcore_mem. */
+static const void *mem_map(void *ctx, uint64_t off, size_t len)
+{
+	const struct kx_vmcore_mem *m = ctx;
+
+	return off <= m->len && len <= m->len - off ? m->data + off : NULL;
+}
+
 static void test_read_zero_fill_and_span(void **state)
 {
 	struct kx_vmcore_mem m;
 	struct kx_vmcore vc;
+	const uint8_t *p;
 	uint8_t *core, buf[0x200];
 	size_t len, i;
 	struct fx f;
@@ -274,6 +283,20 @@ static void test_read_zero_fill_and_span(void **state)
 	assert_memory_equal(buf, f.mem + FX_KTEXT_SIZE - 0x10, 0x20);
 	/* A range that wraps the address space. */
 	assert_int_equal(kx_vmcore_read_vaddr(&vc, UINT64_MAX - 3, buf, 8), -EFAULT);
+	/* Mapped in place: only what one PT_LOAD's file bytes hold. */
+	assert_null(kx_vmcore_map_paddr(&vc, FX_MEM_PADDR, 0x10));
+	vc.map = mem_map;
+	p = kx_vmcore_map_paddr(&vc, FX_MEM_PADDR + 0x100, 0x40);
+	assert_non_null(p);
+	assert_memory_equal(p, f.mem + 0x100, 0x40);
+	p = kx_vmcore_map_paddr(&vc, FX_MEM_PADDR + FX_MEM_FILESZ - 0x40, 0x40);
+	assert_non_null(p);
+	assert_memory_equal(p, f.mem + FX_MEM_FILESZ - 0x40, 0x40);
+	assert_null(kx_vmcore_map_paddr(&vc, FX_MEM_PADDR + FX_MEM_FILESZ - 0x40, 0x41));
+	assert_null(kx_vmcore_map_paddr(&vc, FX_MEM_PADDR + FX_MEM_FILESZ, 1));
+	assert_null(kx_vmcore_map_paddr(&vc, FX_MEM_PADDR - 1, 2));
+	assert_null(kx_vmcore_map_paddr(&vc, FX_MEM_PADDR, 0));
+	vc.map = NULL;
 	assert_string_equal(vc.info.text, f.info);
 	assert_int_equal(vc.page_offset, FX_PAGE_OFFSET);
 	kx_vmcore_close(&vc);
