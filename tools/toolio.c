@@ -33,9 +33,10 @@ int tool_pread(void *ctx, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-/* 4 MiB windows, makedumpfile's size too: long enough that mapping costs
- * little, short enough for a capture kernel's address space and memory. */
-#define MMAP_WINDOW ((uint64_t)4 << 20)
+static uint64_t win_size(const struct tool_mapped *m)
+{
+	return m->win_size ? m->win_size : TOOL_MMAP_WINDOW;
+}
 
 struct tool_windows {
 	pthread_mutex_t mu;
@@ -73,7 +74,7 @@ void tool_windows_free(struct tool_windows *s, unsigned long *maps)
 static int map_at(struct tool_window *w, const struct tool_mapped *m, uint64_t off)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t start = off / MMAP_WINDOW * MMAP_WINDOW, len = MMAP_WINDOW;
+	uint64_t len = win_size(m), start = off / len * len;
 	void *p;
 
 	if (w->p)
@@ -97,7 +98,7 @@ static int take_window(struct tool_mapped *m, uint64_t off)
 {
 	struct tool_windows *s = m->set;
 	struct tool_window *w = NULL;
-	uint64_t start = off / MMAP_WINDOW * MMAP_WINDOW;
+	uint64_t start = off / win_size(m) * win_size(m);
 	int ret = 0;
 
 	if (!s) {
@@ -169,7 +170,7 @@ const void *tool_mmap_map(void *ctx, uint64_t off, size_t len)
 	struct tool_mapped *m = ctx;
 	const struct tool_window *w = m->win;
 
-	if (m->no_mmap || len > MMAP_WINDOW || off >= m->size || m->size - off < len)
+	if (m->no_mmap || len > win_size(m) || off >= m->size || m->size - off < len)
 		return NULL;
 	if (!w || off < w->off || off - w->off > w->len - len) {
 		if (take_window(m, off)) {

@@ -16,6 +16,13 @@ struct tool_file {
 /* A kx_vmcore_read_fn over a file descriptor. /proc/vmcore cannot be mmap'ed
  * on every kernel; pread works everywhere. */
 int tool_pread(void *ctx, void *buf, size_t len, uint64_t off);
+/* Windows of 16 MiB: makedumpfile maps 4 MiB, but under QEMU's TCG each
+ * window's munmap costs a TLB shootdown that stops the other threads, and
+ * reading a dump's free pages to find them zero maps the whole file. Short
+ * enough for a capture kernel's address space and memory (32 KiB of page
+ * tables each). */
+#define TOOL_MMAP_WINDOW ((uint64_t)16 << 20)
+
 /* A window of the file mapped with mmap: off and len are the file's. */
 struct tool_window {
 	uint8_t *p; /* NULL: none */
@@ -41,7 +48,8 @@ void tool_windows_free(struct tool_windows *s, unsigned long *maps);
  * (set NULL), or one of a shared set. */
 struct tool_mapped {
 	struct tool_file f;
-	uint64_t size; /* the file's */
+	uint64_t size;     /* the file's */
+	uint64_t win_size; /* 0: TOOL_MMAP_WINDOW; the same for all of a set */
 	struct tool_windows *set;
 	struct tool_window *win; /* the current window, or NULL */
 	struct tool_window own;  /* without a set */

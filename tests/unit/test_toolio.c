@@ -21,7 +21,7 @@
 #include "core/err.h"
 #include "toolio.h"
 
-#define WIN ((uint64_t)4 << 20) /* toolio.c's window */
+#define WIN ((uint64_t)1 << 20) /* the readers' window size */
 /* Ten windows and part of an eleventh. */
 #define FILE_SIZE (10 * WIN + 12345)
 #define READERS 3
@@ -103,7 +103,9 @@ static void test_own_window(void **state)
 {
 	char path[] = "/tmp/kx-toolio-XXXXXX";
 	int fd = make_file(path);
-	struct tool_mapped m = { .f = { .fd = fd, .path = path }, .size = FILE_SIZE };
+	struct tool_mapped m = { .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
+				 .win_size = WIN };
+	struct tool_mapped d = { .f = { .fd = fd, .path = path }, .size = FILE_SIZE };
 	uint8_t buf[64];
 	uint64_t seed = 1;
 	const uint8_t *held = NULL;
@@ -114,6 +116,11 @@ static void test_own_window(void **state)
 	for (int i = 0; i < 2000; i++)
 		assert_true(random_op(&m, &seed, &held, &held_off, &held_len));
 	assert_false(m.no_mmap);
+	/* With the default window (the whole file in one). */
+	for (int i = 0; i < 200; i++)
+		assert_true(random_op(&d, &seed, &held, &held_off, &held_len));
+	assert_int_equal(d.maps, 1);
+	tool_mmap_close(&d);
 	/* Past the end: pread says so. */
 	assert_int_not_equal(tool_mmap_read(&m, buf, sizeof(buf), FILE_SIZE - 10), 0);
 	kx_err_clear();
@@ -138,7 +145,7 @@ static void test_shared_windows(void **state)
 	assert_non_null(set);
 	for (int r = 0; r < READERS; r++)
 		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .set = set };
+					     .win_size = WIN, .set = set };
 	/* Readers taking turns in one window map it once. */
 	for (int i = 0; i < 30; i++) {
 		const uint8_t *p = tool_mmap_map(&m[i % READERS], WIN + i * 4096, 4096);
@@ -182,7 +189,7 @@ static void test_shared_windows_counted(void **state)
 	(void)state;
 	for (int r = 0; r < READERS; r++)
 		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .set = set };
+					     .win_size = WIN, .set = set };
 	/* Three readers take turns through the file in 4 KiB steps: each window
 	 * is mapped once, not once per reader. */
 	for (uint64_t off = 0, i = 0; off + 4096 <= FILE_SIZE; off += 4096, i++) {
@@ -235,7 +242,7 @@ static void test_shared_windows_threads(void **state)
 	(void)state;
 	for (int r = 0; r < READERS; r++) {
 		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .set = set };
+					     .win_size = WIN, .set = set };
 		a[r] = (struct thread_arg){ .m = &m[r], .seed = 100 + (uint64_t)r };
 		assert_int_equal(pthread_create(&th[r], NULL, reader_thread, &a[r]), 0);
 	}
