@@ -30,7 +30,7 @@ MDF12=/opt/makedumpfile/makedumpfile
 KD_PAGE_TOKEN=kxpage-$KX_BOOT_TOKEN
 OUT=/tmp/bench-dump
 # Runs of each variant, interleaved; the table takes each one's fastest.
-RUNS=2
+RUNS=3
 
 # one LABEL CMD...: one timed save into $OUT (tmpfs), then its size; the
 # dump is removed so the next one has the same room.
@@ -72,6 +72,11 @@ if [ -e /proc/vmcore ]; then
         one "makedumpfile-1.7.6-t2 -l" "$MDF13" -l -d 31 --num-threads=2 /proc/vmcore "$OUT"
         one "makedumpfile-1.7.2 -l" "$MDF12" -l -d 31 /proc/vmcore "$OUT"
     done
+    # zlib, for the record (the goal is about -z and -l): one run each.
+    run=1
+    one "vmcore-save-t2 -c" /sbin/vmcore-save -D -c -d 31 --num-threads=2 /proc/vmcore "$OUT"
+    one "makedumpfile-1.7.6 -c" "$MDF13" -c -d 31 /proc/vmcore "$OUT"
+    one "vmcore-save-t2-d15 -c" /sbin/vmcore-save -D -c -d 15 --num-threads=2 /proc/vmcore "$OUT"
     echo "KX-BENCH-SAVE-DONE"
     exit 0
 fi
