@@ -130,7 +130,7 @@ static void usage(FILE *out)
 		"  -R                rebuild DUMPFILE from a flattened stream on stdin\n"
 		"  -f                overwrite DUMPFILE if it exists\n"
 		"  -D                print debugging information\n"
-		"  --num-threads=N   walk, read, compress in N threads (0: none, the default)\n"
+		"  --num-threads=N   walk, read, compress and write in N threads (0: one)\n"
 		"  --message-level=N 1 progress, 2 messages, 4 errors, 8 debug, 16 report\n"
 		"                    (default 7; progress is shown on a terminal only)\n"
 		"  --dump-dmesg      write the crashed kernel's log to LOGFILE\n"
@@ -518,12 +518,12 @@ static void print_report(const struct args *a, const struct kx_save_stats *st,
 		a->flatten ? "" : a->dumpfile);
 	if (a->debug)
 		fprintf(stderr, PROG ": ms classifying %" PRIu64 ", reading and compressing %"
-			PRIu64 " (all threads), waiting for them %" PRIu64 ", writing %" PRIu64 "\n",
+			PRIu64 ", waiting %" PRIu64 ", writing %" PRIu64 " (all threads)\n",
 			st->filter_ns / 1000000, st->fill_ns / 1000000, st->wait_ns / 1000000,
 			st->write_ns / 1000000);
 	if (a->debug)
 		fprintf(stderr, PROG ": ms opening the vmcore %" PRIu64 ", bitmaps %" PRIu64
-			", starting threads %" PRIu64 ", headers %" PRIu64 ", fsync %" PRIu64
+			", buffers and codecs %" PRIu64 ", headers %" PRIu64 ", fsync %" PRIu64
 			", since start %" PRIu64 "; %lu windows of the vmcore mapped\n",
 			t_open / 1000000, st->bitmaps_ns / 1000000, st->start_ns / 1000000,
 			st->head_ns / 1000000, commit_ns / 1000000,

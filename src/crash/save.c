@@ -74,7 +74,7 @@ struct chunk {
 	char err_msg[256];
 };
 
-/* What one reading and compressing thread owns. */
+/* What one reading and compressing thread owns (the caller's is w[0]). */
 struct worker {
 	unsigned idx;
 	struct saver *s;
@@ -85,16 +85,28 @@ struct worker {
 	uint64_t fill_ns;
 };
 
-/* The chunks in flight between the threads and the writer (the caller). */
+/* The chunks in flight, and where the writing is. Every thread, the caller
+ * too, fills chunks and writes the next one in the dump when it is filled
+ * (pump): no thread only waits for the others to hand it work. */
 struct pool {
-	unsigned nthreads; /* 0: the caller reads and compresses */
+	unsigned nthreads; /* threads started besides the caller */
 	unsigned nchunks;
 	struct chunk *chunks;
 	struct worker w[KX_SAVE_MAX_THREADS];
 	pthread_mutex_t mu;
-	pthread_cond_t ready, done;
+	pthread_cond_t cv;       /* a chunk is ready to fill, or the pool is done */
 	pthread_mutex_t read_mu; /* the vmcore's own reader, one thread at a time */
-	bool locks, stop;
+	bool locks;
+	bool writing;  /* a thread writes the head chunk, outside the lock */
+	bool finished; /* every page written, or a thread failed */
+	int err;       /* the first failure, its message in err_msg */
+	char err_msg[512];
+	/* Changed only by the thread writing. */
+	uint64_t head;               /* seq of the next chunk to write */
+	uint64_t pfn;                /* where the next chunk planned starts */
+	uint64_t data_off, desc_off; /* where its data and descriptors go */
+	uint64_t data_off0;          /* the zero page's data */
+	uint64_t done;               /* pages written */
 };
 
 struct saver {
@@ -393,149 +405,6 @@ static void fill_chunk(struct saver *s, struct worker *w, struct chunk *c)
 	w->fill_ns += now_ns() - t0;
 }
 
-/* A thread: takes the ready chunk that comes first in the dump, fills it,
- * hands it to the writer; until the pool stops. */
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-	struct pool *p = &w->s->pool;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		struct chunk *c = NULL;
-
-		for (unsigned i = 0; i < p->nchunks; i++)
-			if (p->chunks[i].state == CHUNK_READY && (!c || p->chunks[i].seq < c->seq))
-				c = &p->chunks[i];
-		if (!c && p->stop)
-			break;
-		if (!c) {
-			pthread_cond_wait(&p->ready, &p->mu);
-			continue;
-		}
-		c->state = CHUNK_BUSY;
-		pthread_mutex_unlock(&p->mu);
-		fill_chunk(w->s, w, c);
-		pthread_mutex_lock(&p->mu);
-		c->state = CHUNK_DONE;
-		pthread_cond_broadcast(&p->done);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-static void pool_stop(struct saver *s)
-{
-	struct pool *p = &s->pool;
-
-	if (p->locks) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = true;
-		pthread_cond_broadcast(&p->ready);
-		pthread_mutex_unlock(&p->mu);
-	}
-	for (unsigned i = 0; i < p->nthreads; i++)
-		pthread_join(p->w[i].th, NULL);
-	if (p->locks) {
-		pthread_mutex_destroy(&p->mu);
-		pthread_mutex_destroy(&p->read_mu);
-		pthread_cond_destroy(&p->ready);
-		pthread_cond_destroy(&p->done);
-	}
-	for (unsigned i = 0; i < KX_SAVE_MAX_THREADS; i++) {
-		s->st->fill_ns += p->w[i].fill_ns;
-		kx_codec_free(p->w[i].cc);
-		free(p->w[i].page);
-	}
-	for (unsigned i = 0; p->chunks && i < p->nchunks; i++)
-		free(p->chunks[i].out);
-	free(p->chunks);
-	memset(p, 0, sizeof(*p));
-}
-
-/* The chunks (two per thread, so that one waits while a thread fills the
- * other; one without threads), a codec context and a page buffer per thread.
- * The buffers are touched here, before any thread starts: a guest's first
- * touches of fresh memory from two threads at once are slow under QEMU's
- * TCG. Threads only when asked for more than one. */
-static int pool_start(struct saver *s)
-{
-	struct pool *p = &s->pool;
-	unsigned want = s->o->threads > 1 ? s->o->threads : 0;
-	unsigned nw = want ? want : 1;
-	enum kx_page_codec codec = s->o->codec;
-
-	p->nchunks = want ? 2 * want : 1;
-	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
-	if (!p->chunks)
-		return kx_err(ENOMEM, MOD, "out of memory for %u chunks", p->nchunks);
-	for (unsigned i = 0; i < p->nchunks; i++) {
-		p->chunks[i].out = malloc(CHUNK_PAGES * s->bound);
-		if (!p->chunks[i].out)
-			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
-		for (size_t off = 0; off < CHUNK_PAGES * s->bound; off += 4096)
-			p->chunks[i].out[off] = 0;
-	}
-	for (unsigned i = 0; i < nw; i++) {
-		struct worker *w = &p->w[i];
-		int ret;
-
-		*w = (struct worker){ .idx = i, .s = s, .last_load = SIZE_MAX };
-		w->page = calloc(1, (size_t)s->ps);
-		if (!w->page)
-			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
-		if (codec != KX_CODEC_NONE && (ret = kx_codec_new(codec, &w->cc)))
-			return ret;
-	}
-	if (!want)
-		return 0;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_mutex_init(&p->read_mu, NULL);
-	pthread_cond_init(&p->ready, NULL);
-	pthread_cond_init(&p->done, NULL);
-	p->locks = true;
-	for (unsigned i = 0; i < want; i++) {
-		int err = pthread_create(&p->w[i].th, NULL, worker_main, &p->w[i]);
-
-		if (err)
-			return kx_err(err, MOD, "cannot start thread %u: %s", i + 1, strerror(err));
-		p->nthreads = i + 1;
-	}
-	return 0;
-}
-
-/* Gives chunk c the next pfns (none at the end) for the threads to fill. */
-static void chunk_plan(struct saver *s, struct chunk *c, uint64_t seq, uint64_t *pfn)
-{
-	struct pool *p = &s->pool;
-
-	if (p->locks)
-		pthread_mutex_lock(&p->mu);
-	c->n = take_pfns(s, c->pfn, pfn);
-	c->seq = seq;
-	c->state = c->n ? CHUNK_READY : CHUNK_FREE;
-	if (p->locks) {
-		if (c->n)
-			pthread_cond_broadcast(&p->ready);
-		pthread_mutex_unlock(&p->mu);
-	}
-}
-
-/* Chunk c, filled: by the threads (waiting for them), or here. */
-static void chunk_wait(struct saver *s, struct chunk *c)
-{
-	struct pool *p = &s->pool;
-
-	if (!p->locks) {
-		fill_chunk(s, &p->w[0], c);
-		return;
-	}
-	pthread_mutex_lock(&p->mu);
-	while (c->state != CHUNK_DONE)
-		pthread_cond_wait(&p->done, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-}
-
 static void report(struct saver *s, uint64_t done)
 {
 	if (s->o->progress)
@@ -621,70 +490,256 @@ static int write_kdump_header(struct saver *s, const struct kx_kdump_header *h)
 	return s->write(s->wctx, b, sizeof(b), 0);
 }
 
-/* Descriptors and data of every page of the 2nd bitmap, in pfn order. All-zero
+static void pool_lock(struct pool *p)
+{
+	if (p->locks)
+		pthread_mutex_lock(&p->mu);
+}
+
+static void pool_unlock(struct pool *p)
+{
+	if (p->locks)
+		pthread_mutex_unlock(&p->mu);
+}
+
+/* The first failure, for the caller's thread to return (kx_err's message is
+ * per thread). */
+static void pool_fail(struct pool *p, int ret)
+{
+	if (!p->err) {
+		p->err = ret;
+		snprintf(p->err_msg, sizeof(p->err_msg), "%s", kx_errmsg());
+	}
+	p->finished = true;
+	if (p->locks)
+		pthread_cond_broadcast(&p->cv);
+}
+
+/* Gives chunk c the next pfns (none past the last page) and its seq. Under
+ * the lock, by the thread writing (or before any thread starts). */
+static void chunk_plan(struct saver *s, struct chunk *c, uint64_t seq)
+{
+	c->n = take_pfns(s, c->pfn, &s->pool.pfn);
+	c->seq = seq;
+	c->state = c->n ? CHUNK_READY : CHUNK_FREE;
+}
+
+/* The descriptors and data of filled chunk c, at the pool's offsets. All-zero
  * pages share one descriptor whose data, one page of zeros, comes first
- * (makedumpfile's pd_zero), so readers still find them. The threads fill the
- * chunks ahead; the chunks are written here in their order, each chunk's data
- * in one write. */
-static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
+ * (makedumpfile's pd_zero), so readers still find them. Outside the lock:
+ * only the thread writing is here. */
+static int write_chunk(struct saver *s, struct chunk *c)
 {
 	struct pool *p = &s->pool;
-	struct kx_kdump_page_desc zero = { .offset = data_off, .size = (uint32_t)s->ps };
 	uint8_t descs[CHUNK_PAGES * KX_PD_STRUCT_SIZE];
-	uint64_t pfn = 0, done = 0, seq = 0, t0;
+	uint64_t t0 = now_ns();
 	int ret = 0;
 
-	if (s->level & KX_DL_ZERO) {
-		memset(p->w[0].page, 0, (size_t)s->ps);
-		ret = s->write(s->wctx, p->w[0].page, (size_t)s->ps, data_off);
-		data_off += s->ps;
-	}
-	for (unsigned i = 0; i < p->nchunks; i++)
-		chunk_plan(s, &p->chunks[i], i, &pfn);
-	while (!ret) {
-		struct chunk *c = &p->chunks[seq % p->nchunks];
+	if (c->err)
+		return kx_err(-c->err, MOD, "%s", c->err_msg);
+	for (size_t i = 0, at = 0; i < c->n; i++) {
+		struct kx_kdump_page_desc d = { .offset = p->data_off0, .size = (uint32_t)s->ps };
 
-		if (c->state == CHUNK_FREE)
-			break; /* past the last page */
-		t0 = now_ns();
-		chunk_wait(s, c);
-		s->st->wait_ns += now_ns() - t0;
-		if (c->err) {
-			ret = kx_err(c->err, MOD, "%s", c->err_msg);
+		if (c->kind[i] == PAGE_ZERO) {
+			s->st->zero_pages++;
+		} else {
+			d = (struct kx_kdump_page_desc){ .offset = p->data_off + at, .size = c->len[i] };
+			if (c->kind[i] == PAGE_COMPRESSED) {
+				d.flags = kx_codec_flag(s->o->codec);
+				s->st->compressed_pages++;
+			}
+			s->st->dumped_pages++;
+			at += c->len[i];
+		}
+		kx_kdump_desc_encode(&d, descs + i * KX_PD_STRUCT_SIZE);
+	}
+	if (c->used)
+		ret = s->write(s->wctx, c->out, c->used, p->data_off);
+	p->data_off += c->used;
+	if (!ret)
+		ret = s->write(s->wctx, descs, c->n * KX_PD_STRUCT_SIZE, p->desc_off);
+	p->desc_off += c->n * KX_PD_STRUCT_SIZE;
+	p->done += c->n;
+	s->st->write_ns += now_ns() - t0;
+	if (!ret)
+		report(s, p->done);
+	return ret;
+}
+
+/* The work of every thread, the caller's too, until every page is written or
+ * one fails: write the head chunk (the next in the dump) once it is filled,
+ * unless another thread is writing; else fill the ready chunk that comes
+ * first; else wait for one. A written chunk is planned again at once, for
+ * the pages nchunks chunks further on. The thread that fills the head chunk
+ * goes on to write it, so a thread waits only while another writes or
+ * while all the chunks are taken. */
+static void pump(struct saver *s, struct worker *w)
+{
+	struct pool *p = &s->pool;
+
+	pool_lock(p);
+	while (!p->finished) {
+		struct chunk *h = &p->chunks[p->head % p->nchunks];
+		struct chunk *c = NULL;
+		uint64_t t0;
+
+		if (h->state == CHUNK_FREE) {
+			p->finished = true; /* past the last page */
+			if (p->locks)
+				pthread_cond_broadcast(&p->cv);
+			break;
+		}
+		if (!p->writing && h->state == CHUNK_DONE) {
+			int ret;
+
+			p->writing = true;
+			pool_unlock(p);
+			ret = write_chunk(s, h);
+			pool_lock(p);
+			p->writing = false;
+			if (ret) {
+				pool_fail(p, ret);
+				break;
+			}
+			chunk_plan(s, h, h->seq + p->nchunks);
+			p->head++;
+			if (p->locks && h->state == CHUNK_READY)
+				pthread_cond_signal(&p->cv);
+			continue;
+		}
+		for (unsigned i = 0; i < p->nchunks; i++)
+			if (p->chunks[i].state == CHUNK_READY && (!c || p->chunks[i].seq < c->seq))
+				c = &p->chunks[i];
+		if (c) {
+			c->state = CHUNK_BUSY;
+			pool_unlock(p);
+			fill_chunk(s, w, c);
+			pool_lock(p);
+			c->state = CHUNK_DONE;
+			continue;
+		}
+		if (!p->locks) { /* cannot happen: one thread always has work */
+			pool_fail(p, kx_err(EINVAL, MOD, "the page writer has nothing to do"));
 			break;
 		}
 		t0 = now_ns();
-		for (size_t i = 0, at = 0; i < c->n; i++) {
-			struct kx_kdump_page_desc d = zero;
-
-			if (c->kind[i] == PAGE_ZERO) {
-				s->st->zero_pages++;
-			} else {
-				d = (struct kx_kdump_page_desc){ .offset = data_off + at,
-								 .size = c->len[i] };
-				if (c->kind[i] == PAGE_COMPRESSED) {
-					d.flags = kx_codec_flag(s->o->codec);
-					s->st->compressed_pages++;
-				}
-				s->st->dumped_pages++;
-				at += c->len[i];
-			}
-			kx_kdump_desc_encode(&d, descs + i * KX_PD_STRUCT_SIZE);
-		}
-		if (c->used)
-			ret = s->write(s->wctx, c->out, c->used, data_off);
-		data_off += c->used;
-		if (!ret)
-			ret = s->write(s->wctx, descs, c->n * KX_PD_STRUCT_SIZE, desc_off);
-		desc_off += c->n * KX_PD_STRUCT_SIZE;
-		done += c->n;
-		s->st->write_ns += now_ns() - t0;
-		report(s, done);
-		chunk_plan(s, c, seq + p->nchunks, &pfn);
-		seq++;
+		pthread_cond_wait(&p->cv, &p->mu);
+		s->st->wait_ns += now_ns() - t0;
 	}
-	s->st->out_size = data_off;
-	return ret;
+	pool_unlock(p);
+}
+
+static void *thread_main(void *arg)
+{
+	struct worker *w = arg;
+
+	pump(w->s, w);
+	return NULL;
+}
+
+/* The chunks (four per thread, so that the threads rarely find all of them
+ * taken; one without threads), a codec context and a page buffer per thread.
+ * The buffers are touched here, before any thread starts: a guest's first
+ * touches of fresh memory from two threads at once are slow under QEMU's
+ * TCG. The threads start with the pages (write_kdump_pages). */
+static int pool_start(struct saver *s)
+{
+	struct pool *p = &s->pool;
+	unsigned nw = s->o->threads > 1 ? s->o->threads : 1;
+	enum kx_page_codec codec = s->o->codec;
+
+	p->nchunks = nw > 1 ? 4 * nw : 1;
+	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
+	if (!p->chunks)
+		return kx_err(ENOMEM, MOD, "out of memory for %u chunks", p->nchunks);
+	for (unsigned i = 0; i < p->nchunks; i++) {
+		p->chunks[i].out = malloc(CHUNK_PAGES * s->bound);
+		if (!p->chunks[i].out)
+			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
+		for (size_t off = 0; off < CHUNK_PAGES * s->bound; off += 4096)
+			p->chunks[i].out[off] = 0;
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		struct worker *w = &p->w[i];
+		int ret;
+
+		*w = (struct worker){ .idx = i, .s = s, .last_load = SIZE_MAX };
+		w->page = calloc(1, (size_t)s->ps);
+		if (!w->page)
+			return kx_err(ENOMEM, MOD, "out of memory for page buffers");
+		if (codec != KX_CODEC_NONE && (ret = kx_codec_new(codec, &w->cc)))
+			return ret;
+	}
+	return 0;
+}
+
+static void pool_stop(struct saver *s)
+{
+	struct pool *p = &s->pool;
+
+	if (p->locks) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_mutex_destroy(&p->read_mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	for (unsigned i = 0; i < KX_SAVE_MAX_THREADS; i++) {
+		s->st->fill_ns += p->w[i].fill_ns;
+		kx_codec_free(p->w[i].cc);
+		free(p->w[i].page);
+	}
+	for (unsigned i = 0; p->chunks && i < p->nchunks; i++)
+		free(p->chunks[i].out);
+	free(p->chunks);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Descriptors and data of every page of the 2nd bitmap, in pfn order, by the
+ * caller and the threads (pump). */
+static int write_kdump_pages(struct saver *s, uint64_t desc_off, uint64_t data_off)
+{
+	struct pool *p = &s->pool;
+	unsigned want = s->o->threads > 1 ? s->o->threads : 0;
+	int ret = 0;
+
+	p->data_off0 = data_off;
+	if (s->level & KX_DL_ZERO) {
+		memset(p->w[0].page, 0, (size_t)s->ps);
+		ret = s->write(s->wctx, p->w[0].page, (size_t)s->ps, data_off);
+		if (ret)
+			return ret;
+		data_off += s->ps;
+	}
+	p->data_off = data_off;
+	p->desc_off = desc_off;
+	for (unsigned i = 0; i < p->nchunks; i++)
+		chunk_plan(s, &p->chunks[i], i);
+	if (want) {
+		pthread_mutex_init(&p->mu, NULL);
+		pthread_mutex_init(&p->read_mu, NULL);
+		pthread_cond_init(&p->cv, NULL);
+		p->locks = true;
+	}
+	for (unsigned i = 1; i < want; i++) {
+		int err = pthread_create(&p->w[i].th, NULL, thread_main, &p->w[i]);
+
+		if (err) {
+			pool_lock(p);
+			pool_fail(p, kx_err(err, MOD, "cannot start thread %u: %s", i + 1,
+					    strerror(err)));
+			pool_unlock(p);
+			break;
+		}
+		p->nthreads = i;
+	}
+	pump(s, &p->w[0]);
+	for (unsigned i = 1; i <= p->nthreads; i++)
+		pthread_join(p->w[i].th, NULL);
+	s->st->out_size = p->data_off;
+	if (p->err) {
+		kx_err_restore(p->err_msg);
+		return p->err;
+	}
+	return 0;
 }
 
 static int save_kdump(struct saver *s)

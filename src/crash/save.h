@@ -63,7 +63,7 @@ struct kx_save_opts {
 	enum kx_dump_format format;
 	enum kx_page_codec codec; /* KX_DUMP_KDUMP only */
 	unsigned dump_level;      /* 0..KX_DL_MAX */
-	unsigned threads;         /* reading and compressing threads; 0 or 1: the caller */
+	unsigned threads;         /* threads reading, compressing, writing; 0 or 1: the caller */
 	const struct kx_save_source *source; /* NULL: the vmcore's reader */
 	kx_save_progress_fn progress;
 	void *progress_ctx;
@@ -80,11 +80,10 @@ struct kx_save_stats {
 	uint64_t compressed_pages;
 	uint64_t out_size;     /* bytes of the output file */
 	/* Where the time went (CLOCK_MONOTONIC): classifying pages; reading,
-	 * checking and compressing the pages kept (summed over the threads); the
-	 * writer waiting for the threads (or doing that work itself), and
-	 * writing. Before those: building the bitmaps, and starting the
-	 * threads with their buffers and codecs; the headers and bitmaps
-	 * written before the pages. */
+	 * checking and compressing the pages kept, the threads waiting for a
+	 * chunk to fill, and writing (each summed over the threads). Before
+	 * those: building the bitmaps, and the threads' buffers and codecs; the
+	 * headers and bitmaps written before the pages. */
 	uint64_t filter_ns, fill_ns, wait_ns, write_ns;
 	uint64_t bitmaps_ns, start_ns, head_ns;
 };

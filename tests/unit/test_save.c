@@ -1032,22 +1032,82 @@ static void test_elf_output(void **state)
 }
 
 /* A write that fails part way: an error, and the header that reached the
- * output still says incomplete. */
+ * output still says incomplete. With threads, the write that fails may be a
+ * thread's, and its message reaches the caller. */
 static void test_failed_write_marks_incomplete(void **state)
 {
 	static const size_t fail_at[] = { 5000, 20000, 100000, 600000 };
+	static const unsigned threads[] = { 0, 3 };
 	struct core c;
 
 	core_open(&c);
 	for (size_t i = 0; i < sizeof(fail_at) / sizeof(fail_at[0]); i++) {
-		struct kx_save_opts o = { .codec = KX_CODEC_ZLIB, .dump_level = 1 };
-		struct memfile out = { .fail_at = fail_at[i] };
-		struct kx_save_stats st;
+		for (size_t t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+			struct kx_save_opts o = { .codec = KX_CODEC_ZLIB, .dump_level = 1,
+						  .threads = threads[t] };
+			struct memfile out = { .fail_at = fail_at[i] };
+			struct kx_save_stats st;
 
+			kx_err_clear();
+			assert_int_equal(kx_save(&c.vc, &o, mem_write_at, &out, &st), -ENOSPC);
+			assert_non_null(strstr(kx_errmsg(), "no space left"));
+			assert_true(out.len >= KX_DDH_SIZE);
+			assert_int_equal(kx_le32(out.data + KX_DDH_STATUS) & KX_KDUMP_INCOMPLETE,
+					 KX_KDUMP_INCOMPLETE);
+			free(out.data);
+		}
+	}
+	core_close(&c);
+}
+
+/* The vmcore's reader, failing for the bytes of one page of RAM. */
+struct failing_read {
+	struct kx_vmcore_mem *m;
+	uint64_t bad_off;
+};
+
+static int failing_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	struct failing_read *f = ctx;
+
+	if (off <= f->bad_off && f->bad_off < off + len)
+		return kx_err(EIO, "disk", "input/output error");
+	return kx_vmcore_mem_read(f->m, buf, len, off);
+}
+
+/* A page that cannot be read, late in the dump (the 3rd chunk): the save
+ * fails with the pfn and the reader's message, whichever thread read it, and
+ * the header stays incomplete. */
+static void test_failed_read_marks_incomplete(void **state)
+{
+	static const unsigned threads[] = { 0, 2, 5 };
+	struct core c;
+
+	core_open(&c);
+	for (size_t t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+		struct kx_save_opts o = { .codec = KX_CODEC_LZO, .dump_level = 0,
+					  .threads = threads[t] };
+		struct failing_read f = { &c.m, 0 };
+		struct kx_vmcore vc = c.vc;
+		size_t k = 0;
+		struct memfile out = { 0 };
+		struct kx_save_stats st;
+		char want[64];
+
+		if (!kx_codec_available(o.codec))
+			o.codec = KX_CODEC_ZLIB;
+		while (k < c.vc.nloads && c.vc.loads[k].paddr != RAM_PADDR)
+			k++;
+		assert_true(k < c.vc.nloads);
+		f.bad_off = c.vc.loads[k].offset + 590 * PS;
+		vc.read = failing_read;
+		vc.ctx = &f;
+		snprintf(want, sizeof(want), "reading pfn 0x%" PRIx64 ": disk: input/output error",
+			 (RAM_PADDR + 590 * PS) / PS);
 		kx_err_clear();
-		assert_int_equal(kx_save(&c.vc, &o, mem_write_at, &out, &st), -ENOSPC);
-		assert_non_null(strstr(kx_errmsg(), "no space left"));
-		assert_true(out.len >= KX_DDH_SIZE);
+		assert_int_equal(kx_save(&vc, &o, mem_write_at, &out, &st), -EIO);
+		if (!strstr(kx_errmsg(), want))
+			fail_msg("%u threads: \"%s\", not \"%s\"", threads[t], kx_errmsg(), want);
 		assert_int_equal(kx_le32(out.data + KX_DDH_STATUS) & KX_KDUMP_INCOMPLETE,
 				 KX_KDUMP_INCOMPLETE);
 		free(out.data);
@@ -1237,6 +1297,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_threads_identical),
 		cmocka_unit_test(test_elf_output),
 		cmocka_unit_test(test_failed_write_marks_incomplete),
+		cmocka_unit_test(test_failed_read_marks_incomplete),
 		cmocka_unit_test(test_reader_rejects),
 		cmocka_unit_test(test_reader_bad_page),
 	};

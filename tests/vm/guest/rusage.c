@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rusage [--cgroup] CMD [ARGS...]: runs CMD, then prints one line on stderr
- *   KX-RUSAGE wall_ms=<ms> maxrss_kb=<KiB> [cg_peak_kb=<KiB> cg_file_kb=<KiB>] status=<rc>
+ *   KX-RUSAGE wall_ms=<ms> maxrss_kb=<KiB> [cg_peak_kb=<KiB> cg_file_kb=<KiB>]
+ *             user_ms=<ms> sys_ms=<ms> status=<rc>
  * and exits with CMD's status (128+signal when killed). The benchmark
  * scenarios run it in the guest (busybox has no `time -v`):
  *  - wall_ms is CLOCK_MONOTONIC around fork..wait4;
+ *  - user_ms and sys_ms are wait4's ru_utime and ru_stime, the CPU time of
+ *    all the child's threads: (user_ms + sys_ms) / wall_ms is how many CPUs
+ *    it kept busy;
  *  - maxrss_kb is wait4's ru_maxrss, the high-water mark of the child's
  *    resident set: it counts the file pages the child maps (a tool that
  *    mmaps a 256 MiB initrd shows 256 MiB, though the page cache held it);
@@ -40,6 +44,11 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double tv_ms(struct timeval tv)
+{
+	return (double)tv.tv_sec * 1e3 + (double)tv.tv_usec / 1e3;
 }
 
 static int write_file(const char *path, const char *text)
@@ -168,11 +177,12 @@ int main(int argc, char **argv)
 		if (err)
 			fprintf(stderr, "rusage: %s: %s\n", cgdir, strerror(-err));
 		rmdir(cgdir);
-		fprintf(stderr, "KX-RUSAGE wall_ms=%.1f maxrss_kb=%ld cg_peak_kb=%lld cg_file_kb=%lld status=%d\n",
-			t1 - t0, ru.ru_maxrss, peak_kb, file_kb, rc);
+		fprintf(stderr, "KX-RUSAGE wall_ms=%.1f maxrss_kb=%ld cg_peak_kb=%lld cg_file_kb=%lld "
+			"user_ms=%.1f sys_ms=%.1f status=%d\n", t1 - t0, ru.ru_maxrss, peak_kb, file_kb,
+			tv_ms(ru.ru_utime), tv_ms(ru.ru_stime), rc);
 	} else {
-		fprintf(stderr, "KX-RUSAGE wall_ms=%.1f maxrss_kb=%ld status=%d\n", t1 - t0,
-			ru.ru_maxrss, rc);
+		fprintf(stderr, "KX-RUSAGE wall_ms=%.1f maxrss_kb=%ld user_ms=%.1f sys_ms=%.1f status=%d\n",
+			t1 - t0, ru.ru_maxrss, tv_ms(ru.ru_utime), tv_ms(ru.ru_stime), rc);
 	}
 	return rc;
 }
