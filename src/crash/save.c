@@ -637,8 +637,8 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* The chunks (four per thread, so that the threads rarely find all of them
- * taken; one without threads), a codec context and a page buffer per thread.
+/* The chunks (two per thread: four per thread measured the same; one without
+ * threads), a codec context and a page buffer per thread.
  * The buffers are touched here, before any thread starts: a guest's first
  * touches of fresh memory from two threads at once are slow under QEMU's
  * TCG. The threads start with the pages (write_kdump_pages). */
@@ -648,7 +648,7 @@ static int pool_start(struct saver *s)
 	unsigned nw = s->o->threads > 1 ? s->o->threads : 1;
 	enum kx_page_codec codec = s->o->codec;
 
-	p->nchunks = nw > 1 ? 4 * nw : 1;
+	p->nchunks = nw > 1 ? 2 * nw : 1;
 	p->chunks = calloc(p->nchunks, sizeof(*p->chunks));
 	if (!p->chunks)
 		return kx_err(ENOMEM, MOD, "out of memory for %u chunks", p->nchunks);
