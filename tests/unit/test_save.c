@@ -978,6 +978,79 @@ static void test_threads_identical(void **state)
 	core_close(&c);
 }
 
+/* A core of many chunks (BIG_PAGES pages: zero, random, and text-like pages in
+ * runs of uneven length, so that the threads finish their chunks out of
+ * order and every chunk is planned again several times): the same bytes
+ * whatever the threads, and every page reads back. */
+#define BIG_PAGES 5000u
+#define BIG_PADDR UINT64_C(0x40000000)
+
+static void test_threads_many_chunks(void **state)
+{
+	static const enum kx_page_codec codecs[] = { KX_CODEC_LZO, KX_CODEC_ZSTD };
+	static const unsigned threads[] = { 2, 3, 7 };
+	uint8_t *ram = malloc((size_t)BIG_PAGES * PS), *bytes, page[PS];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct kx_vmcore_mem m;
+	struct kx_vmcore vc;
+	struct fx *f = malloc(sizeof(*f));
+	size_t len;
+
+	assert_non_null(ram);
+	assert_non_null(f);
+	for (size_t pg = 0; pg < BIG_PAGES; pg++) {
+		unsigned kind = (unsigned)((pg / 37 + pg / 101) % 3);
+
+		for (size_t i = 0; i < PS; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			ram[pg * PS + i] = kind == 0 ? 0 : kind == 1 ? (uint8_t)x : "kx page "[i % 8];
+		}
+	}
+	fx_init(f, KX_LOG_LOCKLESS, false);
+	f->ram = ram;
+	f->ram_len = f->ram_memsz = (size_t)BIG_PAGES * PS;
+	f->ram_paddr = BIG_PADDR;
+	fx_build(f, &bytes, &len);
+	m = (struct kx_vmcore_mem){ bytes, len };
+	assert_int_equal(kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, len), 0);
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		struct kx_save_opts one = { .codec = codecs[i], .dump_level = 1 };
+		struct memfile ref = { 0 };
+		struct kx_vmcore_mem rm;
+		struct kx_save_stats st;
+		struct kx_kdump kd;
+
+		if (!kx_codec_available(codecs[i]))
+			continue;
+		assert_int_equal(kx_save(&vc, &one, mem_write_at, &ref, &st), 0);
+		assert_true(st.zero_pages > BIG_PAGES / 4 && st.compressed_pages > BIG_PAGES / 4);
+		rm = (struct kx_vmcore_mem){ ref.data, ref.len };
+		assert_int_equal(kx_kdump_open(&kd, kx_vmcore_mem_read, &rm, ref.len), 0);
+		for (size_t pg = 0; pg < BIG_PAGES; pg++) {
+			assert_int_equal(kx_kdump_read_page(&kd, BIG_PADDR / PS + pg, page), 0);
+			assert_memory_equal(page, ram + pg * PS, PS);
+		}
+		kx_kdump_close(&kd);
+		for (size_t j = 0; j < sizeof(threads) / sizeof(threads[0]); j++) {
+			struct kx_save_opts o = one;
+			struct memfile out = { 0 };
+
+			o.threads = threads[j];
+			assert_int_equal(kx_save(&vc, &o, mem_write_at, &out, &st), 0);
+			assert_int_equal(out.len, ref.len);
+			assert_memory_equal(out.data, ref.data, ref.len);
+			free(out.data);
+		}
+		free(ref.data);
+	}
+	kx_vmcore_close(&vc);
+	free(bytes);
+	free(ram);
+	free(f);
+}
+
 /* The ELF dump, read back by vmcore.c: the same bytes at every kept physical
  * address, zero pages (level 1) in no PT_LOAD, and the log still decodes. */
 static int sink_write(void *ctx, const char *buf, size_t len)
@@ -1295,6 +1368,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_vtop),
 		cmocka_unit_test(test_flattened_round_trip),
 		cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_threads_many_chunks),
 		cmocka_unit_test(test_elf_output),
 		cmocka_unit_test(test_failed_write_marks_incomplete),
 		cmocka_unit_test(test_failed_read_marks_incomplete),
