@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
   build-essential meson ninja-build pkg-config clang
   libcmocka-dev
-  zlib1g-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev
+  zlib1g-dev liblzma-dev libzstd-dev liblz4-dev liblzo2-dev libsnappy-dev g++
   # libfdt for the arm64 fuzz targets tests/fuzz/build.sh builds for this
   # host: the library, named with its arch (the arm64 one would count as
   # installed otherwise). The header is the arm64 libfdt-dev's (below).

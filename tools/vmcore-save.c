@@ -123,8 +123,7 @@ static void usage(FILE *out)
 		"  -d LEVEL          leave out pages by kind, a sum of: 1 zero pages,\n"
 		"                    2 cache, 4 private cache, 8 user, 16 free pages;\n"
 		"                    1 and 16 are implemented, other kinds are kept\n"
-		"  -c, -l, -z        compress pages with zlib, lzo or zstd\n"
-		"  -p                snappy: not supported by this build\n"
+		"  -c, -l, -p, -z    compress pages with zlib, lzo, snappy or zstd\n"
 		"  -E                write an ELF dump (not compressed)\n"
 		"  -F                write makedumpfile's flattened format to stdout\n"
 		"  -R                rebuild DUMPFILE from a flattened stream on stdin\n"
@@ -174,9 +173,12 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 
 static int set_codec(struct args *a, enum kx_page_codec c)
 {
-	if (!kx_codec_available(c))
+	if (c == KX_CODEC_LZO && !kx_codec_available(c))
 		return usage_error("-%s: this build has no lzo support (install liblzo2-dev "
 				   "and rebuild)", "l");
+	if (c == KX_CODEC_SNAPPY && !kx_codec_available(c))
+		return usage_error("-%s: this build has no snappy support (install "
+				   "libsnappy-dev and rebuild)", "p");
 	a->save.codec = c;
 	return 0;
 }
@@ -217,10 +219,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->save.codec = KX_CODEC_ZSTD;
 			break;
 		case 'p':
-			fprintf(stderr, PROG ": -p (snappy) is not supported: Debian ships snappy "
-				"as a C++ library that a static C program cannot link; use -z "
-				"(zstd) or -l (lzo), which are as fast and read by crash\n");
-			return 2;
+			if ((ret = set_codec(a, KX_CODEC_SNAPPY)))
+				return ret;
+			break;
 		case 'd':
 			if (!parse_uint(optarg, KX_DL_MAX, &a->save.dump_level))
 				return usage_error("-d '%s': the dump level is a number from 0 to 31",

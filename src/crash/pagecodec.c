@@ -9,6 +9,9 @@
 #ifdef KX_HAVE_LZO
 #include <lzo/lzo1x.h>
 #endif
+#ifdef KX_HAVE_SNAPPY
+#include <snappy-c.h>
+#endif
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -41,6 +44,10 @@ bool kx_codec_available(enum kx_page_codec c)
 	if (c == KX_CODEC_LZO)
 		return false;
 #endif
+#ifndef KX_HAVE_SNAPPY
+	if (c == KX_CODEC_SNAPPY)
+		return false;
+#endif
 	return true;
 }
 
@@ -48,7 +55,7 @@ const char *kx_codec_name(enum kx_page_codec c)
 {
 	static const char *const names[] = {
 		[KX_CODEC_NONE] = "none", [KX_CODEC_ZLIB] = "zlib",
-		[KX_CODEC_LZO] = "lzo", [KX_CODEC_ZSTD] = "zstd",
+		[KX_CODEC_LZO] = "lzo", [KX_CODEC_ZSTD] = "zstd", [KX_CODEC_SNAPPY] = "snappy",
 	};
 
 	return names[c];
@@ -59,6 +66,7 @@ uint32_t kx_codec_flag(enum kx_page_codec c)
 	static const uint32_t flags[] = {
 		[KX_CODEC_NONE] = 0, [KX_CODEC_ZLIB] = KX_KDUMP_ZLIB,
 		[KX_CODEC_LZO] = KX_KDUMP_LZO, [KX_CODEC_ZSTD] = KX_KDUMP_ZSTD,
+		[KX_CODEC_SNAPPY] = KX_KDUMP_SNAPPY,
 	};
 
 	return flags[c];
@@ -116,6 +124,10 @@ size_t kx_codec_bound(size_t len)
 	size_t b = compressBound(len), z = ZSTD_compressBound(len);
 	size_t lzo = len + len / 16 + 64 + 3; /* LZO1X's documented worst case */
 
+#ifdef KX_HAVE_SNAPPY
+	if (snappy_max_compressed_length(len) > b)
+		b = snappy_max_compressed_length(len);
+#endif
 	if (z > b)
 		b = z;
 	return lzo > b ? lzo : b;
@@ -154,6 +166,16 @@ bool kx_codec_compress(struct kx_codec_ctx *cc, const uint8_t *src, size_t len, 
 		lzo_uint n = 0;
 
 		if (lzo1x_1_12_compress(src, len, dst, &n, cc->lzo_work) != LZO_E_OK)
+			return false;
+		*out_len = n;
+		break;
+	}
+#endif
+#ifdef KX_HAVE_SNAPPY
+	case KX_CODEC_SNAPPY: {
+		size_t n = cap;
+
+		if (snappy_compress((const char *)src, len, (char *)dst, &n) != SNAPPY_OK)
 			return false;
 		*out_len = n;
 		break;
@@ -232,7 +254,19 @@ int kx_page_decompress(uint32_t flags, const uint8_t *src, size_t len, uint8_t *
 		return kx_err(ENOTSUP, MOD, "lzo page: this build has no lzo support");
 #endif
 	} else if (flags & KX_KDUMP_SNAPPY) {
+#ifdef KX_HAVE_SNAPPY
+		size_t n = dst_len;
+		snappy_status st = snappy_uncompress((const char *)src, len, (char *)dst, &n);
+
+		if (st == SNAPPY_BUFFER_TOO_SMALL)
+			return kx_err(EINVAL, MOD, "a snappy page decompresses to more than %zu bytes",
+				      dst_len);
+		if (st != SNAPPY_OK)
+			return kx_err(EINVAL, MOD, "a snappy page does not decompress");
+		got = n;
+#else
 		return kx_err(ENOTSUP, MOD, "snappy page: this build has no snappy support");
+#endif
 	} else {
 		if (len != dst_len)
 			return kx_err(EINVAL, MOD, "an uncompressed page of %zu bytes, not %zu",

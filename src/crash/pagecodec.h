@@ -3,8 +3,9 @@
  * Page compression as the kdump-compressed format stores it, with
  * makedumpfile's parameters so that its readers (crash, makedumpfile) decode
  * every page: zlib's compress2 at Z_BEST_SPEED (a zlib stream), LZO1X-1,
- * zstd at level 1 (one frame). Snappy is not built: Debian 12 ships it as a
- * C++ library whose static form needs the C++ runtime in a static C program.
+ * zstd at level 1 (one frame), snappy's raw format (its C API). Snappy is a
+ * C++ library: a static vmcore-save links the C++ runtime's static library
+ * with it (meson.build).
  */
 #ifndef KX_CRASH_PAGECODEC_H
 #define KX_CRASH_PAGECODEC_H
@@ -18,6 +19,7 @@ enum kx_page_codec {
 	KX_CODEC_ZLIB,
 	KX_CODEC_LZO,
 	KX_CODEC_ZSTD,
+	KX_CODEC_SNAPPY,
 };
 
 /* Whether this build can write and read pages with the codec. */

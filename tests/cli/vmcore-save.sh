@@ -34,7 +34,7 @@ check "refused --split" 2 "--split is not supported; write one dump file" "$save
 check "refused -x"      2 "-x is not supported; no vmlinux is needed" "$save" -x vmlinux core out
 check "refused --cyclic-buffer" 2 "--cyclic-buffer is not supported" \
   "$save" --cyclic-buffer 100 core out
-check "snappy refused"  2 "-p (snappy) is not supported" "$save" -p core out
+check "ELF not snappy"  2 "an ELF dump is not compressed" "$save" -E -p core out
 check "ELF not compressed" 2 "an ELF dump is not compressed" "$save" -E -c core out
 check "bad level"       2 "-d '32': the dump level is a number from 0 to 31" "$save" -d 32 core out
 check "bad threads"     2 "--num-threads 'x'" "$save" --num-threads=x core out
@@ -49,7 +49,18 @@ check "not a core"      1 "not an ELF core file" "$save" "$mkcore" out2
 [ ! -e out2.incomplete ] && ok "no output for a bad core" || bad "out2.incomplete left for a bad core"
 
 # Each codec at -d 31: every level applied (no warning), a complete file.
-for c in "" -c -l -z -E; do
+# A build without liblzo2 or libsnappy refuses -l or -p by name.
+codecs="-c -z"
+for c in -l:lzo -p:snappy; do
+  if "$save" --help >/dev/null && out=$("$save" "${c%%:*}" -d 31 core probe 2>&1); then
+    codecs="$codecs ${c%%:*}"
+  else
+    grep -qF "this build has no ${c#*:} support" <<<"$out" && ok "${c%%:*} refused by this build" ||
+      bad "${c%%:*}: $out"
+  fi
+  rm -f probe
+done
+for c in "" $codecs -E; do
   out=$("$save" $c -d 31 core "dump$c" 2>&1); rc=$?
   if [ $rc -eq 0 ] && [ -s "dump$c" ] && [ ! -e "dump$c.incomplete" ] && [ -z "$out" ]; then
     ok "save $c -d 31"
@@ -61,6 +72,10 @@ done
 # status (offset 424) has only the codec flag: zstd 0x20, complete
 [ "$(od -An -tx4 -j424 -N4 dump-z | tr -d ' ')" = 00000020 ] && ok "status zstd, complete" ||
   bad "status: $(od -An -tx4 -j424 -N4 dump-z)"
+if [ -e dump-p ]; then
+  [ "$(od -An -tx4 -j424 -N4 dump-p | tr -d ' ')" = 00000004 ] && ok "status snappy, complete" ||
+    bad "status: $(od -An -tx4 -j424 -N4 dump-p)"
+fi
 
 # On a terminal (script(1) gives it one): progress with throughput, ending at 100%.
 if command -v script >/dev/null; then

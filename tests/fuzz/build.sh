@@ -28,8 +28,14 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 # and purgatory/abi.h include the arch's arch_handoff.h, arch_facts.h, abi_arch.h.
 cflags_for() {
   echo "-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$repo/include -I$repo/src
- -I$repo/src/arch/$1 -I$repo/purgatory/arch/$1 -I$repo"
+ -I$repo/src/arch/$1 -I$repo/purgatory/arch/$1 -I$repo $codec_defs"
 }
+# The kdump page codecs that meson builds in when their -dev packages are
+# there (src/crash/pagecodec.c): lzo and snappy, here too when they are.
+codec_defs="" codec_libs=()
+has_header() { echo "#include <$1>" | $cc -E -x c - >/dev/null 2>&1; }
+if has_header lzo/lzo1x.h; then codec_defs+=" -DKX_HAVE_LZO"; codec_libs+=(-llzo2); fi
+if has_header snappy-c.h; then codec_defs+=" -DKX_HAVE_SNAPPY"; codec_libs+=(-lsnappy); fi
 
 # The entries "['name', files('a.c', 'b.c')]," of the list LIST of meson.build,
 # one a line (a list runs from "LIST = [" to the "]" that starts a line).
@@ -129,7 +135,7 @@ for t in "${targets[@]}"; do
   # The image codecs (src/formats/decompress.c) come from the system libraries.
   cflags=$(cflags_for "$arch")
   if ! $cc $cflags $san -fsanitize=fuzzer "${srcs[@]}" "$lib" \
-       -lz -llzma -lzstd -llz4 "${libs[@]}" -o "$bin"; then
+       -lz -llzma -lzstd -llz4 "${codec_libs[@]}" "${libs[@]}" -o "$bin"; then
     failed+=("$name (build)")
     continue
   fi

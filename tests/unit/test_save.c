@@ -611,7 +611,8 @@ static void check_kdump(struct core *c, const struct memfile *out, enum kx_page_
 static void test_kdump_each_codec_and_level(void **state)
 {
 	static const enum kx_page_codec codecs[] = { KX_CODEC_NONE, KX_CODEC_ZLIB,
-						     KX_CODEC_LZO, KX_CODEC_ZSTD };
+						     KX_CODEC_LZO, KX_CODEC_ZSTD,
+						     KX_CODEC_SNAPPY };
 	static const unsigned levels[] = { 0, 1, 31 };
 	struct core c;
 
@@ -950,7 +951,8 @@ static void test_flattened_round_trip(void **state)
 
 static void test_threads_identical(void **state)
 {
-	static const enum kx_page_codec codecs[] = { KX_CODEC_ZLIB, KX_CODEC_LZO, KX_CODEC_ZSTD };
+	static const enum kx_page_codec codecs[] = { KX_CODEC_ZLIB, KX_CODEC_LZO, KX_CODEC_ZSTD,
+						     KX_CODEC_SNAPPY };
 	static const unsigned threads[] = { 2, 3, 8 };
 	struct core c;
 
@@ -987,7 +989,7 @@ static void test_threads_identical(void **state)
 
 static void test_threads_many_chunks(void **state)
 {
-	static const enum kx_page_codec codecs[] = { KX_CODEC_LZO, KX_CODEC_ZSTD };
+	static const enum kx_page_codec codecs[] = { KX_CODEC_LZO, KX_CODEC_ZSTD, KX_CODEC_SNAPPY };
 	static const unsigned threads[] = { 2, 3, 7 };
 	uint8_t *ram = malloc((size_t)BIG_PAGES * PS), *bytes, page[PS];
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -1233,6 +1235,52 @@ static void test_reader_rejects(void **state)
 	core_close(&c);
 }
 
+/* Each codec: a page decodes back; a page cut short, a page that decodes to
+ * half a page and one that decodes to two pages are refused with a message,
+ * never written past the page. */
+static void test_codec_round_trip_and_damage(void **state)
+{
+	static const enum kx_page_codec codecs[] = { KX_CODEC_ZLIB, KX_CODEC_LZO, KX_CODEC_ZSTD,
+						     KX_CODEC_SNAPPY };
+	uint8_t src[2 * PS], out[2 * PS + 4096], back[PS + 64];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i % 251 < 100 ? 'k' : i * 7 / 13);
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++) {
+		uint32_t flag = kx_codec_flag(codecs[i]);
+		struct kx_codec_ctx *cc;
+		size_t n = 0, half = 0, two = 0;
+
+		if (!kx_codec_available(codecs[i])) {
+			assert_int_equal(kx_page_decompress(flag, src, 16, back, PS), -ENOTSUP);
+			continue;
+		}
+		assert_true(kx_codec_bound(2 * PS) <= sizeof(out));
+		assert_int_equal(kx_codec_new(codecs[i], &cc), 0);
+		/* two pages first: their bytes at the end of out */
+		assert_true(kx_codec_compress(cc, src, 2 * PS, out + PS + 1024, &two));
+		assert_true(kx_codec_compress(cc, src, PS / 2, out + PS, &half));
+		assert_true(kx_codec_compress(cc, src, PS, out, &n));
+		assert_true(n < PS && half < PS / 2 && two < 2 * PS);
+		memset(back, 0xa5, sizeof(back));
+		assert_int_equal(kx_page_decompress(flag, out, n, back, PS), 0);
+		assert_memory_equal(back, src, PS);
+		kx_err_clear();
+		assert_int_equal(kx_page_decompress(flag, out, n / 2, back, PS), -EINVAL);
+		assert_non_null(strstr(kx_errmsg(), "page"));
+		kx_err_clear();
+		assert_int_equal(kx_page_decompress(flag, out + PS, half, back, PS), -EINVAL);
+		assert_non_null(strstr(kx_errmsg(), "page"));
+		memset(back, 0xa5, sizeof(back));
+		kx_err_clear();
+		assert_int_equal(kx_page_decompress(flag, out + PS + 1024, two, back, PS), -EINVAL);
+		assert_non_null(strstr(kx_errmsg(), "page"));
+		for (size_t k = PS; k < sizeof(back); k++)
+			assert_int_equal(back[k], 0xa5);
+		kx_codec_free(cc);
+	}
+}
+
 /* A page whose descriptor points past the end or does not decode. */
 static void test_reader_bad_page(void **state)
 {
@@ -1316,8 +1364,8 @@ static int write_pagefilter_seeds(const char *dir)
 /* Seeds: a small dump (a core of one page) in each codec, and its stream. */
 static int write_corpus(const char *dir)
 {
-	static const enum kx_page_codec codecs[] = { KX_CODEC_NONE, KX_CODEC_ZLIB,
-						     KX_CODEC_LZO, KX_CODEC_ZSTD };
+	static const enum kx_page_codec codecs[] = { KX_CODEC_NONE, KX_CODEC_ZLIB, KX_CODEC_LZO,
+						     KX_CODEC_ZSTD, KX_CODEC_SNAPPY };
 	struct fx f;
 	uint8_t *core;
 	size_t len;
@@ -1331,7 +1379,7 @@ static int write_corpus(const char *dir)
 	m = (struct kx_vmcore_mem){ core, len };
 	if (kx_vmcore_open(&vc, kx_vmcore_mem_read, &m, len))
 		return 1;
-	for (size_t i = 0; i < 4 && !ret; i++) {
+	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]) && !ret; i++) {
 		struct kx_save_opts o = { .codec = codecs[i], .dump_level = 1 };
 		struct memfile out = { 0 }, flat = { 0 };
 		struct kx_save_stats st;
@@ -1373,6 +1421,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_failed_write_marks_incomplete),
 		cmocka_unit_test(test_failed_read_marks_incomplete),
 		cmocka_unit_test(test_reader_rejects),
+		cmocka_unit_test(test_codec_round_trip_and_damage),
 		cmocka_unit_test(test_reader_bad_page),
 	};
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# description: vmcore-save -d 31 in the capture kernel, on an ext4 virtio disk: -c, -l, -z and -E dumps of a guest holding page cache (ext4 and tmpfs), anonymous memory (THP too), hugetlb pages and free pages; Debian 13's makedumpfile -l -d 31 next to it. On the host (checks/vmcore_save_dumps.py): the 2nd bitmaps compared page by page with makedumpfile's, and Debian 13's crash and makedumpfile read every dump (log with the marker, bt, ps, the marked page)
+# description: vmcore-save -d 31 in the capture kernel, on an ext4 virtio disk: -c, -l, -z, -p and -E dumps of a guest holding page cache (ext4 and tmpfs), anonymous memory (THP too), hugetlb pages and free pages; Debian 13's makedumpfile -l -d 31 next to it. On the host (checks/vmcore_save_dumps.py): the 2nd bitmaps compared page by page with makedumpfile's, and Debian 13's crash reads every dump (log with the marker, bt, ps, the marked page), its makedumpfile --dump-dmesg every one but snappy's (built without snappy)
 # firmware: bios
 # qemu-append: crashkernel=256M
 # memory: 1024
@@ -21,6 +21,7 @@
 # expect-re: ^KX-OK vmcore-save -c -d 31 wrote a complete dump
 # expect-re: ^KX-OK vmcore-save -l -d 31 wrote a complete dump
 # expect-re: ^KX-OK vmcore-save -z --num-threads=2 -d 31 wrote a complete dump
+# expect-re: ^KX-OK vmcore-save -p -d 31 wrote a complete dump
 # expect-re: ^KX-OK vmcore-save -E -d 31 wrote a complete dump
 # expect: KX-OK the ELF dump holds the marked page exactly
 # expect: KX-OK makedumpfile 1.7.6 -l -d 31 wrote a dump
@@ -81,6 +82,7 @@ if [ -e /proc/vmcore ]; then
     # Two threads: the page walk split between them, checked on the host
     # against makedumpfile's bitmap like the others.
     save ours.z -z --num-threads=2
+    save ours.p -p
     save ours.E -E
     if /sbin/vmcore_peek $D/ours.E "$page" "$KD_PAGE_TOKEN"; then
         ok "the ELF dump holds the marked page exactly"
