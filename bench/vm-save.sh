@@ -79,13 +79,17 @@ for k in $kernels; do
       read -r ms b <<<"$(row "$log" "vmcore-save-t2-d15 -$c")"
       tr=$(ratio "${ms:-}" "${ref_ms:-}") sr=$(ratio "${b:-}" "${ref_b:-}")
     fi
+    tr3=$(awk -v a="${ms:-0}" -v b="${ref_ms:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')
     if [ "$tr" = - ] || [ "$sr" = - ]; then
       echo "  goal -$c: no measurement"
       status=1
-    elif awk -v t="$tr" -v s="$sr" 'BEGIN { exit !(t <= 0.5 && s <= 1.05 && s >= 0.95) }'; then
-      echo "  goal -$c: met (time ${tr}x makedumpfile 1.7.6's, <= 0.50; size ${sr}x, within 5%)"
+    # Judged on the measured times and sizes, not the rounded ratios (1789
+    # ms against 3554 is 0.503x, which prints as 0.50).
+    elif awk -v m="$ms" -v r="$ref_ms" -v b="$b" -v rb="$ref_b" \
+           'BEGIN { exit !(2 * m <= r && b <= 1.05 * rb && b >= 0.95 * rb) }'; then
+      echo "  goal -$c: met (time ${tr3}x makedumpfile 1.7.6's, <= 0.5; size ${sr}x, within 5%)"
     else
-      echo "  goal -$c: NOT met (time ${tr}x makedumpfile 1.7.6's, goal <= 0.50; size ${sr}x, goal within 5%)"
+      echo "  goal -$c: NOT met (time ${tr3}x makedumpfile 1.7.6's, goal <= 0.5; size ${sr}x, goal within 5%)"
     fi
   done
 done
