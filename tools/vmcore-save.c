@@ -171,14 +171,16 @@ static bool parse_uint(const char *s, unsigned max, unsigned *out)
 	return true;
 }
 
-static int set_codec(struct args *a, enum kx_page_codec c)
+/* -l and -p need a library the build may lack (PKG names its -dev package). */
+static int set_codec(struct args *a, enum kx_page_codec c, const char *pkg)
 {
-	if (c == KX_CODEC_LZO && !kx_codec_available(c))
-		return usage_error("-%s: this build has no lzo support (install liblzo2-dev "
-				   "and rebuild)", "l");
-	if (c == KX_CODEC_SNAPPY && !kx_codec_available(c))
-		return usage_error("-%s: this build has no snappy support (install "
-				   "libsnappy-dev and rebuild)", "p");
+	char why[128];
+
+	if (!kx_codec_available(c)) {
+		snprintf(why, sizeof(why), "this build has no %s support (install %s and rebuild)",
+			 kx_codec_name(c), pkg);
+		return usage_error(c == KX_CODEC_LZO ? "-l: %s" : "-p: %s", why);
+	}
 	a->save.codec = c;
 	return 0;
 }
@@ -212,14 +214,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->save.codec = KX_CODEC_ZLIB;
 			break;
 		case 'l':
-			if ((ret = set_codec(a, KX_CODEC_LZO)))
+			if ((ret = set_codec(a, KX_CODEC_LZO, "liblzo2-dev")))
 				return ret;
 			break;
 		case 'z':
 			a->save.codec = KX_CODEC_ZSTD;
 			break;
 		case 'p':
-			if ((ret = set_codec(a, KX_CODEC_SNAPPY)))
+			if ((ret = set_codec(a, KX_CODEC_SNAPPY, "libsnappy-dev")))
 				return ret;
 			break;
 		case 'd':

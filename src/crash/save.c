@@ -502,6 +502,14 @@ static void pool_unlock(struct pool *p)
 		pthread_mutex_unlock(&p->mu);
 }
 
+/* Every thread stops at its next look at the pool. */
+static void pool_finish(struct pool *p)
+{
+	p->finished = true;
+	if (p->locks)
+		pthread_cond_broadcast(&p->cv);
+}
+
 /* The first failure, for the caller's thread to return (kx_err's message is
  * per thread). */
 static void pool_fail(struct pool *p, int ret)
@@ -510,9 +518,7 @@ static void pool_fail(struct pool *p, int ret)
 		p->err = ret;
 		snprintf(p->err_msg, sizeof(p->err_msg), "%s", kx_errmsg());
 	}
-	p->finished = true;
-	if (p->locks)
-		pthread_cond_broadcast(&p->cv);
+	pool_finish(p);
 }
 
 /* Gives chunk c the next pfns (none past the last page) and its seq. Under
@@ -583,10 +589,8 @@ static void pump(struct saver *s, struct worker *w)
 		struct chunk *c = NULL;
 		uint64_t t0;
 
-		if (h->state == CHUNK_FREE) {
-			p->finished = true; /* past the last page */
-			if (p->locks)
-				pthread_cond_broadcast(&p->cv);
+		if (h->state == CHUNK_FREE) { /* past the last page */
+			pool_finish(p);
 			break;
 		}
 		if (!p->writing && h->state == CHUNK_DONE) {
